@@ -1,0 +1,159 @@
+"""Parser for the 2016 Bureau report on cooperation to the fifteenth session.
+
+Its shape: a header and table of contents, report paragraphs 1-21 under sections I-III
+(section II in subsections A-F), Annex I (a draft resolution, read by the resolution parser)
+and Annex II (the mandates for the intersessional period, items (a)-(g)). Footnotes use
+superscript markers and restart in each part, so each part is its own footnote scope.
+"""
+
+from __future__ import annotations
+
+import re
+
+from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, to_unit
+from coopgraph.corpus.clean import Line, mark_superscripts, split_line_footnotes
+from coopgraph.corpus.manifest import DocumentEntry
+from coopgraph.corpus.records import ParsedDocument, Path_, Unit
+from coopgraph.corpus.resolution import OPENING, parse_resolution_body
+from coopgraph.errors import CorpusError
+
+SECTION = re.compile(r"^([IVX]+)\. (.+)$")
+SUBSECTION = re.compile(r"^([A-F])\. (.+)$")
+PARAGRAPH = re.compile(r"^(\d+)\.\s+(.*)$")
+ITEM = re.compile(r"^(?:-\s*)?\(([a-z])\)\s+(.*)$")
+ANNEX = re.compile(r"^Annex (I|II)$")
+TABLE_OF_CONTENTS = re.compile(r"(\.{3,}|\s\d+\s*$|<i>Page</i>)")
+
+
+def _split_parts(lines: list[Line], source: str) -> tuple[list[Line], list[Line], dict[str, list[Line]]]:
+    """Header (up to the table of contents' end), report body, and each annex's lines."""
+    start = None
+    for index, line in enumerate(lines):
+        stripped = line.text.strip()
+        if SECTION.match(stripped) and not TABLE_OF_CONTENTS.search(line.text):
+            start = index
+            break
+    if start is None:
+        raise CorpusError("no first section heading ('I. ...') after the table of contents", source)
+    annex_starts = [i for i, line in enumerate(lines) if ANNEX.match(line.text.strip())]
+    if len(annex_starts) != 2:
+        raise CorpusError(f"expected the headings 'Annex I' and 'Annex II', found {len(annex_starts)}", source)
+    annexes = {
+        "I": lines[annex_starts[0] : annex_starts[1]],
+        "II": lines[annex_starts[1] :],
+    }
+    return lines[:start], lines[start : annex_starts[0]], annexes
+
+
+def _title_and_rest(lines: list[Line], source: str) -> tuple[Line, list[Line]]:
+    """An annex: its heading line, then its title line, then the rest."""
+    non_blank = [i for i, line in enumerate(lines) if line.text.strip()]
+    if len(non_blank) < 2:
+        raise CorpusError("an annex with no title", source, lines[0].no if lines else None)
+    title = lines[non_blank[1]]
+    return Line(title.no, title.text.strip()), lines[non_blank[1] + 1 :]
+
+
+def _report_body(lines: list[Line], vocab: frozenset[str], source: str) -> list[Unit]:
+    blocks: list[Block] = []
+    headings: list[Unit] = []
+    container: Path_ = ()
+    context: dict[str, str] = {}
+    current: Block | None = None
+    paragraph: Block | None = None
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            continue
+        if match := SECTION.match(stripped):
+            container = ("section", match.group(1))
+            context = {"section": match.group(1)}
+            headings.append(Unit("section", container, (line.no, line.no), number=match.group(1),
+                                 heading=match.group(2), attrs={"title": match.group(2)}))
+            current = paragraph = None
+            continue
+        if (match := SUBSECTION.match(stripped)) and context.get("section"):
+            section = context["section"]
+            container = ("section", section, "section", match.group(1))
+            context = {"section": section, "subsection": match.group(1)}
+            headings.append(Unit("section", container, (line.no, line.no), number=match.group(1),
+                                 heading=match.group(2), parent=("section", section), attrs={"title": match.group(2)}))
+            current = paragraph = None
+            continue
+        if match := PARAGRAPH.match(stripped):
+            paragraph = current = Block("report-paragraph", ("para", match.group(1)), [Line(line.no, match.group(2))],
+                                        number=match.group(1), parent=container, attrs=dict(context))
+            blocks.append(current)
+            continue
+        if (match := ITEM.match(stripped)) and paragraph is not None:
+            current = Block("item", (*paragraph.path, "item", match.group(1)), [Line(line.no, match.group(2))],
+                            number=match.group(1), parent=paragraph.path)
+            blocks.append(current)
+            continue
+        if current is None:
+            raise CorpusError(f"text outside any paragraph: {stripped[:60]!r}", source, line.no)
+        current.add(line)
+    paragraphs = [b for b in blocks if b.kind == "report-paragraph"]
+    check_sequence([(b.number or "", b.lines[0].no) for b in paragraphs], "paragraph", source)
+    for para in paragraphs:
+        items = [b for b in blocks if b.kind == "item" and b.parent == para.path]
+        check_letters([(b.number or "", b.lines[0].no) for b in items], f"paragraph {para.number} item", source)
+    return headings + [to_unit(b, vocab, source) for b in blocks]
+
+
+def _mandate_list(lines: list[Line], base: Path_, vocab: frozenset[str], source: str) -> tuple[str, list[Unit]]:
+    """Annex II: an introductory phrase, then lettered items."""
+    intro: list[Line] = []
+    blocks: list[Block] = []
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            continue
+        if match := ITEM.match(stripped):
+            blocks.append(Block("mandate-item", (*base, "item", match.group(1)), [Line(line.no, match.group(2))],
+                                number=match.group(1), parent=base, footnote_scope=base))
+        elif blocks:
+            blocks[-1].add(line)
+        else:
+            intro.append(line)
+    if not blocks:
+        raise CorpusError("the list of mandates has no items", source)
+    check_letters([(b.number or "", b.lines[0].no) for b in blocks], "mandate item", source)
+    intro_text = to_unit(Block("intro", base, intro), vocab, source).text if intro else ""
+    return intro_text, [to_unit(b, vocab, source) for b in blocks]
+
+
+def parse_bureau_report_2016(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
+    source = entry.file
+    header, body, annexes = _split_parts(lines, source)
+    header_text = " ".join(line.text.strip() for line in header if line.text.strip())
+    for fact in ("Distr.: General", "Fifteenth session"):
+        if fact not in header_text:
+            raise CorpusError(f"the header does not state {fact!r}", source)
+
+    units: list[Unit] = []
+    body, notes = split_line_footnotes(body, "superscript")
+    units += _report_body(mark_superscripts(body), vocab, source)
+    units += footnote_units(notes, (), vocab, source)
+
+    annex_titles = {a.number: a for a in entry.annexes}
+    for number, annex_lines in annexes.items():
+        base: Path_ = ("annex", number)
+        title, rest = _title_and_rest(annex_lines, source)
+        rest, notes = split_line_footnotes(rest, "superscript")
+        rest = mark_superscripts(rest)
+        annex_unit = Unit("annex", base, (annex_lines[0].no, title.no), number=number, heading=title.text)
+        if number in annex_titles and annex_titles[number].title != title.text:
+            raise CorpusError(f"annex {number} is titled {title.text!r}, the manifest says "
+                              f"{annex_titles[number].title!r}", source, title.no)
+        if number == "I":
+            openings = [i for i, line in enumerate(rest) if line.text.strip() == OPENING]
+            if not openings:
+                raise CorpusError(f"annex I has no opening formula {OPENING!r}", source, title.no)
+            children = parse_resolution_body(rest[openings[0] + 1 :], base, base, vocab, source)
+        else:
+            annex_unit.text, children = _mandate_list(rest, base, vocab, source)
+        units.append(annex_unit)
+        units += children
+        units += footnote_units(notes, base, vocab, source)
+    return ParsedDocument(entry.id, source, units, {"header": header_text})

@@ -1,0 +1,79 @@
+"""Every error coopgraph raises on purpose, so callers catch one family.
+
+    CoopgraphError                 base: a message a user can act on
+    ├── CorpusError                a source document or the manifest is malformed
+    │   └── ManifestError          the manifest itself is wrong
+    ├── ReferenceNotFound          a reference resolves to nothing (carries suggestions)
+    ├── QueryError                 a SPARQL query is malformed or fails
+    ├── GraphFileError             a graph file cannot be read (syntax, encoding, size)
+    └── ValidationFailed           the graph does not conform to the shapes
+
+Each error names what was wrong and where, and says what to do next.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "CoopgraphError",
+    "CorpusError",
+    "GraphFileError",
+    "ManifestError",
+    "QueryError",
+    "ReferenceNotFound",
+    "ValidationFailed",
+]
+
+
+class CoopgraphError(Exception):
+    """Base class: the message is meant for the user, never a traceback."""
+
+    exit_code = 2
+
+
+class CorpusError(CoopgraphError):
+    """A source document cannot be parsed; names the file and line."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        where = ""
+        if path is not None:
+            where = f"{path}"
+            if line is not None:
+                where += f", line {line}"
+            where += ": "
+        super().__init__(where + message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+
+class ManifestError(CorpusError):
+    """The corpus manifest is missing, unreadable or inconsistent."""
+
+
+class ReferenceNotFound(CoopgraphError):
+    """A reference names no node of the graph; carries the nearest matches."""
+
+    def __init__(self, reference: str, reason: str, suggestions: list[tuple[str, str]] | None = None):
+        self.reference = reference
+        self.suggestions = suggestions or []
+        message = f"unknown reference {reference!r}: {reason}"
+        if self.suggestions:
+            lines = "\n".join(f"  {label}  <{iri}>" for label, iri in self.suggestions)
+            message += f"\nnearest matches:\n{lines}"
+        super().__init__(message)
+
+
+class QueryError(CoopgraphError):
+    """A SPARQL query could not be parsed or run."""
+
+
+class GraphFileError(CoopgraphError):
+    """A graph file (Turtle, N-Triples, JSON-LD) cannot be read."""
+
+
+class ValidationFailed(CoopgraphError):
+    """The graph does not conform to the SHACL shapes."""
+
+    exit_code = 1

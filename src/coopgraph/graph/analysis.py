@@ -1,0 +1,125 @@
+"""What a unit's words say: its operative verbs, the mandates it gives, its topics.
+
+Each finder returns plain data with the exact words that justify it, so the graph can
+show a reader why.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coopgraph.graph.lexicon import Actor, Lexicon, Topic, Verb
+
+ORDINALS = {
+    word: number
+    for number, word in enumerate(
+        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
+        start=1,
+    )
+}
+_ORDINAL_SESSION = re.compile(r"\b(" + "|".join(ORDINALS) + r") session\b")
+_RELATIVE_SESSION = re.compile(r"\bnext (?:regular )?session\b")
+_REVIEW_CONFERENCE = re.compile(r"\bReview Conference\b")
+_RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")
+_RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|in which|on which)\b")
+
+
+@dataclass(frozen=True)
+class VerbUse:
+    verb: Verb
+    words: str
+    start: int
+
+
+@dataclass
+class MandateFinding:
+    verb: Verb
+    actors: list[Actor]
+    action: str
+    due_sessions: list[tuple[str, str]] = field(default_factory=list)  # (session key, words)
+    recurrence: str | None = None
+
+
+def find_verbs(text: str, lexicon: Lexicon) -> list[VerbUse]:
+    """Verbs at clause starts (text start, after ',', ';', 'and', 'also'): the operative verbs."""
+    forms = sorted(((form, verb) for verb in lexicon.verbs for form in verb.forms), key=lambda fv: -len(fv[0]))
+    alternatives = "|".join(re.escape(form) for form, _ in forms)
+    pattern = re.compile(rf"(?:^|(?<=[,;:] )|(?<=\band )|(?<=\balso ))({alternatives})\b", re.IGNORECASE)
+    by_form = {form.lower(): verb for form, verb in forms}
+    uses = []
+    for match in pattern.finditer(text):
+        words = match.group(1)
+        uses.append(VerbUse(by_form[words.lower()], words, match.start(1)))
+    return uses
+
+
+def _actors_in(segment: str, lexicon: Lexicon) -> list[Actor]:
+    """Actors named in a segment, longest names first, without overlaps, in text order."""
+    taken: list[tuple[int, int, Actor]] = []
+    candidates = []
+    for actor in lexicon.actors:
+        for pattern in actor.patterns:
+            for match in pattern.finditer(segment):
+                candidates.append((match.start(), match.end(), actor))
+    for start, end, actor in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[0])):
+        if all(end <= s or start >= e for s, e, _ in taken):
+            taken.append((start, end, actor))
+    seen: list[Actor] = []
+    for _, _, actor in sorted(taken, key=lambda t: t[0]):
+        if actor not in seen:
+            seen.append(actor)
+    return seen
+
+
+def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_session: int | None) -> list[MandateFinding]:
+    """Each mandating verb followed by an addressee and 'to ...' is a mandate."""
+    findings = []
+    for index, use in enumerate(uses):
+        if not use.verb.gives_mandate:
+            continue
+        end = uses[index + 1].start if index + 1 < len(uses) else len(text)
+        clause = text[use.start : end].rstrip(" ,;").removesuffix(" and").removesuffix(", and").rstrip(" ,;")
+        after = clause[len(use.words) :]
+        to = re.search(r"\bto\b", after[1:] if after.startswith(" to ") else after)
+        if not to:
+            continue
+        addressee = (after[1:] if after.startswith(" to ") else after)[: to.start()]
+        addressee = _RELATIVE_CLAUSE.split(addressee)[0]
+        actors = _actors_in(addressee, lexicon)
+        if not actors:
+            continue
+        finding = MandateFinding(use.verb, actors, clause)
+        for match in _ORDINAL_SESSION.finditer(clause):
+            number = ORDINALS[match.group(1)]
+            if issuing_session is None or number >= issuing_session:
+                finding.due_sessions.append((f"ASP/{number}", match.group(0)))
+        for match in _REVIEW_CONFERENCE.finditer(clause):
+            finding.due_sessions.append(("RC/2010", match.group(0)))
+        if issuing_session is not None:
+            for match in _RELATIVE_SESSION.finditer(clause):
+                finding.due_sessions.append((f"ASP/{issuing_session + 1}", match.group(0)))
+        if match := _RECURRENCE.search(clause):
+            finding.recurrence = match.group(0)
+        findings.append(finding)
+    return findings
+
+
+def find_topics(text: str, lexicon: Lexicon) -> list[tuple[Topic, list[str]]]:
+    """Topics whose keywords occur in the text, with the keywords found."""
+    found = []
+    lowered = text.lower()
+    for topic in lexicon.topics:
+        words = sorted({k for k in topic.keywords if re.search(rf"\b{re.escape(k.lower())}", lowered)})
+        if words:
+            found.append((topic, words))
+    return found
+
+
+def find_addressees(text: str, lexicon: Lexicon) -> list[Actor]:
+    """The subject of a recommendation: the actors named before 'should', 'could' or 'may'."""
+    match = re.search(r"\b(?:should|could|may)\b", text)
+    if not match:
+        return []
+    return _actors_in(text[: match.start()], lexicon)

@@ -1,0 +1,356 @@
+"""Parsed documents -> one RDF graph: documents, units, footnotes, verbs, mandates, citations, topics."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from coopgraph.corpus.manifest import DocumentEntry, Manifest
+from coopgraph.corpus.records import ParsedDocument, Unit
+from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
+from coopgraph.graph.citations import ROME_STATUTE, find_references
+from coopgraph.graph.iris import Iris
+from coopgraph.graph.lexicon import Lexicon
+from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS, SKOS
+
+UNIT_CLASSES = {
+    "preamble": CG.PreambularParagraph,
+    "operative": CG.OperativeParagraph,
+    "clause": CG.OperativeParagraph,
+    "item": CG.SubItem,
+    "report-paragraph": CG.ReportParagraph,
+    "recommendation": CG.Recommendation,
+    "mandate-item": CG.MandateItem,
+    "list-item": CG.ListItem,
+    "footnote": CG.Footnote,
+    "annex": CG.Annex,
+    "part": CG.Part,
+    "section": CG.Section,
+    "key-area": CG.KeyArea,
+    "flyer-section": CG.FlyerSection,
+    "flyer-title": CG.FlyerSection,
+    "flyer-colophon": CG.FlyerSection,
+}
+DOCUMENT_CLASSES = {
+    "resolution": CG.Resolution,
+    "draft-resolution": CG.DraftResolution,
+    "mandate-list": CG.MandateList,
+    "report": CG.Report,
+    "flyer": CG.Flyer,
+    "treaty": CG.Treaty,
+}
+VERB_KINDS = {"preamble", "operative", "clause", "item", "mandate-item"}
+MANDATE_KINDS = {"operative", "clause", "mandate-item"}
+ADDRESSEE_GROUPS = {
+    "Recommendations to the Court": ("court",),
+    "Recommendations to States Parties": ("states-parties",),
+    "Recommendations to States Parties and the Court": ("states-parties", "court"),
+}
+_PIN_WORDS = {
+    "para": "para. {}",
+    "rec": "recommendation {}",
+    "preamble": "preambular paragraph {}",
+    "footnote": "footnote {}",
+    "annex": "annex {}",
+    "part": "part {}",
+    "section": "section {}",
+    "area": "key area {}",
+    "clause": "clause {}",
+    "article": "article {}",
+    "mandate": "mandate {}",
+}
+ORDINAL_WORDS = {number: word for word, number in ORDINALS.items()}
+
+
+def pinpoint_label(path: tuple[str, ...]) -> str:
+    """("para", "16", "item", "a") -> "para. 16 (a)"; ("annex", "I", "para", "32") -> "annex I, para. 32"."""
+    parts: list[str] = []
+    index = 0
+    while index < len(path):
+        kind = path[index]
+        value = path[index + 1] if index + 1 < len(path) else ""
+        if kind == "item":
+            text = f"({value})"
+            if parts:
+                parts[-1] += f" {text}" if re.search(r"\d$", parts[-1]) else f", item {text}"
+            else:
+                parts.append(f"item {text}")
+            index += 2
+            continue
+        if kind in {"title", "colophon"}:
+            parts.append(kind)
+            index += 1
+            continue
+        parts.append(_PIN_WORDS.get(kind, kind + " {}").format(value))
+        index += 2
+    return ", ".join(parts)
+
+
+class GraphBuilder:
+    """Builds the graph for one manifest and its parsed documents; one instance per build."""
+
+    def __init__(self, manifest: Manifest, documents: list[ParsedDocument], lexicon: Lexicon, base: str):
+        self.manifest = manifest
+        self.documents = documents
+        self.lexicon = lexicon
+        self.iris = Iris(base)
+        self.graph = Graph()
+        for prefix, namespace in PREFIXES.items():
+            self.graph.bind(prefix, namespace)
+        self.graph.bind("coopgraph", base)
+        self.entries = {entry.id: entry for entry in manifest.documents}
+        self.externals = {entry.id: entry for entry in manifest.externals}
+        self.unit_iris: set[URIRef] = set()
+        self.actor_iris = {actor.iri for actor in lexicon.actors}
+
+    # -- small helpers -------------------------------------------------------------
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.graph.add((s, p, o))
+
+    def text(self, s: URIRef, p: URIRef, value: str) -> None:
+        self.add(s, p, Literal(value, lang="en"))
+
+    def int(self, s: URIRef, p: URIRef, value: int) -> None:
+        self.add(s, p, Literal(value, datatype=XSD.integer))
+
+    # -- the build ------------------------------------------------------------------
+    def build(self) -> Graph:
+        self.graph += self.lexicon.graph
+        self.add_sessions()
+        for document in self.documents:
+            self.unit_iris.update(self.iris.unit(document.doc_id, unit.path) for unit in document.units)
+        for document in self.documents:
+            entry = self.entries[document.doc_id]
+            self.add_document(entry, document)
+            for unit in document.units:
+                self.add_unit(entry, document, unit)
+            self.add_citations(entry, document)
+        for external in self.manifest.externals:
+            self.add_external(external.id)
+        return self.graph
+
+    def add_sessions(self) -> None:
+        facts = {s.key: s for s in self.manifest.sessions}
+        for number in range(1, 17):
+            iri = self.iris.asp_session(number)
+            self.add(iri, RDF.type, CG.Session)
+            self.int(iri, CG.sessionNumber, number)
+            self.text(iri, RDFS.label, f"Assembly of States Parties, {ORDINAL_WORDS[number]} session")
+        review = self.iris.session("RC/2010")
+        self.add(review, RDF.type, CG.Session)
+        self.text(review, RDFS.label, "Review Conference of the Rome Statute")
+        for key, fact in facts.items():
+            iri = self.iris.session(key)
+            if fact.place:
+                self.add(iri, URIRef("https://schema.org/location"), Literal(fact.place))
+            if fact.dates:
+                self.add(iri, DCTERMS.temporal, Literal(fact.dates))
+            if fact.stated_in:
+                self.add(iri, CG.statedIn, Literal(fact.stated_in))
+
+    def doc_label(self, entry: DocumentEntry) -> str:
+        return entry.label
+
+    def add_document(self, entry: DocumentEntry, document: ParsedDocument) -> None:
+        iri = self.iris.doc(entry.id)
+        source = self.iris.source(entry.file)
+        self.add(iri, RDF.type, CG.CorpusDocument)
+        self.add(iri, RDF.type, DOCUMENT_CLASSES[entry.type])
+        self.text(iri, DCTERMS.title, entry.title)
+        self.text(iri, RDFS.label, self.doc_label(entry))
+        self.add(iri, DCTERMS.identifier, Literal(entry.id))
+        if entry.symbol:
+            self.add(iri, ELI.id_local, Literal(entry.symbol))
+        if entry.session:
+            self.add(iri, CG.session, self.iris.asp_session(entry.session))
+        if entry.date:
+            self.add(iri, DCTERMS.date, Literal(entry.date, datatype=XSD.date))
+            self.add(iri, ELI.date_document, Literal(entry.date, datatype=XSD.date))
+        if entry.adopted:
+            self.add(iri, CG.adoptedAtMeeting, Literal(entry.adopted["meeting"]))
+            self.add(iri, CG.adoptionMethod, Literal(entry.adopted["method"]))
+            self.add(iri, DCTERMS.dateAccepted, Literal(entry.adopted["date"], datatype=XSD.date))
+        if entry.publisher:
+            self.add(iri, DCTERMS.publisher, self.iris.actor("court"))
+        if entry.stated_in:
+            self.add(iri, CG.statedIn, Literal(entry.stated_in))
+        self.add(iri, CG.sourceFile, source)
+        self.add(source, RDF.type, CG.SourceFile)
+        self.add(source, RDFS.label, Literal(entry.file))
+        for annex in entry.annexes:
+            annex_iri = self.iris.unit(entry.id, ("annex", annex.number))
+            self.add(annex_iri, RDF.type, DOCUMENT_CLASSES[annex.type])
+            self.add(annex_iri, RDF.type, CG.CorpusDocument)
+            self.text(annex_iri, DCTERMS.title, annex.title)
+            if annex.session:
+                self.add(annex_iri, CG.session, self.iris.asp_session(annex.session))
+
+    def session_of(self, entry: DocumentEntry, unit: Unit) -> int | None:
+        for annex in entry.annexes:
+            if unit.path[:2] == ("annex", annex.number) and annex.session:
+                return annex.session
+        return entry.session
+
+    def add_unit(self, entry: DocumentEntry, document: ParsedDocument, unit: Unit) -> None:
+        iri = self.iris.unit(entry.id, unit.path)
+        self.add(iri, RDF.type, UNIT_CLASSES[unit.kind])
+        self.text(iri, RDFS.label, f"{self.doc_label(entry)}, {pinpoint_label(unit.path)}")
+        self.add(iri, ELI.is_part_of, self.iris.unit(entry.id, unit.parent))
+        if unit.text:
+            self.text(iri, CG.text, unit.text)
+        if unit.heading:
+            self.text(iri, CG.heading, unit.heading)
+        if unit.number:
+            self.add(iri, CG.number, Literal(unit.number))
+        if unit.position is not None:
+            self.int(iri, CG.position, unit.position)
+        if unit.attrs.get("placeholder"):
+            self.add(iri, CG.isPlaceholder, Literal(True))
+        self.add(iri, CG.sourceFile, self.iris.source(document.source_file))
+        self.int(iri, CG.firstLine, unit.lines[0])
+        self.int(iri, CG.lastLine, unit.lines[1])
+        for path, offset in unit.footnote_refs:
+            note = self.iris.unit(entry.id, path)
+            self.add(iri, CG.footnote, note)
+            self.add(note, CG.footnoteOf, iri)
+            self.int(note, CG.markerOffset, offset)
+        if cluster := unit.attrs.get("cluster"):
+            self.add(iri, CG.cluster, URIRef(f"{self.iris.base}topic/cluster-{cluster}"))
+        if unit.kind == "recommendation":
+            self.add_addressees(iri, unit)
+        if unit.kind in VERB_KINDS and unit.text:
+            self.add_verbs_and_mandates(entry, unit, iri)
+        if unit.text and unit.kind not in {"list-item", "flyer-colophon", "flyer-title"}:
+            for topic, words in find_topics(unit.text, self.lexicon):
+                tag = URIRef(f"{iri}/topic/{topic.iri.rsplit('/', 1)[-1]}")
+                self.add(iri, DCTERMS.subject, topic.iri)
+                self.add(iri, CG.topicTag, tag)
+                self.add(tag, RDF.type, CG.TopicTag)
+                self.add(tag, CG.topic, topic.iri)
+                self.add(tag, CG.matchedWords, Literal("; ".join(words)))
+
+    def add_addressees(self, iri: URIRef, unit: Unit) -> None:
+        group = unit.attrs.get("addressees")
+        if group:
+            self.add(iri, CG.addresseeGroup, Literal(group))
+            for slug in ADDRESSEE_GROUPS.get(group, ()):
+                self.add(iri, CG.addressee, self.iris.actor(slug))
+            return
+        for actor in find_addressees(unit.text, self.lexicon):
+            self.add(iri, CG.addressee, actor.iri)
+
+    def add_verbs_and_mandates(self, entry: DocumentEntry, unit: Unit, iri: URIRef) -> None:
+        uses = find_verbs(unit.text, self.lexicon)
+        for use in uses:
+            self.add(iri, CG.operativeVerb, use.verb.iri)
+        if uses and uses[0].start == 0:
+            self.add(iri, CG.leadingVerb, uses[0].verb.iri)
+        if unit.kind not in MANDATE_KINDS:
+            return
+        session = self.session_of(entry, unit)
+        for number, finding in enumerate(find_mandates(unit.text, uses, self.lexicon, session), start=1):
+            mandate = URIRef(f"{iri}/mandate/{number}")
+            self.add(mandate, RDF.type, CG.Mandate)
+            who = ", ".join(actor.label for actor in finding.actors)
+            self.text(mandate, RDFS.label, f"{self.doc_label(entry)}, {pinpoint_label(unit.path)}: {finding.verb.label} {who}")
+            self.add(iri, CG.mandate, mandate)
+            self.add(mandate, CG.issuedBy, iri)
+            self.add(mandate, CG.verb, finding.verb.iri)
+            self.text(mandate, CG.action, finding.action)
+            for actor in finding.actors:
+                self.add(mandate, CG.mandatedActor, actor.iri)
+            if session:
+                self.add(mandate, CG.issuedAt, self.iris.asp_session(session))
+            for key, words in finding.due_sessions:
+                self.add(mandate, CG.dueAt, self.iris.session(key))
+                self.add(mandate, CG.dueText, Literal(words))
+            if finding.recurrence:
+                self.add(mandate, CG.recurrence, Literal(finding.recurrence))
+
+    # -- citations --------------------------------------------------------------------
+    def target(self, doc_id: str, pinpoint: tuple[str, ...]) -> URIRef:
+        """The node a reference points at; outside the corpus, a node without text."""
+        if doc_id in self.entries:
+            iri = self.iris.unit(doc_id, pinpoint)
+            return iri if iri in self.unit_iris else self.iris.doc(doc_id)
+        doc = self.add_external(doc_id)
+        if not pinpoint:
+            return doc
+        iri = self.iris.unit(doc_id, pinpoint)
+        if (iri, RDF.type, CG.Pinpoint) not in self.graph:
+            self.add(iri, RDF.type, CG.Pinpoint)
+            label = "Rome Statute" if doc_id == ROME_STATUTE else doc_id
+            self.text(iri, RDFS.label, f"{label}, {pinpoint_label(pinpoint)}")
+            parent = self.iris.unit(doc_id, pinpoint[:-2]) if len(pinpoint) > 2 else doc
+            if len(pinpoint) > 2:
+                self.target(doc_id, pinpoint[:-2])
+            self.add(iri, ELI.is_part_of, parent)
+        return iri
+
+    def add_external(self, doc_id: str) -> URIRef:
+        iri = self.iris.doc(doc_id)
+        if (iri, RDF.type, CG.ExternalDocument) in self.graph:
+            return iri
+        self.add(iri, RDF.type, CG.ExternalDocument)
+        fact = self.externals.get(doc_id)
+        kind = fact.type if fact else ("resolution" if "/Res." in doc_id else None)
+        if kind in DOCUMENT_CLASSES:
+            self.add(iri, RDF.type, DOCUMENT_CLASSES[kind])
+        self.add(iri, DCTERMS.identifier, Literal(doc_id))
+        if doc_id != ROME_STATUTE:
+            self.add(iri, ELI.id_local, Literal(doc_id))
+        self.text(iri, RDFS.label, fact.title if fact and fact.title and doc_id == ROME_STATUTE else doc_id)
+        if fact:
+            if fact.title:
+                self.text(iri, DCTERMS.title, fact.title)
+            if fact.session:
+                self.add(iri, CG.session, self.iris.asp_session(fact.session))
+            if fact.date:
+                self.add(iri, DCTERMS.date, Literal(fact.date, datatype=XSD.date))
+            if fact.adopted:
+                self.add(iri, CG.adoptedAtMeeting, Literal(fact.adopted["meeting"]))
+                self.add(iri, CG.adoptionMethod, Literal(fact.adopted["method"]))
+                self.add(iri, DCTERMS.dateAccepted, Literal(fact.adopted["date"], datatype=XSD.date))
+            if fact.stated_in:
+                self.add(iri, CG.statedIn, Literal(fact.stated_in))
+        return iri
+
+    def add_citations(self, entry: DocumentEntry, document: ParsedDocument) -> None:
+        previous: dict[tuple[str, ...], str | None] = {}
+        for unit in document.units:
+            texts: Iterable[str] = [t for t in (unit.text, unit.heading) if t]
+            if unit.kind == "flyer-colophon":
+                continue
+            iri = self.iris.unit(entry.id, unit.path)
+            scope = unit.parent if unit.kind == "footnote" else ("body",)
+            count = 0
+            for text in texts:
+                references = find_references(text, previous.get(scope) if unit.kind == "footnote" else None)
+                for ref in references:
+                    count += 1
+                    citation = URIRef(f"{iri}/citation/{count}")
+                    target = self.target(ref.doc_id, ref.pinpoint)
+                    self.add(iri, CG.cites, target)
+                    self.add(iri, CG.citation, citation)
+                    self.add(citation, RDF.type, CG.Citation)
+                    self.add(citation, CG.citingUnit, iri)
+                    self.add(citation, CG.citedNode, target)
+                    self.add(citation, CG.citedText, Literal(ref.words))
+                    self.int(citation, CG.spanStart, ref.start)
+                    self.int(citation, CG.spanEnd, ref.end)
+                if unit.kind == "footnote":
+                    docs = [r.doc_id for r in references if r.doc_id != ROME_STATUTE]
+                    if docs:
+                        previous[scope] = docs[-1]
+
+
+def build_graph(manifest: Manifest, documents: list[ParsedDocument], lexicon: Lexicon, base: str) -> Graph:
+    """The whole graph of the corpus."""
+    return GraphBuilder(manifest, documents, lexicon, base).build()
+
+
+__all__ = ["GraphBuilder", "build_graph", "pinpoint_label"]
+del SKOS

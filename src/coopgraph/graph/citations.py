@@ -1,0 +1,74 @@
+"""References in a unit's text to documents and pinpoints, each with the words that make it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SYMBOL = r"(?:ICC-ASP/\d+/(?:Res\.\d+|\d+(?:/(?:Add|Rev)\.\d+)*)|RC/Dec\.\d+|A/\d+/\d+)"
+ROME_STATUTE = "rome-statute"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A cited document (by id) and optional pinpoint path, with the citing words and span."""
+
+    doc_id: str
+    pinpoint: tuple[str, ...]
+    words: str
+    start: int
+    end: int
+
+
+def _paras(first: str, last: str | None) -> list[tuple[str, ...]]:
+    if last is None:
+        return [("para", first)]
+    return [("para", str(n)) for n in range(int(first), int(last) + 1)]
+
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?:operative )?paragraphs? (\d+)(?: to (\d+))? of (?:resolution )?({SYMBOL})"), "para-of"),
+    (re.compile(rf"({SYMBOL}),? (?:operative paragraphs?|paragraphs?|para\.) ?(\d+)(?: to (\d+))?"), "symbol-para"),
+    (re.compile(rf"({SYMBOL}),? annex (I|II|III)\b"), "symbol-annex"),
+    (re.compile(r"(?i:article) (\d+)(?:, paragraph (\d+),)? of the (?:Rome )?Statute"), "article"),
+    (re.compile(r"Part (9|IX) of the Rome Statute"), "part"),
+    (re.compile(r"Ibid\.,? (?:operative )?(?:paragraph|para\.) (\d+)"), "ibid"),
+    (re.compile(SYMBOL), "symbol"),
+    (re.compile(r"\bRome Statute\b"), "statute"),
+]
+
+
+def find_references(text: str, previous_doc: str | None = None) -> list[Reference]:
+    """All references in a text, longest first where they overlap; 'Ibid.' means previous_doc."""
+    candidates: list[Reference] = []
+    for pattern, kind in _PATTERNS:
+        for match in pattern.finditer(text):
+            groups = match.groups()
+            words, start, end = match.group(0), match.start(), match.end()
+            if kind == "para-of":
+                for pin in _paras(groups[0], groups[1]):
+                    candidates.append(Reference(groups[2], pin, words, start, end))
+            elif kind == "symbol-para":
+                for pin in _paras(groups[1], groups[2]):
+                    candidates.append(Reference(groups[0], pin, words, start, end))
+            elif kind == "symbol-annex":
+                candidates.append(Reference(groups[0], ("annex", groups[1]), words, start, end))
+            elif kind == "article":
+                pin: tuple[str, ...] = ("article", groups[0]) + (("para", groups[1]) if groups[1] else ())
+                candidates.append(Reference(ROME_STATUTE, pin, words, start, end))
+            elif kind == "part":
+                candidates.append(Reference(ROME_STATUTE, ("part", "9"), words, start, end))
+            elif kind == "ibid":
+                if previous_doc:
+                    candidates.append(Reference(previous_doc, ("para", groups[0]), words, start, end))
+            elif kind == "symbol":
+                candidates.append(Reference(words, (), words, start, end))
+            else:
+                candidates.append(Reference(ROME_STATUTE, (), words, start, end))
+    chosen: list[Reference] = []
+    spans: list[tuple[int, int]] = []
+    for ref in sorted(candidates, key=lambda r: (-(r.end - r.start), r.start)):
+        if any(s == ref.start and e == ref.end for s, e in spans) or all(ref.end <= s or ref.start >= e for s, e in spans):
+            chosen.append(ref)
+            spans.append((ref.start, ref.end))
+    return sorted(chosen, key=lambda r: (r.start, r.pinpoint))

@@ -1,0 +1,29 @@
+"""Namespaces of the vocabularies the graph uses, in one place."""
+
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+CG = Namespace("https://w3id.org/coopgraph/ontology#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ELI_DL = Namespace("http://data.europa.eu/eli/eli-draft-legislation-ontology#")
+SCHEMA = Namespace("https://schema.org/")
+
+PREFIXES = {
+    "cg": CG,
+    "eli": ELI,
+    "eli-dl": ELI_DL,
+    "dct": DCTERMS,
+    "prov": PROV,
+    "skos": SKOS,
+    "org": ORG,
+    "foaf": FOAF,
+    "schema": SCHEMA,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+}
+
+__all__ = ["CG", "DCTERMS", "ELI", "ELI_DL", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD"]
