@@ -98,13 +98,13 @@ def format_result(result: Result, fmt: str) -> str:
     names = [str(v) for v in result.vars or []]
     rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
     if fmt == "json":
-        return json.dumps(result.serialize(format="json").decode("utf-8") and json.loads(result.serialize(format="json")), indent=1, ensure_ascii=False)
+        return json.dumps(json.loads(result.serialize(format="json")), indent=1, ensure_ascii=False)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
         writer.writerow(names)
         writer.writerows(rows)
-        return buffer.getvalue()
+        return buffer.getvalue().rstrip("\n")
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), "-+-".join("-" * w for w in widths)]
     for row in rows:

@@ -1,0 +1,54 @@
+"""Shared fixtures: the real corpus parsed once, and its graph built once, per test session."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+
+from coopgraph.config import Settings
+from coopgraph.corpus.parse import parse_corpus
+from coopgraph.corpus.records import ParsedDocument
+from coopgraph.pipeline import build
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = "https://w3id.org/coopgraph/"
+
+
+@pytest.fixture(scope="session")
+def settings() -> Settings:
+    return Settings(base=BASE, root=ROOT)
+
+
+@pytest.fixture(scope="session")
+def documents(settings: Settings) -> dict[str, ParsedDocument]:
+    _, docs = parse_corpus(settings.corpus_dir)
+    return {doc.doc_id: doc for doc in docs}
+
+
+@pytest.fixture(scope="session")
+def graph(settings: Settings) -> Graph:
+    return build(settings)
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the project's data folders, for tests that damage the corpus."""
+    for name in ("corpus", "ontology", "queries"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(BASE + path)
+
+
+def source_text(name: str) -> str:
+    return (ROOT / "corpus" / name).read_text(encoding="utf-8")
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,215 @@
+"""The graph built from the real corpus, the resolver, named queries and the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import Literal
+
+import coopgraph
+from coopgraph.errors import ReferenceNotFound
+from coopgraph.query import bind, named_queries, run
+from coopgraph.resolve import resolve
+from coopgraph.terms import CG, ELI, RDF, RDFS
+from tests.conftest import BASE, ROOT, iri
+
+
+def cli(*args: str, root: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "coopgraph.cli", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+
+
+def test_public_api_is_sorted():
+    assert coopgraph.__all__ == sorted(coopgraph.__all__)
+
+
+def test_every_unit_has_label_provenance_and_parent(graph):
+    units = [s for cls in (CG.OperativeParagraph, CG.PreambularParagraph, CG.Recommendation, CG.Footnote, CG.SubItem,
+                           CG.ReportParagraph, CG.MandateItem, CG.KeyArea) for s in graph.subjects(RDF.type, cls)]
+    assert len(units) > 300
+    for unit in units:
+        assert graph.value(unit, RDFS.label) is not None, unit
+        assert graph.value(unit, CG.sourceFile) is not None, unit
+        assert isinstance(graph.value(unit, CG.firstLine).toPython(), int), unit
+        assert graph.value(unit, ELI.is_part_of) is not None, unit
+        assert graph.value(unit, CG.text) is not None, unit
+
+
+def test_document_iris_follow_the_scheme(graph):
+    for path in ("doc/ICC-ASP/14/Res.3", "doc/ICC-ASP/8/Res.2", "doc/ICC-ASP/6/21",
+                 "doc/asp15-bureau-report-cooperation", "doc/flyer-66-recommendations"):
+        assert (iri(path), RDF.type, CG.CorpusDocument) in graph
+    assert (iri("doc/asp15-bureau-report-cooperation/annex/I"), RDF.type, CG.DraftResolution) in graph
+    assert (iri("doc/asp15-bureau-report-cooperation/annex/I/para/32"), RDF.type, CG.OperativeParagraph) in graph
+    assert (iri("doc/asp15-bureau-report-cooperation/annex/II/item/g"), RDF.type, CG.MandateItem) in graph
+    assert (iri("doc/asp15-bureau-report-cooperation/annex/I/footnote/1"), RDF.type, CG.Footnote) in graph
+    assert (iri("session/ASP/15"), RDF.type, CG.Session) in graph
+    assert (iri("actor/bureau"), RDF.type, CG.Actor) in graph
+
+
+def test_cited_documents_outside_the_corpus_are_nodes_without_text(graph):
+    external = iri("doc/ICC-ASP/13/Res.3")
+    assert (external, RDF.type, CG.ExternalDocument) in graph
+    assert graph.value(external, CG.text) is None
+    pinpoint = iri("doc/ICC-ASP/13/Res.3/para/27")
+    assert (pinpoint, RDF.type, CG.Pinpoint) in graph
+    assert graph.value(pinpoint, CG.text) is None
+    assert (pinpoint, ELI.is_part_of, external) in graph
+
+
+def test_citations_keep_their_words_and_point_at_the_pinpoint(graph):
+    para1 = iri("doc/asp15-bureau-report-cooperation/para/1")
+    assert (para1, CG.cites, iri("doc/ICC-ASP/14/Res.3/para/27")) in graph
+    citation = next(c for c in graph.objects(para1, CG.citation)
+                    if graph.value(c, CG.citedNode) == iri("doc/ICC-ASP/14/Res.3/para/27"))
+    assert str(graph.value(citation, CG.citedText)) == "paragraph 27 of resolution ICC-ASP/14/Res.3"
+    text = str(graph.value(para1, CG.text))
+    start, end = graph.value(citation, CG.spanStart).toPython(), graph.value(citation, CG.spanEnd).toPython()
+    assert text[start:end] == "paragraph 27 of resolution ICC-ASP/14/Res.3"
+    assert (iri("doc/ICC-ASP/8/Res.2/footnote/2"), CG.cites, iri("doc/ICC-ASP/6/21")) in graph
+    assert (iri("doc/asp15-bureau-report-cooperation/footnote/2"), CG.cites, iri("doc/ICC-ASP/13/Res.3/para/24")) in graph
+    assert (iri("doc/ICC-ASP/8/Res.2/para/16/item/h"), CG.cites, iri("doc/rome-statute/article/60/para/2")) in graph
+
+
+def mandates_of(graph, unit_path):
+    return [m for m in graph.objects(iri(unit_path), CG.mandate)]
+
+
+def test_mandates_name_actor_and_due_session(graph):
+    (item_a,) = mandates_of(graph, "doc/asp15-bureau-report-cooperation/annex/II/item/a")
+    assert graph.value(item_a, CG.mandatedActor) == iri("actor/bureau")
+    assert graph.value(item_a, CG.dueAt) == iri("session/ASP/16")
+    assert graph.value(item_a, CG.issuedAt) == iri("session/ASP/15")
+    (report,) = mandates_of(graph, "doc/ICC-ASP/14/Res.3/para/28")
+    assert graph.value(report, CG.mandatedActor) == iri("actor/court")
+    assert graph.value(report, CG.dueAt) == iri("session/ASP/15")
+    assert str(graph.value(report, CG.recurrence)) == "annually thereafter"
+    due_17 = {d for m in mandates_of(graph, "doc/ICC-ASP/8/Res.2/para/17") for d in graph.objects(m, CG.dueAt)}
+    assert due_17 == {iri("session/ASP/9"), iri("session/ASP/10"), iri("session/RC/2010")}
+    # the thirteenth session named in ASP15 draft para 10 is history, not a due date
+    due_10 = {d for m in mandates_of(graph, "doc/asp15-bureau-report-cooperation/annex/I/para/10") for d in graph.objects(m, CG.dueAt)}
+    assert due_10 == {iri("session/ASP/16")}
+    assert mandates_of(graph, "doc/ICC-ASP/14/Res.3/para/3") == []  # "Reaffirms" asks nobody to act
+
+
+def test_operative_verbs_and_topic_tags_with_their_evidence(graph):
+    para24 = iri("doc/ICC-ASP/14/Res.3/para/24")
+    verbs = {str(graph.value(v, RDFS.label) or graph.value(v, iri("x"))) for v in graph.objects(para24, CG.operativeVerb)}
+    labels = {str(graph.value(v, __import__("rdflib").SKOS.prefLabel)) for v in graph.objects(para24, CG.operativeVerb)}
+    assert labels == {"welcomes", "takes note", "requests"}, verbs
+    tag = iri("doc/flyer-66-recommendations/area/3/topic/area-3")
+    assert graph.value(tag, CG.topic) == iri("topic/area-3")
+    assert "arrest" in str(graph.value(tag, CG.matchedWords))
+
+
+def test_recommendations_carry_cluster_and_addressees(graph):
+    rec17 = iri("doc/ICC-ASP/6/21/rec/17")
+    assert graph.value(rec17, CG.cluster) == iri("topic/cluster-4")
+    assert graph.value(rec17, CG.addressee) == iri("actor/states-parties")
+    rec32 = iri("doc/ICC-ASP/6/21/rec/32")
+    assert str(graph.value(rec32, CG.addresseeGroup)) == "Recommendations to the Court"
+    assert graph.value(rec32, CG.addressee) == iri("actor/court")
+
+
+@pytest.mark.parametrize(("reference", "expected"), [
+    ("ICC-ASP/14/Res.3, para. 27", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("paragraph 27 of resolution ICC-ASP/14/Res.3", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("operative paragraph 27 of ICC-ASP/14/Res.3", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("ICC-ASP/6/21 recommendation 17", "doc/ICC-ASP/6/21/rec/17"),
+    ("ICC-ASP/6/21 rec 17", "doc/ICC-ASP/6/21/rec/17"),
+    ("ICC-ASP/8/Res.2 para 16 (a)", "doc/ICC-ASP/8/Res.2/para/16/item/a"),
+    ("ICC-ASP/8/Res.2, para. 16(k)", "doc/ICC-ASP/8/Res.2/para/16/item/k"),
+    ("asp15-bureau-report-cooperation annex II (g)", "doc/asp15-bureau-report-cooperation/annex/II/item/g"),
+    ("asp15-bureau-report-cooperation, annex I, para. 29", "doc/asp15-bureau-report-cooperation/annex/I/para/29"),
+    ("ICC-ASP/6/21 footnote 12", "doc/ICC-ASP/6/21/footnote/12"),
+    (BASE + "doc/ICC-ASP/8/Res.2/para/17", "doc/ICC-ASP/8/Res.2/para/17"),
+])
+def test_resolver_accepts_the_usual_spellings(graph, reference, expected):
+    assert resolve(graph, BASE, reference).iri == iri(expected)
+
+
+def test_unknown_reference_lists_nearest_matches(graph):
+    with pytest.raises(ReferenceNotFound) as caught:
+        resolve(graph, BASE, "ICC-ASP/14/Res.3, para. 99")
+    labels = [label for label, _ in caught.value.suggestions]
+    assert labels and all(label.startswith("ICC-ASP/14/Res.3") for label in labels)
+
+
+def test_named_queries_answer_on_the_real_graph(graph, settings):
+    catalogue = named_queries(settings.queries_dir)
+    assert set(catalogue) >= {"mandates-by-actor", "recommendations-by-cluster", "units-citing", "operative-verbs"}
+    for query in catalogue.values():
+        assert query.title and query.description
+    rows = list(run(graph, catalogue["mandates-by-actor"].text,
+                    bind(catalogue["mandates-by-actor"], {"actor": BASE + "actor/bureau"})))
+    assert any(str(r.unit).endswith("annex/II/item/a") and str(r.dueAt).endswith("ASP/16") for r in rows)
+    recs = list(run(graph, catalogue["recommendations-by-cluster"].text))
+    assert len(recs) == 66
+    citing = list(run(graph, catalogue["units-citing"].text,
+                      bind(catalogue["units-citing"], {"document": BASE + "doc/ICC-ASP/14/Res.3"})))
+    assert any(str(r.unit).endswith("asp15-bureau-report-cooperation/para/1") for r in citing)
+    verbs = list(run(graph, catalogue["operative-verbs"].text))
+    assert any(str(r.verb) == "requests" and str(r.resolution).endswith("ICC-ASP/8/Res.2") for r in verbs)
+
+
+def test_cli_build_is_deterministic_and_atomic(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert cli("--out", str(first), "build", env={"PYTHONHASHSEED": "1"}).returncode == 0
+    assert cli("--out", str(second), "build", env={"PYTHONHASHSEED": "2"}).returncode == 0
+    for name in ("coopgraph.ttl", "coopgraph.nt", "coopgraph.jsonld", "context.jsonld"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    assert not [p for p in first.iterdir() if p.name.startswith(".")]
+
+
+def test_cli_resolve_and_stats(tmp_path):
+    found = cli("resolve", "ICC-ASP/6/21 rec 17")
+    assert found.returncode == 0 and BASE + "doc/ICC-ASP/6/21/rec/17" in found.stdout
+    unknown = cli("resolve", "ICC-ASP/14/Res.3 para 99")
+    assert unknown.returncode == 2 and "nearest matches" in unknown.stderr and "Traceback" not in unknown.stderr
+    stats = cli("stats")
+    assert stats.returncode == 0
+    assert any(line.split() == ["Recommendation", "66"] for line in stats.stdout.splitlines())
+
+
+def test_cli_query_errors_are_clear():
+    broken = cli("query", "SELECT ?x WHERE { ?x ")
+    assert broken.returncode == 2 and "SPARQL error" in broken.stderr and "Traceback" not in broken.stderr
+    csv_out = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/coopgraph/ontology#Recommendation> }",
+                  "--format", "csv")
+    assert csv_out.stdout.splitlines() == ["n", "66"]
+
+
+@pytest.mark.parametrize(("damage", "message"), [
+    (lambda p: p.write_text(p.read_text().replace("\n5. Urges States Parties", "\n4. Urges States Parties")),
+     "operative paragraph 4 appears twice"),
+    (lambda p: p.write_bytes(p.read_bytes().replace(b"Emphasizes the importance", b"Emphasizes\x00 the")), "NUL byte"),
+    (lambda p: p.write_bytes(p.read_bytes().replace(b"Determined", b"D\xe9termined")), "not UTF-8"),
+    (lambda p: p.write_text(""), "is empty"),
+    (lambda p: p.write_text(p.read_text().split("1. Emphasizes")[0]), "no operative paragraphs"),
+])
+def test_a_malformed_corpus_file_stops_the_build_naming_file_and_line(corpus_copy, tmp_path, damage, message):
+    out = tmp_path / "out"
+    assert cli("--out", str(out), "build", root=corpus_copy).returncode == 0
+    before = (out / "coopgraph.nt").read_bytes()
+    damage(corpus_copy / "corpus" / "icc-asp-14-res-3_resolution-on-cooperation_2015.txt")
+    result = cli("--out", str(out), "build", root=corpus_copy)
+    assert result.returncode == 2
+    assert "icc-asp-14-res-3_resolution-on-cooperation_2015.txt" in result.stderr
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert (out / "coopgraph.nt").read_bytes() == before
+
+
+def test_an_unknown_corpus_file_in_the_manifest_is_named(corpus_copy):
+    manifest = corpus_copy / "corpus" / "manifest.toml"
+    manifest.write_text(manifest.read_text().replace('file = "icc-asp-8-res-2', 'file = "missing-icc-asp-8-res-2'))
+    result = cli("build", root=corpus_copy)
+    assert result.returncode == 2 and "missing-icc-asp-8-res-2" in result.stderr
+
+
+def test_literal_text_is_language_tagged(graph):
+    text = graph.value(iri("doc/ICC-ASP/14/Res.3/para/1"), CG.text)
+    assert isinstance(text, Literal) and text.language == "en"
