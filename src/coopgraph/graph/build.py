@@ -14,7 +14,7 @@ from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, f
 from coopgraph.graph.citations import ROME_STATUTE, find_references
 from coopgraph.graph.iris import Iris
 from coopgraph.graph.lexicon import Lexicon
-from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS, SKOS
+from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS
 
 UNIT_CLASSES = {
     "preamble": CG.PreambularParagraph,
@@ -353,4 +353,3 @@ def build_graph(manifest: Manifest, documents: list[ParsedDocument], lexicon: Le
 
 
 __all__ = ["GraphBuilder", "build_graph", "pinpoint_label"]
-del SKOS
