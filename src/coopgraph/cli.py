@@ -48,22 +48,88 @@ def main(ctx: click.Context, base: str | None, root: Path | None, out: Path | No
 
 
 @main.command()
+@click.option("--allow-invalid", is_flag=True, help="Write the graph even if it violates the shapes (the report is still printed).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation (faster; the graph is not proven whole).")
 @click.pass_context
-def build(ctx: click.Context) -> None:
-    """Parse the corpus and write the graph as Turtle, N-Triples and JSON-LD."""
+def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
+    """Parse the corpus, validate the graph, and write it as Turtle, N-Triples and JSON-LD."""
+    from coopgraph.errors import ValidationFailed
     from coopgraph.graph.serialize import write_outputs
     from coopgraph.pipeline import build as build_graph
     from coopgraph.stats import class_counts
+    from coopgraph.validate import format_text, load_shapes, validate_graph
 
     settings = _settings(ctx)
     started = time.perf_counter()
     graph = build_graph(settings)
+    click.echo(f"built {class_counts(graph)['triples']:,} triples in {time.perf_counter() - started:.2f} s")
+    if not no_validate:
+        report = validate_graph(graph, load_shapes(settings.shapes_dir, settings.base))
+        if report.conforms:
+            click.echo(f"validated: {report.summary()}")
+        else:
+            click.echo(format_text(report, limit=50), err=True)
+            if not allow_invalid:
+                raise ValidationFailed(
+                    f"the graph does not conform to the shapes ({report.counts['Violation']} violations); "
+                    f"nothing was written to {settings.output_dir}. Fix the corpus or the manifest, "
+                    "or pass --allow-invalid to write it anyway"
+                )
+            click.echo("coopgraph: warning: writing a graph that does not conform (--allow-invalid)", err=True)
     outputs = write_outputs(graph, settings.output_dir, settings.base)
-    elapsed = time.perf_counter() - started
-    counts = class_counts(graph)
-    click.echo(f"built {counts['triples']:,} triples in {elapsed:.2f} s")
     for name, path in outputs.items():
         click.echo(f"  {name:9} {path}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              help="text: grouped by focus node; json or turtle: the machine-readable report.")
+@click.option("--only", is_flag=True, help="Validate the FILES alone, not merged with the built graph.")
+@click.option("--max-size", type=int, default=20, show_default=True, help="Largest graph file accepted, in MB.")
+@click.option("--limit", type=int, default=200, show_default=True, help="Most results shown in the text report.")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, max_size: int, limit: int) -> None:
+    """Validate the built graph, or FILES (Turtle, N-Triples, JSON-LD) merged with it, against the shapes.
+
+    Exit 0: conforms (warnings and notes allowed); 1: violations; 2: unreadable input.
+    """
+    from coopgraph.graphfile import read_graph_file
+    from coopgraph.graph.serialize import context
+    from coopgraph.validate import format_text, load_shapes, to_json, to_turtle, validate_graph
+
+    settings = _settings(ctx)
+    shapes = load_shapes(settings.shapes_dir, settings.base)
+    contexts = {f"{settings.base}context.jsonld": context(settings.base)["@context"]}
+    extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576) for path in files]
+    graph = _built_graph(settings) if not (only and files) else None
+    if graph is None:
+        from rdflib import Graph
+
+        graph = Graph()
+    for part in extra:
+        graph += part
+    report = validate_graph(graph, shapes)
+    if fmt == "json":
+        click.echo(to_json(report))
+    elif fmt == "turtle":
+        click.echo(to_turtle(report))
+    else:
+        click.echo(format_text(report, limit=limit))
+    if not report.conforms:
+        sys.exit(1)
+
+
+def _built_graph(settings: Settings) -> object:
+    """The graph `build` wrote, or, when there is none yet, the graph built from the corpus now."""
+    from coopgraph.graphfile import read_graph_file
+    from coopgraph.pipeline import build as build_graph
+
+    built = settings.output_dir / "coopgraph.nt"
+    if built.is_file():
+        return read_graph_file(built, settings.base, max_bytes=1 << 40)
+    click.echo(f"coopgraph: note: no built graph at {built}; validating the graph built from the corpus now", err=True)
+    return build_graph(settings)
 
 
 @main.command()

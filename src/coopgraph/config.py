@@ -47,6 +47,10 @@ class Settings:
         return self.root / "ontology"
 
     @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
     def queries_dir(self) -> Path:
         return self.root / "queries"
 

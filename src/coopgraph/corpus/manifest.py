@@ -24,6 +24,15 @@ class AnnexEntry:
 
 
 @dataclass(frozen=True)
+class StatedCount:
+    """How many units of one kind the texts say a document holds ("the 66 recommendations")."""
+
+    unit: str
+    value: int
+    stated_in: str
+
+
+@dataclass(frozen=True)
 class DocumentEntry:
     """One source document of the corpus."""
 
@@ -40,6 +49,7 @@ class DocumentEntry:
     publisher: str | None = None
     stated_in: str | None = None
     annexes: tuple[AnnexEntry, ...] = ()
+    counts: tuple[StatedCount, ...] = ()
     blocks: tuple[dict[str, Any], ...] = ()
 
     @property
@@ -124,6 +134,13 @@ def load_manifest(path: Path) -> Manifest:
         annexes = tuple(
             AnnexEntry(a["number"], a["title"], a["type"], a.get("session")) for a in table.get("annex", [])
         )
+        counts = []
+        for count in table.get("count", []):
+            value = _require(count, "value", f"{where}: count")
+            if not isinstance(value, int) or value < 1:
+                raise ManifestError(f"{where}: a count's value must be a positive integer, got {value!r}")
+            counts.append(StatedCount(_require(count, "unit", f"{where}: count"), value,
+                                      _require(count, "stated_in", f"{where}: count")))
         documents.append(
             DocumentEntry(
                 id=doc_id,
@@ -139,6 +156,7 @@ def load_manifest(path: Path) -> Manifest:
                 publisher=table.get("publisher"),
                 stated_in=table.get("stated_in"),
                 annexes=annexes,
+                counts=tuple(counts),
                 blocks=tuple(table.get("block", [])),
             )
         )

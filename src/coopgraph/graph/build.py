@@ -9,6 +9,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from coopgraph.corpus.manifest import DocumentEntry, Manifest
+from coopgraph.errors import ManifestError
 from coopgraph.corpus.records import ParsedDocument, Unit
 from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
 from coopgraph.graph.citations import ROME_STATUTE, find_references
@@ -87,6 +88,20 @@ def pinpoint_label(path: tuple[str, ...]) -> str:
         parts.append(_PIN_WORDS.get(kind, kind + " {}").format(value))
         index += 2
     return ", ".join(parts)
+
+
+STRUCTURAL_KINDS = {"part", "section"}
+
+
+def numbering_scope(document: ParsedDocument, unit: Unit) -> tuple[str, ...]:
+    """The parent a unit is numbered within: parts and sections are skipped, since a report
+    numbers its paragraphs across them; they stay reachable by cg:inPart."""
+    parent = unit.parent
+    if unit.kind in STRUCTURAL_KINDS:
+        return parent
+    while len(parent) >= 2 and parent[-2] in STRUCTURAL_KINDS:
+        parent = document.unit(*parent).parent
+    return parent
 
 
 class GraphBuilder:
@@ -177,6 +192,16 @@ class GraphBuilder:
             self.add(iri, DCTERMS.publisher, self.iris.actor("court"))
         if entry.stated_in:
             self.add(iri, CG.statedIn, Literal(entry.stated_in))
+        for count in entry.counts:
+            if count.unit not in UNIT_CLASSES:
+                raise ManifestError(f"manifest: document {entry.id!r}: count of unknown unit kind {count.unit!r}; "
+                                    f"use one of {sorted(UNIT_CLASSES)}")
+            node = URIRef(f"{iri}/count/{count.unit}")
+            self.add(iri, CG.statedCount, node)
+            self.add(node, RDF.type, CG.StatedCount)
+            self.add(node, CG.countedClass, UNIT_CLASSES[count.unit])
+            self.int(node, CG["count"], count.value)
+            self.add(node, CG.statedIn, Literal(count.stated_in))
         self.add(iri, CG.sourceFile, source)
         self.add(source, RDF.type, CG.SourceFile)
         self.add(source, RDFS.label, Literal(entry.file))
@@ -198,7 +223,10 @@ class GraphBuilder:
         iri = self.iris.unit(entry.id, unit.path)
         self.add(iri, RDF.type, UNIT_CLASSES[unit.kind])
         self.text(iri, RDFS.label, f"{self.doc_label(entry)}, {pinpoint_label(unit.path)}")
-        self.add(iri, ELI.is_part_of, self.iris.unit(entry.id, unit.parent))
+        scope = numbering_scope(document, unit)
+        self.add(iri, ELI.is_part_of, self.iris.unit(entry.id, scope))
+        if scope != unit.parent:
+            self.add(iri, CG.inPart, self.iris.unit(entry.id, unit.parent))
         if unit.text:
             self.text(iri, CG.text, unit.text)
         if unit.heading:

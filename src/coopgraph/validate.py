@@ -1,0 +1,218 @@
+"""SHACL validation of the graph with pyshacl, and its report in words a legal adviser can act on.
+
+The shapes live in `shapes/*.ttl`, one file per concern; relative IRIs in them resolve
+against the graph's base IRI, like the vocabularies'.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.plugins.sparql import prepareQuery
+
+from coopgraph.errors import GraphFileError
+
+class PreparedQueryGraph(Graph):
+    """A graph that parses each SPARQL text once.
+
+    pyshacl runs a SPARQL constraint's query once per focus node, as text; parsing it
+    every time costs more than evaluating it. Same text, same parsed query.
+    """
+
+    _prepared: dict[str, Any] = {}
+
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,
+              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Any:
+        if isinstance(query_object, str) and processor == "sparql":
+            prepared = PreparedQueryGraph._prepared.get(query_object)
+            if prepared is None:
+                prepared = PreparedQueryGraph._prepared[query_object] = prepareQuery(query_object)
+            query_object = prepared
+        return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
+
+
+def load_shapes(shapes_dir: Path, base: str) -> Graph:
+    """Every shapes file of the folder, as one shapes graph."""
+    files = sorted(shapes_dir.glob("*.ttl"))
+    if not files:
+        raise GraphFileError(f"{shapes_dir}: no shapes files (*.ttl); the shapes folder of the checkout is needed")
+    graph = Graph()
+    for path in files:
+        try:
+            graph.parse(path, format="turtle", publicID=base)
+        except Exception as exc:  # rdflib raises many parser exception types
+            raise GraphFileError(f"{path}: not valid Turtle: {exc}") from None
+    return graph
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result, with the names a reader needs."""
+
+    severity: str
+    focus: str
+    focus_label: str
+    shape: str
+    shape_name: str
+    message: str
+    path: str | None = None
+    value: str | None = None
+    component: str | None = None
+
+
+@dataclass
+class Report:
+    """The outcome of one validation."""
+
+    findings: list[Finding]
+    graph: Graph
+    triples: int
+    shapes: int
+    seconds: float
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.counts = {name: sum(1 for f in self.findings if f.severity == name) for name in SEVERITY_ORDER}
+
+    @property
+    def conforms(self) -> bool:
+        """No violations; warnings and notes do not break conformance."""
+        return self.counts["Violation"] == 0
+
+    def summary(self) -> str:
+        verdict = "conforms" if self.conforms else "does not conform"
+        return (f"{verdict}: {self.counts['Violation']} violations, {self.counts['Warning']} warnings, "
+                f"{self.counts['Info']} notes ({self.triples:,} triples, {self.shapes} shapes, {self.seconds:.2f} s)")
+
+
+def _short(node: object, graph: Graph) -> str:
+    if isinstance(node, URIRef):
+        try:
+            return graph.namespace_manager.normalizeUri(node)
+        except Exception:  # not every IRI has a prefix form
+            return f"<{node}>"
+    if isinstance(node, Literal):
+        return str(node)
+    if isinstance(node, BNode):
+        return "[path]"
+    return str(node)
+
+
+def _label(node: object, data: Graph) -> str:
+    for predicate in (RDFS.label, SKOS.prefLabel):
+        label = data.value(node, predicate)  # type: ignore[arg-type]
+        if label is not None:
+            return str(label)
+    return str(node)
+
+
+def _shape_name(shape: object, shapes: Graph) -> tuple[str, str]:
+    """The named node shape a (possibly anonymous property) shape belongs to."""
+    owner = shape
+    if isinstance(shape, BNode):
+        parent = shapes.value(None, SH.property, shape)
+        if parent is not None:
+            owner = parent
+    name = shapes.value(owner, SH.name)  # type: ignore[arg-type]
+    return str(owner), str(name) if name is not None else _short(owner, shapes)
+
+
+def count_shapes(shapes: Graph) -> int:
+    return len(set(shapes.subjects(RDF.type, SH.NodeShape)))
+
+
+def findings_of(report_graph: Graph, data: Graph, shapes: Graph) -> list[Finding]:
+    findings = []
+    for result in report_graph.subjects(RDF.type, SH.ValidationResult):
+        focus = report_graph.value(result, SH.focusNode)
+        shape = report_graph.value(result, SH.sourceShape)
+        shape_iri, shape_name = _shape_name(shape, shapes)
+        messages = sorted(str(m) for m in report_graph.objects(result, SH.resultMessage))
+        path = report_graph.value(result, SH.resultPath)
+        value = report_graph.value(result, SH.value)
+        component = report_graph.value(result, SH.sourceConstraintComponent)
+        findings.append(Finding(
+            severity=SEVERITIES.get(report_graph.value(result, SH.resultSeverity), "Violation"),  # type: ignore[arg-type]
+            focus=str(focus),
+            focus_label=_label(focus, data),
+            shape=shape_iri,
+            shape_name=shape_name,
+            message=messages[0] if messages else "does not conform",
+            path=_short(path, data) if path is not None else None,
+            value=_short(value, data) if value is not None else None,
+            component=_short(component, shapes) if component is not None else None,
+        ))
+    findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.focus_label, f.focus, f.shape_name, f.message, f.value or ""))
+    return findings
+
+
+def validate_graph(data: Graph, shapes: Graph) -> Report:
+    """Validate with pyshacl (no inference: the graph states what it means)."""
+    started = time.perf_counter()
+    if not isinstance(data, PreparedQueryGraph):
+        prepared = PreparedQueryGraph(namespace_manager=data.namespace_manager)
+        prepared += data
+        data = prepared
+    _, report_graph, _ = pyshacl_validate(
+        data, shacl_graph=shapes, inference="none", abort_on_first=False, allow_infos=True,
+        allow_warnings=True, meta_shacl=False, advanced=False, js=False, debug=False,
+    )
+    seconds = time.perf_counter() - started
+    if not isinstance(report_graph, Graph):
+        raise GraphFileError(f"the shapes cannot be used: {report_graph}")
+    findings = findings_of(report_graph, data, shapes)  # type: ignore[arg-type]
+    return Report(findings, report_graph, len(data), count_shapes(shapes), seconds)  # type: ignore[arg-type]
+
+
+def format_text(report: Report, limit: int | None = None) -> str:
+    """The readable report: results grouped by focus node, then by shape."""
+    lines: list[str] = []
+    current = None
+    shown = report.findings if limit is None else report.findings[:limit]
+    for finding in shown:
+        if finding.focus != current:
+            current = finding.focus
+            if lines:
+                lines.append("")
+            lines.append(f"{finding.focus_label}  <{finding.focus}>")
+        where = f" [{finding.path}]" if finding.path else ""
+        value = f" (value: {finding.value})" if finding.value and finding.value not in finding.message else ""
+        lines.append(f"  {finding.severity:<9} {finding.shape_name}: {finding.message}{where}{value}")
+    if limit is not None and len(report.findings) > limit:
+        lines.append(f"\n... and {len(report.findings) - limit} more results (see --format json)")
+    if lines:
+        lines.append("")
+    lines.append(report.summary())
+    return "\n".join(lines)
+
+
+def to_json(report: Report) -> str:
+    return json.dumps({
+        "conforms": report.conforms,
+        "violations": report.counts["Violation"],
+        "warnings": report.counts["Warning"],
+        "infos": report.counts["Info"],
+        "triples": report.triples,
+        "shapes": report.shapes,
+        "seconds": round(report.seconds, 3),
+        "results": [asdict(f) for f in report.findings],
+    }, ensure_ascii=False, indent=1)
+
+
+def to_turtle(report: Report) -> str:
+    report.graph.bind("sh", SH)
+    return report.graph.serialize(format="turtle")
+
+
+__all__ = ["Finding", "Report", "format_text", "load_shapes", "to_json", "to_turtle", "validate_graph"]
