@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,9 +40,15 @@ def graph(settings: Settings) -> Graph:
 @pytest.fixture()
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the project's data folders, for tests that damage the corpus."""
-    for name in ("corpus", "ontology", "queries"):
+    for name in ("corpus", "ontology", "queries", "shapes"):
         shutil.copytree(ROOT / name, tmp_path / name)
     return tmp_path
+
+
+def cli(*args: str, root: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a fresh process, as a user would."""
+    return subprocess.run([sys.executable, "-m", "coopgraph.cli", "--root", str(root), *args],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 def iri(path: str) -> URIRef:

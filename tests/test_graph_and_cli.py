@@ -15,12 +15,7 @@ from coopgraph.errors import ReferenceNotFound
 from coopgraph.query import bind, named_queries, run
 from coopgraph.resolve import resolve
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
-from tests.conftest import BASE, ROOT, iri
-
-
-def cli(*args: str, root: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "coopgraph.cli", "--root", str(root), *args],
-                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
+from tests.conftest import BASE, ROOT, cli, iri
 
 
 def test_public_api_is_sorted():
@@ -213,24 +208,3 @@ def test_literal_text_is_language_tagged(graph):
     text = graph.value(iri("doc/ICC-ASP/14/Res.3/para/1"), CG.text)
     assert isinstance(text, Literal) and text.language == "en"
 
-
-def test_the_real_graph_conforms_to_the_core_shapes(graph, settings):
-    from pyshacl import validate
-    from rdflib import Graph
-
-    shapes = Graph().parse(settings.root / "shapes" / "core.ttl")
-    conforms, _, report = validate(graph, shacl_graph=shapes, inference="none")
-    assert conforms, report
-
-
-def test_the_core_shapes_catch_a_unit_without_text(graph, settings):
-    from pyshacl import validate
-    from rdflib import Graph
-
-    broken = Graph()
-    broken += graph
-    broken.remove((iri("doc/ICC-ASP/14/Res.3/para/12"), CG.text, None))
-    shapes = Graph().parse(settings.root / "shapes" / "core.ttl")
-    conforms, _, report = validate(broken, shacl_graph=shapes, inference="none")
-    assert not conforms
-    assert "this unit has no text" in report and "ICC-ASP/14/Res.3/para/12" in report

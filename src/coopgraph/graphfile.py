@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -163,7 +164,10 @@ def _parse_jsonld(path: Path, text: str, graph: Graph, base: str, contexts: dict
         raise GraphFileError(f"{path}: JSON-LD must be an object or an array, not {type(data).__name__}")
     safe = _inline_contexts(data, contexts, path)
     try:
-        graph.parse(data=json.dumps(safe), format="json-ld", base=base)
+        with warnings.catch_warnings():
+            # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
+            warnings.filterwarnings("ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning)
+            graph.parse(data=json.dumps(safe), format="json-ld", base=base)
     except GraphFileError:
         raise
     except Exception as exc:  # the JSON-LD processor raises assorted types on invalid documents

@@ -18,6 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from coopgraph.errors import GraphFileError
+from coopgraph.terms import PREFIXES
 
 class PreparedQueryGraph(Graph):
     """A graph that parses each SPARQL text once.
@@ -96,10 +97,16 @@ class Report:
                 f"{self.counts['Info']} notes ({self.triples:,} triples, {self.shapes} shapes, {self.seconds:.2f} s)")
 
 
-def _short(node: object, graph: Graph) -> str:
+_DISPLAY = Graph(bind_namespaces="core")
+for _prefix, _namespace in PREFIXES.items():
+    _DISPLAY.bind(_prefix, _namespace, replace=True)
+
+
+def _short(node: object) -> str:
+    """A term as a reader knows it: cg:text, dct:date, or the literal's words."""
     if isinstance(node, URIRef):
         try:
-            return graph.namespace_manager.normalizeUri(node)
+            return _DISPLAY.namespace_manager.normalizeUri(node)
         except Exception:  # not every IRI has a prefix form
             return f"<{node}>"
     if isinstance(node, Literal):
@@ -125,7 +132,7 @@ def _shape_name(shape: object, shapes: Graph) -> tuple[str, str]:
         if parent is not None:
             owner = parent
     name = shapes.value(owner, SH.name)  # type: ignore[arg-type]
-    return str(owner), str(name) if name is not None else _short(owner, shapes)
+    return str(owner), str(name) if name is not None else _short(owner)
 
 
 def count_shapes(shapes: Graph) -> int:
@@ -149,9 +156,9 @@ def findings_of(report_graph: Graph, data: Graph, shapes: Graph) -> list[Finding
             shape=shape_iri,
             shape_name=shape_name,
             message=messages[0] if messages else "does not conform",
-            path=_short(path, data) if path is not None else None,
-            value=_short(value, data) if value is not None else None,
-            component=_short(component, shapes) if component is not None else None,
+            path=_short(path) if path is not None else None,
+            value=_short(value) if value is not None else None,
+            component=_short(component) if component is not None else None,
         ))
     findings.sort(key=lambda f: (SEVERITY_ORDER[f.severity], f.focus_label, f.focus, f.shape_name, f.message, f.value or ""))
     return findings
