@@ -78,7 +78,16 @@ def main() -> None:
         "|---|---:|---:|",
     ]
     lines += [f"| {name} | {seconds:.3f} | {seconds / baseline:.2f} |" for name, seconds in rows]
-    lines.append("")
+    warm = rows[3][1]
+    verdict = "met" if warm < 0.5 else "not met"
+    lines += [
+        "",
+        f"Target: validation of the real graph well under a second (taken as < 0.5 s warm): **{verdict}** "
+        f"({warm:.2f} s). pySHACL evaluates every property shape once per focus node (about 8,000 "
+        "shape evaluations on this graph), which dominates; the SPARQL-based numbering checks count "
+        "per kind first and look for the missing number only where a gap shows.",
+        "",
+    ]
     text = "\n".join(lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
