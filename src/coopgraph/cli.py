@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import click
+from rdflib import Graph
 
 from coopgraph.config import Settings
 from coopgraph.errors import CoopgraphError
@@ -102,11 +103,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
     shapes = load_shapes(settings.shapes_dir, settings.base)
     contexts = {f"{settings.base}context.jsonld": context(settings.base)["@context"]}
     extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576) for path in files]
-    graph = _built_graph(settings) if not (only and files) else None
-    if graph is None:
-        from rdflib import Graph
-
-        graph = Graph()
+    graph = Graph() if only and files else _built_graph(settings)
     for part in extra:
         graph += part
     report = validate_graph(graph, shapes)
@@ -120,7 +117,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
         sys.exit(1)
 
 
-def _built_graph(settings: Settings) -> object:
+def _built_graph(settings: Settings) -> Graph:
     """The graph `build` wrote, or, when there is none yet, the graph built from the corpus now."""
     from coopgraph.graphfile import read_graph_file
     from coopgraph.pipeline import build as build_graph

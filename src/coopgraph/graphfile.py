@@ -14,8 +14,7 @@ from typing import Any
 
 from rdflib import Graph
 from rdflib.plugins.parsers.notation3 import BadSyntax
-from rdflib.plugins.parsers.ntriples import ParseError, W3CNTriplesParser
-from rdflib.plugins.parsers.ntriples import NTGraphSink
+from rdflib.plugins.parsers.ntriples import NTGraphSink, ParseError, W3CNTriplesParser
 
 from coopgraph.errors import GraphFileError
 
