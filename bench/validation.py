@@ -2,8 +2,9 @@
 
     python bench/validation.py [--runs N] [--out docs/validation-benchmark.md]
 
-Every figure is a median over N runs in this process, printed as seconds and as a ratio to
-the build of the same graph, so machines of different speed can be compared.
+Every figure is a median over N runs in this process, for both SHACL engines side by side,
+printed as seconds and as ratios (fast engine to reference engine, and to the build of the
+same graph), so machines of different speed can be compared.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from rdflib import Graph
 from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.pipeline import build
-from coopgraph.validate import load_shapes, validate_graph
+from coopgraph.validate import ENGINES, load_shapes, validate_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -51,46 +52,58 @@ def main() -> None:
     settings = Settings(root=ROOT)
     graph = build(settings)
     shapes = load_shapes(settings.shapes_dir, settings.base)
-    started = time.perf_counter()
-    first = validate_graph(graph, shapes)
-    first_seconds = time.perf_counter() - started
+    first: dict[str, float] = {}
+    for engine in ENGINES:
+        started = time.perf_counter()
+        report = validate_graph(graph, shapes, engine)
+        first[engine] = time.perf_counter() - started
 
-    rows = [
-        ("parse the corpus", median_seconds(lambda: parse_corpus(settings.corpus_dir), args.runs)),
-        ("build the graph (parse + graph)", median_seconds(lambda: build(settings), args.runs)),
-        ("validate, first in a process", first_seconds),
-        ("validate, warm (all shapes)", median_seconds(lambda: validate_graph(graph, shapes), args.runs)),
+    build_seconds = median_seconds(lambda: build(settings), args.runs)
+    parse_seconds = median_seconds(lambda: parse_corpus(settings.corpus_dir), args.runs)
+    rows: list[tuple[str, dict[str, float]]] = [
+        ("validate, first in a process", first),
+        ("validate, warm (all shapes)",
+         {engine: median_seconds(lambda: validate_graph(graph, shapes, engine), args.runs) for engine in ENGINES}),
     ]
     for family in ("documents", "units", "mandates", "citations", "actors-sessions", "vocabulary"):
         subset = family_shapes(settings, family)
-        rows.append((f"validate, warm ({family}.ttl only)", median_seconds(lambda: validate_graph(graph, subset), args.runs)))
-    baseline = rows[1][1]
+        rows.append((f"validate, warm ({family}.ttl only)",
+                     {engine: median_seconds(lambda: validate_graph(graph, subset, engine), args.runs)
+                      for engine in ENGINES}))
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     lines = [
         "# Validation benchmark",
         "",
-        f"Real corpus: {len(graph):,} triples, {first.shapes} node shapes; {args.runs} runs, median. "
+        f"Real corpus: {len(graph):,} triples, {report.shapes} node shapes; {args.runs} runs, median. "
         f"Run {datetime.date.today()} at commit {commit or 'unknown'} on {platform.machine()}, "
         f"Python {platform.python_version()}. Reproduce: `python bench/validation.py`.",
         "",
-        "| operation | seconds | ratio to build |",
-        "|---|---:|---:|",
+        f"Baselines in the same run: parsing the corpus takes {parse_seconds:.3f} s and building the graph "
+        f"(parse + graph) {build_seconds:.3f} s. Both engines run the same shapes and report the same "
+        "findings (checked by the test suite).",
+        "",
+        "| operation | turbo (s) | pyshacl (s) | turbo / pyshacl | turbo / build |",
+        "|---|---:|---:|---:|---:|",
     ]
-    lines += [f"| {name} | {seconds:.3f} | {seconds / baseline:.2f} |" for name, seconds in rows]
-    warm = rows[3][1]
-    verdict = "met" if warm < 0.5 else "not met"
+    lines += [f"| {name} | {t['turbo']:.3f} | {t['pyshacl']:.3f} | {t['turbo'] / t['pyshacl']:.2f} | "
+              f"{t['turbo'] / build_seconds:.2f} |" for name, t in rows]
+    warm = rows[1][1]["turbo"]
+    cold = rows[0][1]["turbo"]
+    verdict = "met" if max(warm, cold) < 0.5 else "not met"
     lines += [
         "",
-        f"Target: validation of the real graph well under a second (taken as < 0.5 s warm): **{verdict}** "
-        f"({warm:.2f} s). pySHACL evaluates every property shape once per focus node (about 8,000 "
-        "shape evaluations on this graph), which dominates; the SPARQL-based numbering checks count "
-        "per kind first and look for the missing number only where a gap shows.",
+        f"Target: validation of the real graph well under a second (taken as < 0.5 s, first run and warm): "
+        f"**{verdict}** with the default engine ({cold:.2f} s first, {warm:.2f} s warm). pySHACL, the "
+        "reference, evaluates every property shape once per focus node in Python (about 8,000 shape "
+        "evaluations on this graph); pyshacl-turbo compiles the shapes and evaluates them in Rust.",
         "",
     ]
     text = "\n".join(lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
+    tmp = args.out.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(args.out)
     print(text)
 
 

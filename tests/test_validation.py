@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SH, XSD
 from coopgraph.errors import GraphFileError
 from coopgraph.graphfile import read_graph_file
 from coopgraph.terms import CG, ELI, RDFS
-from coopgraph.validate import Report, load_shapes, validate_graph
+from coopgraph.validate import ENGINES, Report, load_shapes, validate_graph
 from tests.conftest import BASE, cli, iri
 
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#entity")
@@ -23,9 +23,15 @@ def shapes(settings) -> Graph:
     return load_shapes(settings.shapes_dir, settings.base)
 
 
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request) -> str:
+    """Every check runs on both engines: the fast default and the reference implementation."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def report(graph, shapes) -> Report:
-    return validate_graph(graph, shapes)
+def report(graph, shapes, engine) -> Report:
+    return validate_graph(graph, shapes, engine)
 
 
 def copy(graph: Graph) -> Graph:
@@ -83,12 +89,22 @@ def test_every_shape_is_named_described_and_every_constraint_speaks(shapes):
         assert shapes.value(constraint, SH.message), constraint
 
 
-# -- one breakage per shape family --------------------------------------------------------------
-
-def test_dropping_a_recommendation_reports_the_gap_and_the_stated_count(graph, shapes):
+def test_both_engines_report_the_same_findings_in_full(graph, shapes):
     broken = copy(graph)
     drop_subtree(broken, iri("doc/ICC-ASP/6/21/rec/17"))
-    found = results(validate_graph(broken, shapes))
+    broken.remove((iri("doc/ICC-ASP/14/Res.3/para/3"), CG.text, None))
+    broken.add((iri("doc/ICC-ASP/14/Res.3/para/4"), CG.operativeVerb, iri("verb/invents")))
+    fast, reference = (validate_graph(broken, shapes, name) for name in ("turbo", "pyshacl"))
+    assert len(fast.findings) >= 4
+    assert fast.findings == reference.findings
+
+
+# -- one breakage per shape family --------------------------------------------------------------
+
+def test_dropping_a_recommendation_reports_the_gap_and_the_stated_count(graph, shapes, engine):
+    broken = copy(graph)
+    drop_subtree(broken, iri("doc/ICC-ASP/6/21/rec/17"))
+    found = results(validate_graph(broken, shapes, engine))
     doc = BASE + "doc/ICC-ASP/6/21"
     assert found == {
         (doc, "the Recommendation units jump to number 18: the unit numbered before it is missing"),
@@ -96,15 +112,15 @@ def test_dropping_a_recommendation_reports_the_gap_and_the_stated_count(graph, s
     }
 
 
-def test_dropping_the_last_recommendation_is_caught_by_the_stated_count_alone(graph, shapes):
+def test_dropping_the_last_recommendation_is_caught_by_the_stated_count_alone(graph, shapes, engine):
     broken = copy(graph)
     drop_subtree(broken, iri("doc/ICC-ASP/6/21/rec/66"))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (BASE + "doc/ICC-ASP/6/21", "the texts state 66 Recommendation units for this document but the graph holds 65"),
     }
 
 
-def test_a_duplicated_paragraph_number_is_reported_on_its_document(graph, shapes):
+def test_a_duplicated_paragraph_number_is_reported_on_its_document(graph, shapes, engine):
     broken = copy(graph)
     twin = iri("doc/ICC-ASP/14/Res.3/para/12-twin")
     original = iri("doc/ICC-ASP/14/Res.3/para/12")
@@ -112,25 +128,25 @@ def test_a_duplicated_paragraph_number_is_reported_on_its_document(graph, shapes
               CG.operativeVerb):
         for o in graph.objects(original, p):
             broken.add((twin, p, o))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (BASE + "doc/ICC-ASP/14/Res.3", "2 OperativeParagraph units are numbered 12: a number must be unique within its document"),
     }
 
 
-def test_dropping_the_placeholder_paragraph_leaves_a_gap(graph, shapes):
+def test_dropping_the_placeholder_paragraph_leaves_a_gap(graph, shapes, engine):
     broken = copy(graph)
     drop_subtree(broken, iri("doc/asp15-bureau-report-cooperation/annex/I/para/29"))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (BASE + "doc/asp15-bureau-report-cooperation/annex/I",
          "the OperativeParagraph units jump to number 30: the unit numbered before it is missing"),
     }
 
 
-def test_an_unmarked_placeholder_is_a_violation_and_its_missing_verb_a_warning(graph, shapes):
+def test_an_unmarked_placeholder_is_a_violation_and_its_missing_verb_a_warning(graph, shapes, engine):
     broken = copy(graph)
     para = iri("doc/asp15-bureau-report-cooperation/annex/I/para/29")
     broken.remove((para, CG.isPlaceholder, None))
-    report = validate_graph(broken, shapes)
+    report = validate_graph(broken, shapes, engine)
     assert results(report) == {
         (str(para), "the text reads as a placeholder ('[Placeholder ...]') but the unit is not marked cg:isPlaceholder true"),
     }
@@ -139,15 +155,15 @@ def test_an_unmarked_placeholder_is_a_violation_and_its_missing_verb_a_warning(g
     }
 
 
-def test_a_missing_lettered_item_is_reported_on_its_paragraph(graph, shapes):
+def test_a_missing_lettered_item_is_reported_on_its_paragraph(graph, shapes, engine):
     broken = copy(graph)
     drop_subtree(broken, iri("doc/ICC-ASP/8/Res.2/para/16/item/c"))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (BASE + "doc/ICC-ASP/8/Res.2/para/16", "the SubItem items jump to (d): the item lettered before it is missing"),
     }
 
 
-def test_a_citation_pointing_at_nothing_is_reported_on_the_missing_node(graph, shapes):
+def test_a_citation_pointing_at_nothing_is_reported_on_the_missing_node(graph, shapes, engine):
     broken = copy(graph)
     citation = next(c for c in graph.subjects(RDF.type, CG.Citation))
     unit, target = graph.value(citation, CG.citingUnit), graph.value(citation, CG.citedNode)
@@ -156,93 +172,93 @@ def test_a_citation_pointing_at_nothing_is_reported_on_the_missing_node(graph, s
     broken.add((unit, CG.cites, nowhere))
     if not any(graph.value(c, CG.citedNode) == target for c in graph.objects(unit, CG.citation) if c != citation):
         broken.remove((unit, CG.cites, target))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(nowhere), "a citation or derivation points at nothing: this node is not in the graph (no type)"),
     }
 
 
-def test_a_cites_edge_without_its_citation_node_is_reported(graph, shapes):
+def test_a_cites_edge_without_its_citation_node_is_reported(graph, shapes, engine):
     broken = copy(graph)
     unit = iri("doc/ICC-ASP/14/Res.3/para/1")
     broken.add((unit, CG.cites, iri("rome-statute")))
-    found = results(validate_graph(broken, shapes))
+    found = results(validate_graph(broken, shapes, engine))
     assert (str(unit), "the unit's cg:cites edges and the targets of its cg:Citation nodes differ: every edge needs a "
                        "citation that keeps the words, and every citation its edge") in found
 
 
-def test_citing_words_must_stand_at_their_span(graph, shapes):
+def test_citing_words_must_stand_at_their_span(graph, shapes, engine):
     broken = copy(graph)
     citation = next(c for c in graph.subjects(RDF.type, CG.Citation))
     start = graph.value(citation, CG.spanStart).toPython()
     broken.set((citation, CG.spanStart, Literal(start + 1, datatype=XSD.integer)))
     words = graph.value(citation, CG.citedText)
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(citation), f"the citing words '{words}' are not at the citation's span in the unit's text or heading"),
     }
 
 
-def test_a_mandate_due_before_its_issuing_session_is_reported(graph, shapes):
+def test_a_mandate_due_before_its_issuing_session_is_reported(graph, shapes, engine):
     broken = copy(graph)
     mandate = iri("doc/ICC-ASP/14/Res.3/para/10/mandate/1")
     assert graph.value(mandate, CG.issuedAt) == iri("session/ASP/14")
     broken.set((mandate, CG.dueAt, iri("session/ASP/12")))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(mandate), "the mandate is due at session 12, before the session 14 that issued it"),
     }
 
 
-def test_a_wrong_datatype_is_reported_with_the_document(graph, shapes):
+def test_a_wrong_datatype_is_reported_with_the_document(graph, shapes, engine):
     broken = copy(graph)
     doc = iri("doc/ICC-ASP/14/Res.3")
     broken.set((doc, DCTERMS.date, Literal("26 November 2015")))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(doc), "the document's date must be an xsd:date (YYYY-MM-DD)"),
     }
 
 
-def test_an_unknown_verb_is_reported_on_the_verb(graph, shapes):
+def test_an_unknown_verb_is_reported_on_the_verb(graph, shapes, engine):
     broken = copy(graph)
     verb = iri("verb/frobnicates")
     broken.add((iri("doc/ICC-ASP/14/Res.3/para/12"), CG.operativeVerb, verb))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(verb), "this is not a verb of the operative-verb scheme: add it to ontology/verbs.ttl or fix the reference"),
     }
 
 
-def test_an_unknown_actor_is_reported_on_the_actor(graph, shapes):
+def test_an_unknown_actor_is_reported_on_the_actor(graph, shapes, engine):
     broken = copy(graph)
     actor = iri("actor/nobody")
     broken.add((iri("doc/ICC-ASP/14/Res.3/para/10/mandate/1"), CG.mandatedActor, actor))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(actor), "this is not an actor of the actor list: add it to ontology/actors.ttl or fix the reference"),
     }
 
 
-def test_a_unit_without_text_is_reported_with_its_label(graph, shapes):
+def test_a_unit_without_text_is_reported_with_its_label(graph, shapes, engine):
     broken = copy(graph)
     para = iri("doc/ICC-ASP/14/Res.3/para/12")
     broken.remove((para, CG.text, None))
-    report = validate_graph(broken, shapes)
+    report = validate_graph(broken, shapes, engine)
     assert results(report) == {
         (str(para), "the unit has no text: the parser lost its words; check the source lines named by cg:firstLine"),
     }
     assert report.findings[0].focus_label == "ICC-ASP/14/Res.3, para. 12"
 
 
-def test_an_external_document_with_text_is_refused(graph, shapes):
+def test_an_external_document_with_text_is_refused(graph, shapes, engine):
     broken = copy(graph)
     doc = iri("doc/ICC-ASP/6/Res.2")
     broken.add((doc, CG.text, Literal("guessed words", lang="en")))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(doc), "a document outside the corpus must not carry text: the corpus does not hold it"),
     }
 
 
-def test_a_derivation_edge_needs_its_evidence(graph, shapes):
+def test_a_derivation_edge_needs_its_evidence(graph, shapes, engine):
     later, earlier = iri("doc/asp15-bureau-report-cooperation/annex/I/para/27"), iri("doc/ICC-ASP/14/Res.3/para/27")
     broken = copy(graph)
     broken.add((later, CG.amends, earlier))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(later), f"the amends edge to {earlier} has no evidence: no cg:Derivation of that type names it"),
     }
     evidence = URIRef(f"{later}/derivation/1")
@@ -253,9 +269,9 @@ def test_a_derivation_edge_needs_its_evidence(graph, shapes):
                    (evidence, CG.evidenceText, Literal("fifteenth -> sixteenth")),
                    (evidence, CG.isInferred, Literal(False))]:
         broken.add(triple)
-    assert validate_graph(broken, shapes).conforms
+    assert validate_graph(broken, shapes, engine).conforms
     broken.set((evidence, CG.confidence, Literal("1.5", datatype=XSD.decimal)))
-    assert results(validate_graph(broken, shapes)) == {
+    assert results(validate_graph(broken, shapes, engine)) == {
         (str(evidence), "the derivation needs one confidence, an xsd:decimal from 0 to 1"),
     }
 
@@ -349,6 +365,14 @@ def test_validate_the_built_graph_exits_0(built):
     result = cli("--out", str(built), "validate")
     assert result.returncode == 0, result.stderr
     assert "conforms: 0 violations, 0 warnings, 1 notes" in result.stdout
+    assert "turbo" in result.stdout.splitlines()[-1]
+
+
+def test_validate_with_the_reference_engine_gives_the_same_verdict(built):
+    result = cli("--out", str(built), "validate", "--engine", "pyshacl")
+    assert result.returncode == 0, result.stderr
+    assert "conforms: 0 violations, 0 warnings, 1 notes" in result.stdout
+    assert "pyshacl" in result.stdout.splitlines()[-1]
 
 
 def test_validate_a_file_merged_with_the_built_graph_reports_and_exits_1(built, tmp_path):
@@ -404,6 +428,24 @@ def test_build_refuses_to_write_a_graph_that_does_not_conform(corpus_copy, tmp_p
     assert not out.exists()
     forced = cli("--out", str(out), "build", "--allow-invalid", root=corpus_copy)
     assert forced.returncode == 0 and (out / "coopgraph.nt").is_file()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_shape_with_broken_sparql_is_named_and_nothing_is_written(corpus_copy, tmp_path, engine):
+    shapes_file = corpus_copy / "shapes" / "units.ttl"
+    shapes_file.write_text(shapes_file.read_text(encoding="utf-8").replace("SELECT", "SELEKT", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    result = cli("--out", str(out), "build", root=corpus_copy, env={"COOPGRAPH_SHACL_ENGINE": engine})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"the shapes cannot be used ({engine}): the SPARQL of shape 'numbering'" in result.stderr
+    assert "found 'SELEKT'" in result.stderr
+    assert not out.exists()
+
+
+def test_an_unknown_engine_is_refused(built):
+    result = cli("--out", str(built), "validate", env={"COOPGRAPH_SHACL_ENGINE": "fastest"})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "COOPGRAPH_SHACL_ENGINE='fastest': choose one of turbo, pyshacl" in result.stderr
 
 
 def test_shapes_resolve_against_the_base_iri(tmp_path):

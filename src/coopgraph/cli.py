@@ -89,8 +89,11 @@ def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
 @click.option("--only", is_flag=True, help="Validate the FILES alone, not merged with the built graph.")
 @click.option("--max-size", type=int, default=20, show_default=True, help="Largest graph file accepted, in MB.")
 @click.option("--limit", type=int, default=200, show_default=True, help="Most results shown in the text report.")
+@click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default=None,
+              help="SHACL engine: turbo (fast, default) or pyshacl (the reference); also COOPGRAPH_SHACL_ENGINE.")
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, max_size: int, limit: int) -> None:
+def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, max_size: int, limit: int,
+             engine: str | None) -> None:
     """Validate the built graph, or FILES (Turtle, N-Triples, JSON-LD) merged with it, against the shapes.
 
     Exit 0: conforms (warnings and notes allowed); 1: violations; 2: unreadable input.
@@ -106,7 +109,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
     graph = Graph() if only and files else _built_graph(settings)
     for part in extra:
         graph += part
-    report = validate_graph(graph, shapes)
+    report = validate_graph(graph, shapes, engine)
     if fmt == "json":
         click.echo(to_json(report))
     elif fmt == "turtle":
