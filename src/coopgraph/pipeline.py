@@ -1,4 +1,4 @@
-"""The pipeline up to the graph: corpus text -> parse -> RDF graph (validation and serving follow)."""
+"""The pipeline up to the graph: corpus text -> parse -> RDF graph -> lineage (validation and serving follow)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,17 @@ from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.graph.build import build_graph
 from coopgraph.graph.lexicon import load_lexicon
+from coopgraph.lineage.derive import add_derivations, derive
 
 
-def build(settings: Settings) -> Graph:
-    """The graph of the whole corpus, in memory."""
+def build(settings: Settings, lineage: bool = True) -> Graph:
+    """The graph of the whole corpus, in memory, with its derivation edges."""
     manifest, documents = parse_corpus(settings.corpus_dir)
     lexicon = load_lexicon(settings.ontology_dir, settings.base)
-    return build_graph(manifest, documents, lexicon, settings.base)
+    graph = build_graph(manifest, documents, lexicon, settings.base)
+    if lineage:
+        add_derivations(graph, derive(graph))
+    return graph
 
 
 __all__ = ["build"]

@@ -1,0 +1,401 @@
+"""Find the derivation edges between units of different documents and write them, with their
+evidence, into the graph.
+
+Four kinds of evidence, strongest first:
+- shared text: a unit of a later resolution repeats (verbatim) or amends (reworded) a unit of an
+  earlier one; an annexed mandate list restates a paragraph of the draft it accompanies. Found by
+  word alignment (rapidfuzz), one-to-one per document pair, nearest earlier document first;
+- a stated reference: the unit (or its footnote) cites the earlier text or pinpoint; a report
+  paragraph that cites or quotes a resolution paragraph reports on it;
+- a named set: "the 66 recommendations" names the document the manifest says holds 66 of them;
+- shared subject: a recommendation and a later paragraph share a distinctive run of words
+  (inferred, lower confidence).
+Precision over recall: an edge is written only where its evidence clears a threshold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import PROV, XSD
+
+from coopgraph.lineage.texts import Change, clauses, compare, folded, marked_diff, word_diff, words
+from coopgraph.lineage.units import TextUnit, text_units
+from coopgraph.terms import CG, ELI, RDF
+
+# Thresholds, chosen on the hand-checked pairs (docs/lineage-alignment.md): unrelated paragraphs
+# of these texts score up to 0.47 similarity; carried-over ones 0.67 and more.
+AMEND_SIMILARITY = 0.6
+FRAGMENT_COVERAGE = 0.8  # a shortened paragraph: most of its words, in order, come from the earlier one
+FRAGMENT_MIN_WORDS = 8
+RESTATE_COVERAGE = 0.65
+CLAUSE_SIMILARITY = 0.65  # a clause carried into a reworded or merged paragraph
+CLAUSE_MIN_WORDS = 10
+QUOTE_MIN_WORDS = 8
+QUOTE_COVERAGE = 0.9
+SUBJECT_RUN_WORDS = 3  # a shared run of at least this many words ...
+SUBJECT_CONTENT_WORDS = 3  # ... holding at least this many content words
+SUBJECT_WEIGHT = 10.0  # ... whose rarity in the corpus (summed idf of its content words) is at least this
+
+STOPWORDS = frozenset("""a an and as at be been being by do does done for from has have in into is its it
+of on or that the their them these this those to with which such should could may might must shall will would
+all any other not yet also where whether when than so become made make take account particular concerns
+states parties party state court assembly""".split())
+
+REPORT_KINDS = {"report paragraph", "sub-item"}
+
+PROV_MAPPING = {
+    CG.repeats: PROV.wasQuotedFrom,
+    CG.amends: PROV.wasRevisionOf,
+    CG.restates: PROV.wasDerivedFrom,
+    CG.reportsOn: PROV.wasInfluencedBy,
+    CG.citesUnit: PROV.wasInfluencedBy,
+    CG.buildsOn: PROV.wasInfluencedBy,
+}
+TYPE_ORDER = [CG.repeats, CG.amends, CG.restates, CG.reportsOn, CG.citesUnit, CG.buildsOn]
+
+
+@dataclass
+class Derivation:
+    """One lineage edge, later unit -> earlier node, with the evidence for it."""
+
+    later: URIRef
+    earlier: URIRef
+    type: URIRef
+    confidence: float
+    method: str
+    evidence: list[str]
+    inferred: bool = False
+    similarity: float | None = None
+    coverage: float | None = None
+    changes: list[Change] = field(default_factory=list)
+    diff: str | None = None
+
+
+# -- shared text -----------------------------------------------------------------------------
+
+def _text_edge(earlier: TextUnit, later: TextUnit, kind: URIRef, score: float, method: str) -> Derivation:
+    comparison = compare(earlier.text, later.text)
+    changes = word_diff(earlier.text, later.text)
+    if comparison.verbatim:
+        kind, evidence = (CG.repeats if kind == CG.amends else kind), [f"verbatim: the same {len(words(later.text))} words"]
+    else:
+        evidence = [marked_diff(earlier.text, later.text)]
+    return Derivation(
+        later=later.iri, earlier=earlier.iri, type=kind, confidence=round(min(1.0, score), 2), method=method,
+        evidence=evidence, similarity=comparison.similarity, coverage=comparison.coverage_of_later,
+        changes=changes, diff=marked_diff(earlier.text, later.text, context=1_000_000) if changes else None,
+    )
+
+
+def _carried_score(earlier: TextUnit, later: TextUnit) -> float:
+    """How surely `later` carries `earlier` over; 0 when the evidence is too weak."""
+    c = compare(earlier.text, later.text)
+    if c.similarity >= AMEND_SIMILARITY:
+        return c.similarity
+    if c.coverage_of_later >= FRAGMENT_COVERAGE and len(folded(words(later.text))) >= FRAGMENT_MIN_WORDS:
+        return c.coverage_of_later * 0.9
+    return 0.0
+
+
+def one_to_one(pairs: dict[tuple[URIRef, URIRef], float]) -> list[tuple[URIRef, URIRef, float]]:
+    """The best one-to-one choice among scored (earlier, later) pairs: a maximum-weight matching."""
+    graph = nx.Graph()
+    for (earlier, later), score in pairs.items():
+        graph.add_edge(("e", earlier), ("l", later), weight=score)
+    chosen = []
+    for a, b in nx.max_weight_matching(graph):
+        (_, earlier), (_, later) = sorted((a, b))
+        chosen.append((earlier, later, pairs[(earlier, later)]))
+    return sorted(chosen, key=lambda t: (str(t[1]), str(t[0])))
+
+
+def carried_over(units: list[TextUnit]) -> list[Derivation]:
+    """Resolution paragraphs carried into later resolutions, nearest earlier resolution first;
+    mandate lists restating the draft they accompany."""
+    by_document: dict[URIRef, list[TextUnit]] = defaultdict(list)
+    for unit in units:
+        if unit.resolution_like and unit.session is not None:
+            by_document[unit.document].append(unit)
+    documents = sorted(by_document, key=lambda d: (by_document[d][0].session, str(d)))
+    derivations: list[Derivation] = []
+    for later_doc in documents:
+        later_units = by_document[later_doc]
+        session = later_units[0].session
+        matched: set[URIRef] = set()
+        # An annexed mandate list restates the draft resolution of the same session.
+        if CG.MandateList in later_units[0].document_types:
+            drafts = [u for d in documents if d != later_doc and by_document[d][0].session == session
+                      and CG.DraftResolution in by_document[d][0].document_types for u in by_document[d]]
+            pairs = {}
+            for later in later_units:
+                for earlier in drafts:
+                    score = max([compare(earlier.text, later.text).coverage_of_later,
+                                 *(compare(clause, later.text).similarity for clause in clauses(earlier.text))])
+                    if score >= RESTATE_COVERAGE:
+                        pairs[(earlier.iri, later.iri)] = score
+            index = {u.iri: u for u in drafts + later_units}
+            for earlier, later, score in one_to_one(pairs):
+                derivations.append(_text_edge(index[earlier], index[later], CG.restates, score,
+                                              "word alignment with the draft the list accompanies (rapidfuzz LCS)"))
+                matched.add(later)
+            continue
+        earlier_docs = sorted((d for d in documents if by_document[d][0].session < session),  # type: ignore[operator]
+                              key=lambda d: -by_document[d][0].session)  # type: ignore[operator]
+        for earlier_doc in earlier_docs:
+            pairs = {}
+            for later in later_units:
+                if later.iri in matched:
+                    continue
+                for earlier in by_document[earlier_doc]:
+                    score = _carried_score(earlier, later)
+                    if score:
+                        pairs[(earlier.iri, later.iri)] = score
+            index = {u.iri: u for u in by_document[earlier_doc] + later_units}
+            chosen = one_to_one(pairs)
+            for earlier, later, score in chosen:
+                derivations.append(_text_edge(index[earlier], index[later], CG.amends, score,
+                                              "word alignment across the corpus (rapidfuzz Indel/LCS over words)"))
+                matched.add(later)
+            used = {earlier for earlier, _, _ in chosen}
+            derivations += _carried_clauses([u for u in later_units if u.iri not in matched],
+                                            [u for u in by_document[earlier_doc] if u.iri not in used], matched)
+    return derivations
+
+
+def _carried_clauses(later_units: list[TextUnit], earlier_units: list[TextUnit], matched: set[URIRef]) -> list[Derivation]:
+    """Paragraphs reworded or merged so far that only a clause survives: matched clause by clause."""
+    pairs: dict[tuple[URIRef, URIRef], float] = {}
+    best: dict[tuple[URIRef, URIRef], tuple[str, str]] = {}
+    for later in later_units:
+        for earlier in earlier_units:
+            for b in clauses(later.text):
+                for a in clauses(earlier.text):
+                    if min(len(folded(words(a))), len(folded(words(b)))) < CLAUSE_MIN_WORDS:
+                        continue
+                    score = compare(a, b).similarity
+                    if score >= CLAUSE_SIMILARITY and score > pairs.get((earlier.iri, later.iri), 0):
+                        pairs[(earlier.iri, later.iri)] = score
+                        best[(earlier.iri, later.iri)] = (a, b)
+    index = {u.iri: u for u in later_units + earlier_units}
+    derivations = []
+    for earlier, later, score in one_to_one(pairs):
+        a, b = best[(earlier, later)]
+        edge = _text_edge(index[earlier], index[later], CG.amends, score * 0.8,
+                          "clause alignment: one clause carried over (rapidfuzz Indel over words)")
+        edge.evidence = [f"clause carried over: {marked_diff(a, b)}"]
+        derivations.append(edge)
+        matched.add(later)
+    return derivations
+
+
+# -- stated references -------------------------------------------------------------------------
+
+_QUOTE = re.compile(r"[“\"]([^”\"]+)[”\"]")
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    """The sentence of `text` around [start, end)."""
+    left = max(text.rfind(". ", 0, start), text.rfind("; ", 0, start))
+    right_candidates = [i for i in (text.find(". ", end), text.find("; ", end)) if i != -1]
+    right = min(right_candidates) + 1 if right_candidates else len(text)
+    return text[left + 2 if left != -1 else 0:right].strip()
+
+
+def _is_resolution_paragraph(graph: Graph, node: URIRef) -> bool:
+    """A numbered paragraph of a resolution, in the corpus or cited from outside it."""
+    if "/para/" not in str(node):
+        return False
+    document = node
+    while (parent := graph.value(document, ELI.is_part_of)) is not None:
+        document = parent
+    if (node, RDF.type, CG.Pinpoint) not in graph:
+        document = graph.value(node, ELI.is_part_of) or document
+        while (document, RDF.type, CG.CorpusDocument) not in graph and graph.value(document, ELI.is_part_of) is not None:
+            document = graph.value(document, ELI.is_part_of)
+    return any((document, RDF.type, kind) in graph for kind in (CG.Resolution, CG.DraftResolution))
+
+
+def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
+    """Citation edges of the graph as lineage: the unit (or its footnote) names the earlier text."""
+    index = {u.iri: u for u in units}
+    derivations = []
+    for citation in sorted(graph.subjects(RDF.type, CG.Citation)):
+        citing = graph.value(citation, CG.citingUnit)
+        target = graph.value(citation, CG.citedNode)
+        words_cited = str(graph.value(citation, CG.citedText))
+        via_footnote = citing not in index
+        unit_iri = graph.value(citing, CG.footnoteOf) if via_footnote else citing
+        if unit_iri not in index or target is None:
+            continue
+        unit = index[unit_iri]  # type: ignore[index]
+        if str(target).startswith(str(unit.document) + "/") or target == unit.document:
+            continue  # a document citing itself is not lineage
+        text = str(graph.value(citing, CG.text) or "")
+        start, end = int(graph.value(citation, CG.spanStart)), int(graph.value(citation, CG.spanEnd))
+        where = f"footnote: {text}" if via_footnote else _sentence(text, start, end)
+        reports = unit.is_report and unit.kind in REPORT_KINDS and _is_resolution_paragraph(graph, target)
+        derivations.append(Derivation(
+            later=unit.iri, earlier=target, type=CG.reportsOn if reports else CG.citesUnit,  # type: ignore[arg-type]
+            confidence=0.9 if reports else 1.0,
+            method="citation in a report paragraph" if reports else "citation",
+            evidence=[f"cites '{words_cited}': {where}"],
+        ))
+    for unit in units:
+        if not unit.is_report:
+            continue
+        for match in _QUOTE.finditer(unit.text):
+            quote = match.group(1)
+            if len(folded(words(quote))) < QUOTE_MIN_WORDS:
+                continue
+            if unit.kind not in REPORT_KINDS:
+                continue
+            sources = [u for u in units if u.resolution_like and u.session is not None and unit.session is not None
+                       and u.session < unit.session and compare(u.text, quote).coverage_of_later >= QUOTE_COVERAGE]
+            if len(sources) == 1:
+                derivations.append(Derivation(
+                    later=unit.iri, earlier=sources[0].iri, type=CG.reportsOn, confidence=0.95,
+                    method="quotation in a report paragraph", evidence=[f"quotes: “{quote}”"],
+                    coverage=compare(sources[0].text, quote).coverage_of_later,
+                ))
+    return derivations
+
+
+_NUMBER_WORDS = {"sixty-six": 66}
+
+
+def named_sets(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
+    """'the 66 recommendations' names the document the manifest says holds 66 recommendations."""
+    holders: dict[int, list[URIRef]] = defaultdict(list)
+    for document, node in graph.subject_objects(CG.statedCount):
+        if graph.value(node, CG.countedClass) == CG.Recommendation:
+            holders[int(graph.value(node, CG["count"]))].append(document)  # type: ignore[arg-type]
+    derivations = []
+    pattern = re.compile(r"\b(\d+|sixty-six) recommendations\b", re.IGNORECASE)
+    for unit in units:
+        for match in pattern.finditer(unit.text):
+            said = match.group(1).lower()
+            number = int(said) if said.isdigit() else _NUMBER_WORDS[said]
+            for document in holders.get(number, []):
+                if document == unit.document:
+                    continue
+                derivations.append(Derivation(
+                    later=unit.iri, earlier=document, type=CG.citesUnit, confidence=0.9,
+                    method="a named set: the manifest states which document holds that many recommendations",
+                    evidence=[f"names '{match.group(0)}': {_sentence(unit.text, match.start(), match.end())}"],
+                ))
+                break
+    return derivations
+
+
+# -- shared subject (inferred) -------------------------------------------------------------------
+
+def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation]:
+    """A recommendation and the later resolution paragraph that shares its most distinctive run of
+    words: the paragraph builds on the recommendation (inferred). Only the earliest session that
+    takes it up is linked; later versions follow by carry-over."""
+    tokens = {u.iri: folded(words(u.text)) for u in units}
+    document_frequency: dict[str, int] = defaultdict(int)
+    for unit in units:
+        for word in set(tokens[unit.iri]):
+            document_frequency[word] += 1
+    idf = {word: math.log(len(units) / count) for word, count in document_frequency.items()}
+    recommendations = [u for u in units if u.kind == "recommendation"]
+    later = [u for u in units if u.resolution_like and u.session and u.iri not in taken]
+    derivations = []
+    for rec in recommendations:
+        candidates = []
+        for unit in later:
+            if rec.session is None or unit.session is None or unit.session <= rec.session:
+                continue
+            run = _longest_shared(tokens[rec.iri], tokens[unit.iri])
+            content = {w for w in run if w not in STOPWORDS}
+            weight = sum(idf[w] for w in content)
+            if len(run) >= SUBJECT_RUN_WORDS and len(content) >= SUBJECT_CONTENT_WORDS and weight >= SUBJECT_WEIGHT:
+                candidates.append((unit.session, -weight, unit.position, unit, run, weight))
+        if not candidates:
+            continue
+        session, _, _, unit, run, weight = min(candidates, key=lambda c: (c[0], c[1], c[2], str(c[3].iri)))
+        derivations.append(Derivation(
+            later=unit.iri, earlier=rec.iri, type=CG.buildsOn, inferred=True,
+            confidence=round(min(0.7, 0.3 + weight / 50), 2),
+            method="shared distinctive words (inferred: same subject, not a quotation)",
+            evidence=[f"shares the words '{' '.join(run)}' (distinctiveness {weight:.1f})"],
+            coverage=compare(rec.text, unit.text).coverage_of_later,
+        ))
+    return derivations
+
+
+def _longest_shared(a: list[str], b: list[str]) -> list[str]:
+    best: list[str] = []
+    positions = defaultdict(list)
+    for j, word in enumerate(b):
+        positions[word].append(j)
+    for i in range(len(a)):
+        for j in positions.get(a[i], []):
+            k = 0
+            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+                k += 1
+            if k > len(best):
+                best = a[i:i + k]
+    return best
+
+
+# -- all of it -----------------------------------------------------------------------------------
+
+def derive(graph: Graph) -> list[Derivation]:
+    """Every derivation edge the evidence supports, in a stable order."""
+    units = text_units(graph)
+    derivations = carried_over(units)
+    carried = {d.later for d in derivations}
+    derivations += references(graph, units)
+    derivations += named_sets(graph, units)
+    derivations += shared_subject(units, carried)
+    unique: dict[tuple[URIRef, URIRef, URIRef], Derivation] = {}
+    for d in derivations:
+        key = (d.later, d.earlier, d.type)
+        if key not in unique:
+            unique[key] = d
+            continue
+        kept = unique[key]
+        strongest = d if d.confidence > kept.confidence else kept
+        other = kept if strongest is d else d
+        strongest.evidence = strongest.evidence + [e for e in other.evidence if e not in strongest.evidence]
+        strongest.method = strongest.method if other.method == strongest.method else f"{strongest.method}; {other.method}"
+        unique[key] = strongest
+    return sorted(unique.values(), key=lambda d: (str(d.later), TYPE_ORDER.index(d.type), str(d.earlier)))
+
+
+def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
+    """Write the edges and their qualified evidence nodes into the graph."""
+    count: dict[URIRef, int] = defaultdict(int)
+    for d in derivations:
+        count[d.later] += 1
+        node = URIRef(f"{d.later}/derivation/{count[d.later]}")
+        graph.add((d.later, d.type, d.earlier))
+        graph.add((d.later, PROV_MAPPING[d.type], d.earlier))
+        graph.add((d.later, CG.qualifiedDerivation, node))
+        graph.add((node, RDF.type, CG.Derivation))
+        graph.add((node, PROV.entity, d.earlier))
+        graph.add((node, CG.derivationType, d.type))
+        graph.add((node, CG.confidence, Literal(f"{d.confidence:.2f}", datatype=XSD.decimal)))
+        graph.add((node, CG.method, Literal(d.method)))
+        graph.add((node, CG.isInferred, Literal(d.inferred)))
+        for text in d.evidence:
+            graph.add((node, CG.evidenceText, Literal(text)))
+        if d.similarity is not None:
+            graph.add((node, CG.similarity, Literal(f"{d.similarity:.4f}", datatype=XSD.decimal)))
+        if d.coverage is not None:
+            graph.add((node, CG.coverage, Literal(f"{d.coverage:.4f}", datatype=XSD.decimal)))
+        if d.diff:
+            graph.add((node, CG.diff, Literal(d.diff)))
+        for change in d.changes:
+            if change.deleted:
+                graph.add((node, CG.deletedWords, Literal(change.deleted)))
+            if change.inserted:
+                graph.add((node, CG.insertedWords, Literal(change.inserted)))
