@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import click
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from coopgraph.config import Settings
 from coopgraph.errors import CoopgraphError
@@ -216,6 +216,114 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
     else:
         text = query or ""
     click.echo(format_result(run(build_graph(settings), text, bindings), fmt))
+
+
+def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:
+    from coopgraph.lineage.engine import Lineage
+    from coopgraph.pipeline import build as build_graph
+    from coopgraph.resolve import resolve as resolve_reference
+
+    graph = build_graph(settings)
+    found = resolve_reference(graph, settings.base, reference)
+    return Lineage(graph), str(found.iri)
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--direction", type=click.Choice(["up", "down", "both"]), default="up", show_default=True,
+              help="up: where it came from; down: where it went.")
+@click.option("--depth", type=click.IntRange(min=1), default=None, help="How many steps to follow (default: all).")
+@click.option("--types", default=None,
+              help="Edge types to follow, comma-separated: repeats, amends, restates, reportsOn, citesUnit, buildsOn.")
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="Leave out edges less sure than this.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonld", "dot", "mermaid"]), default="text")
+@click.pass_context
+def lineage(ctx: click.Context, reference: str, direction: str, depth: int | None, types: str | None,
+            min_confidence: float, fmt: str) -> None:
+    """Where a unit came from (--direction up) and where it went (down), step by step with evidence.
+
+    REFERENCE is anything `resolve` accepts ("ICC-ASP/14/Res.3, para. 27") or an IRI.
+    """
+    from coopgraph.errors import QueryError
+    from coopgraph.graph.serialize import context
+    from coopgraph.lineage import render
+    from coopgraph.lineage.engine import EDGE_TYPES
+
+    settings = _settings(ctx)
+    chosen = None
+    if types:
+        chosen = frozenset(t.strip() for t in types.split(",") if t.strip())
+        unknown = sorted(chosen - set(EDGE_TYPES))
+        if unknown:
+            raise QueryError(f"--types: unknown edge type(s) {', '.join(unknown)}; choose from {', '.join(EDGE_TYPES)}")
+    engine, iri = _lineage_and_node(settings, reference)
+    trace = engine.trace(iri, direction, depth, chosen)  # type: ignore[attr-defined]
+    trace.steps = [s for s in trace.steps if s.edge.confidence >= min_confidence]
+    if fmt == "json":
+        click.echo(render.trace_json(trace))
+    elif fmt == "jsonld":
+        click.echo(render.trace_jsonld(engine, trace, context(settings.base)["@context"]))  # type: ignore[arg-type]
+    elif fmt == "dot":
+        click.echo(render.trace_dot(trace))
+    elif fmt == "mermaid":
+        click.echo(render.trace_mermaid(trace))
+    else:
+        click.echo(render.trace_text(trace))
+
+
+@main.command()
+@click.argument("earlier")
+@click.argument("later")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def changes(ctx: click.Context, earlier: str, later: str, fmt: str) -> None:
+    """Which units of LATER are new, carried over, amended or restated from EARLIER, and which of
+    EARLIER's units were dropped. Both are documents (or annexed documents, "asp15-bureau-report-cooperation annex I")."""
+    from coopgraph.errors import ReferenceNotFound
+    from coopgraph.lineage import render
+    from coopgraph.resolve import resolve as resolve_reference
+    from coopgraph.terms import CG, RDF
+
+    engine, earlier_iri = _lineage_and_node(_settings(ctx), earlier)
+    later_iri = str(resolve_reference(engine.graph, _settings(ctx).base, later).iri)  # type: ignore[attr-defined]
+    for reference, iri in ((earlier, earlier_iri), (later, later_iri)):
+        if (URIRef(iri), RDF.type, CG.CorpusDocument) not in engine.graph:  # type: ignore[attr-defined]
+            raise ReferenceNotFound(reference, f"<{iri}> is not a document of the corpus; give a document or an annexed document")
+    rows = engine.changes(earlier_iri, later_iri)  # type: ignore[attr-defined]
+    click.echo(render.changes_json(rows) if fmt == "json" else render.changes_text(engine, rows))
+
+
+@main.command()
+@click.argument("reference")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
+    """A mandate's timeline (issued, renewed, reported on, due, status) or what became of a
+    recommendation. REFERENCE is a mandate, a paragraph that issues mandates, or a recommendation."""
+    import json
+
+    from coopgraph.errors import ReferenceNotFound
+    from coopgraph.lineage import render
+    from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
+    from coopgraph.terms import CG, RDF
+
+    engine, iri = _lineage_and_node(_settings(ctx), reference)
+    graph = engine.graph  # type: ignore[attr-defined]
+    ref = URIRef(iri)
+    if (ref, RDF.type, CG.Recommendation) in graph:
+        timelines = [recommendation_fate(engine, iri)]  # type: ignore[arg-type]
+    elif (ref, RDF.type, CG.Mandate) in graph:
+        timelines = [mandate_timeline(engine, iri)]  # type: ignore[arg-type]
+    else:
+        mandates = sorted(str(m) for m in graph.objects(ref, CG.mandate))
+        if not mandates:
+            raise ReferenceNotFound(reference, f"<{iri}> is neither a recommendation nor a mandate, and issues no mandate")
+        timelines = [mandate_timeline(engine, m) for m in mandates]  # type: ignore[arg-type]
+    if fmt == "json":
+        click.echo(json.dumps([json.loads(render.timeline_json(t)) for t in timelines], ensure_ascii=False, indent=1))
+    else:
+        click.echo("\n\n".join(render.timeline_text(t) for t in timelines))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,220 @@
+"""The lineage engine: the graph's derivation edges in networkx, walked up (where a unit came
+from) and down (where it went), with depth and edge-type filters, paths with their evidence,
+first appearances, and what changed between two documents."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import PROV
+
+from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number, year_of
+from coopgraph.terms import CG, DCTERMS, RDF, RDFS
+
+EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
+TEXT_TYPES = frozenset({"repeats", "amends", "restates"})  # the unit's own text comes from the earlier one
+
+
+@dataclass(frozen=True)
+class Node:
+    """A unit or document as lineage shows it."""
+
+    iri: str
+    label: str
+    text: str | None
+    document: str | None
+    document_label: str | None
+    session: int | None
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One derivation: `later` takes something from `earlier`, with the evidence."""
+
+    later: str
+    earlier: str
+    type: str
+    confidence: float
+    inferred: bool
+    method: str
+    evidence: tuple[str, ...]
+    similarity: float | None = None
+    diff: str | None = None
+    deleted: tuple[str, ...] = ()
+    inserted: tuple[str, ...] = ()
+    derivation: str = ""
+
+
+@dataclass
+class Step:
+    """A node reached in a trace, how far away, and the edge that reached it."""
+
+    node: Node
+    depth: int
+    edge: Edge
+    direction: str  # "up": edge.earlier is this node; "down": edge.later is this node
+
+
+@dataclass
+class Trace:
+    root: Node
+    direction: str
+    steps: list[Step] = field(default_factory=list)
+
+
+class Lineage:
+    """The derivation edges of one graph, ready to walk."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.network = nx.MultiDiGraph()  # edges point from the later node to the earlier one
+        for node in graph.subjects(RDF.type, CG.Derivation):
+            later = graph.value(None, CG.qualifiedDerivation, node)
+            earlier = graph.value(node, PROV.entity)
+            kind = graph.value(node, CG.derivationType)
+            if later is None or earlier is None or kind is None:
+                continue
+            edge = Edge(
+                later=str(later), earlier=str(earlier), type=str(kind).rsplit("#", 1)[-1],
+                confidence=float(graph.value(node, CG.confidence)),  # type: ignore[arg-type]
+                inferred=bool(graph.value(node, CG.isInferred).toPython()),  # type: ignore[union-attr]
+                method=str(graph.value(node, CG.method)),
+                evidence=tuple(sorted(str(e) for e in graph.objects(node, CG.evidenceText))),
+                similarity=_float(graph.value(node, CG.similarity)),
+                diff=_str(graph.value(node, CG.diff)),
+                deleted=tuple(sorted(str(w) for w in graph.objects(node, CG.deletedWords))),
+                inserted=tuple(sorted(str(w) for w in graph.objects(node, CG.insertedWords))),
+                derivation=str(node),
+            )
+            self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)
+        self._nodes: dict[str, Node] = {}
+
+    # -- nodes ---------------------------------------------------------------------------------
+    def node(self, iri: str) -> Node:
+        if iri not in self._nodes:
+            ref = URIRef(iri)
+            document = document_of(self.graph, ref) or _top(self.graph, ref)
+            text = self.graph.value(ref, CG.text)
+            self._nodes[iri] = Node(
+                iri=iri, label=str(self.graph.value(ref, RDFS.label) or iri), text=str(text) if text else None,
+                document=str(document) if document else None,
+                document_label=str(self.graph.value(document, RDFS.label) or document) if document else None,
+                session=session_number(self.graph, document) if document else None,
+                year=(year_of(self.graph, document) or _parent_year(self.graph, document)) if document else None,
+            )
+        return self._nodes[iri]
+
+    # -- walks ---------------------------------------------------------------------------------
+    def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
+        """The edges at one node: up = to what it derives from; down = from what derives from it."""
+        if iri not in self.network:
+            return []
+        pairs = self.network.out_edges(iri, data="edge") if direction == "up" else self.network.in_edges(iri, data="edge")
+        found = [e for _, _, e in pairs if types is None or e.type in types]
+        return sorted(found, key=lambda e: (EDGE_TYPES.index(e.type), -e.confidence, e.earlier, e.later))
+
+    def trace(self, iri: str, direction: str = "up", depth: int | None = None,
+              types: frozenset[str] | None = None) -> Trace:
+        """Breadth-first from `iri`: each node once, at its shortest distance."""
+        trace = Trace(self.node(iri), direction)
+        directions = ("up", "down") if direction == "both" else (direction,)
+        for way in directions:
+            seen = {iri}
+            queue = deque([(iri, 0)])
+            while queue:
+                current, distance = queue.popleft()
+                if depth is not None and distance >= depth:
+                    continue
+                for edge in self.edges(current, way, types):
+                    other = edge.earlier if way == "up" else edge.later
+                    if other in seen:
+                        continue
+                    seen.add(other)
+                    trace.steps.append(Step(self.node(other), distance + 1, edge, way))
+                    queue.append((other, distance + 1))
+        return trace
+
+    def first_appearance(self, iri: str) -> tuple[Node, list[Edge]]:
+        """The earliest unit whose text this one carries (following repeats/amends/restates up)."""
+        path: list[Edge] = []
+        current = iri
+        while True:
+            edges = self.edges(current, "up", TEXT_TYPES)
+            if not edges:
+                return self.node(current), path
+            best = max(edges, key=lambda e: e.confidence)
+            path.append(best)
+            current = best.earlier
+
+    def paths(self, later: str, earlier: str, types: frozenset[str] | None = None, limit: int = 20) -> list[list[Edge]]:
+        """The simple paths from a later node up to an earlier one, each edge with its evidence."""
+        view = self.network if types is None else nx.subgraph_view(
+            self.network, filter_edge=lambda u, v, k: k in types)
+        if later not in view or earlier not in view:
+            return []
+        found = []
+        for path in nx.all_simple_edge_paths(view, later, earlier):
+            found.append([self.network.edges[u, v, k]["edge"] for u, v, k in path])
+            if len(found) >= limit:
+                break
+        return found
+
+    # -- documents -----------------------------------------------------------------------------
+    def units_of(self, document: str) -> list[str]:
+        """The text units of a document (or annexed document), in reading order."""
+        ref = URIRef(document)
+        found = []
+        for cls in ALIGNED_CLASSES:
+            for unit in self.graph.subjects(RDF.type, cls):
+                if document_of(self.graph, unit) == ref:  # type: ignore[arg-type]
+                    line = self.graph.value(unit, CG.firstLine)
+                    found.append((int(line) if line is not None else 0, str(unit)))
+        return [iri for _, iri in sorted(found)]
+
+    def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
+        """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
+        dropped (an earlier unit no later unit takes its text from)."""
+        earlier_units = set(self.units_of(earlier_doc))
+        rows: list[dict[str, object]] = []
+        taken: set[str] = set()
+        for unit in self.units_of(later_doc):
+            sources = [e for e in self.edges(unit, "up", TEXT_TYPES) if e.earlier in earlier_units]
+            placeholder = self.graph.value(URIRef(unit), CG.isPlaceholder) is not None
+            if sources:
+                edge = max(sources, key=lambda e: e.confidence)
+                taken.add(edge.earlier)
+                status = {"repeats": "carried over", "amends": "amended", "restates": "restated"}[edge.type]
+                rows.append({"status": status, "later": unit, "earlier": edge.earlier, "edge": edge})
+            else:
+                rows.append({"status": "new (placeholder)" if placeholder else "new", "later": unit,
+                             "earlier": None, "edge": None})
+        for unit in sorted(earlier_units - taken, key=self.units_of(earlier_doc).index):
+            rows.append({"status": "dropped", "later": None, "earlier": unit, "edge": None})
+        return rows
+
+
+def _float(value: object) -> float | None:
+    return float(value) if value is not None else None  # type: ignore[arg-type]
+
+
+def _str(value: object) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _top(graph: Graph, node: URIRef) -> URIRef | None:
+    """For a node outside the corpus (a cited pinpoint): the document it is part of."""
+    current = node
+    while (parent := graph.value(current, URIRef("http://data.europa.eu/eli/ontology#is_part_of"))) is not None:
+        current = parent  # type: ignore[assignment]
+    return current if current != node or (node, RDF.type, CG.ExternalDocument) in graph else None
+
+
+def _parent_year(graph: Graph, document: URIRef) -> int | None:
+    """An annexed document's year is its parent document's."""
+    parent = graph.value(document, URIRef("http://data.europa.eu/eli/ontology#is_part_of"))
+    date = graph.value(parent, DCTERMS.date) if parent is not None else None
+    return int(str(date)[:4]) if date is not None else None

@@ -1,0 +1,166 @@
+"""A lineage trace, a change table or a timeline, printed for a memo (text) or for tools
+(JSON, JSON-LD, Graphviz DOT, Mermaid)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from rdflib import Graph, URIRef
+
+from coopgraph.lineage.engine import Edge, Lineage, Node, Trace
+from coopgraph.lineage.timeline import Timeline
+from coopgraph.terms import CG, PREFIXES, RDF, RDFS
+
+ARROWS = {"up": "comes from", "down": "goes to"}
+
+
+def _when(node: Node) -> str:
+    parts = [str(node.year)] if node.year else []
+    if node.session:
+        parts.append(f"ASP{node.session}")
+    return ", ".join(parts) or "date not stated"
+
+
+def _edge_line(edge: Edge) -> str:
+    inferred = ", inferred" if edge.inferred else ""
+    return f"{edge.type} (confidence {edge.confidence:.2f}{inferred}; {edge.method})"
+
+
+def trace_text(trace: Trace, width: int = 100) -> str:
+    """Each step with its reference, year, edge type, confidence and the diff or evidence."""
+    root = trace.root
+    lines = [f"{root.label} ({_when(root)})", f"<{root.iri}>"]
+    if root.text:
+        lines.append(f"  “{root.text}”")
+    if not trace.steps:
+        lines.append("\nNo derivation edges in this direction.")
+    for step in trace.steps:
+        node, edge = step.node, step.edge
+        indent = "  " * step.depth
+        lines.append("")
+        lines.append(f"{indent}{'↑' if step.direction == 'up' else '↓'} {ARROWS[step.direction]} "
+                     f"{node.label} ({_when(node)}) — {_edge_line(edge)}")
+        lines.append(f"{indent}  <{node.iri}>")
+        if edge.type in {"repeats", "amends", "restates"} and edge.diff:
+            lines.append(f"{indent}  changes: {edge.evidence[0] if edge.evidence else edge.diff}")
+        else:
+            for evidence in edge.evidence:
+                lines.append(f"{indent}  evidence: {evidence}")
+        if node.text is None:
+            lines.append(f"{indent}  (not in the corpus: a node without text)")
+    return "\n".join(lines)
+
+
+def trace_json(trace: Trace) -> str:
+    return json.dumps({
+        "root": asdict(trace.root), "direction": trace.direction,
+        "steps": [{"depth": s.depth, "direction": s.direction, "node": asdict(s.node), "edge": asdict(s.edge)}
+                  for s in trace.steps],
+    }, ensure_ascii=False, indent=1)
+
+
+def trace_graph(lineage: Lineage, trace: Trace) -> Graph:
+    """The trace as RDF: the nodes with their labels, the edges and their evidence nodes."""
+    source = lineage.graph
+    out = Graph()
+    for prefix, namespace in PREFIXES.items():
+        out.bind(prefix, namespace)
+    nodes = [trace.root] + [s.node for s in trace.steps]
+    for node in nodes:
+        ref = URIRef(node.iri)
+        for p in (RDF.type, RDFS.label, CG.text):
+            for o in source.objects(ref, p):
+                out.add((ref, p, o))
+    for step in trace.steps:
+        edge = step.edge
+        out.add((URIRef(edge.later), CG[edge.type], URIRef(edge.earlier)))
+        out.add((URIRef(edge.later), CG.qualifiedDerivation, URIRef(edge.derivation)))
+        for p, o in source.predicate_objects(URIRef(edge.derivation)):
+            out.add((URIRef(edge.derivation), p, o))
+    return out
+
+
+def trace_jsonld(lineage: Lineage, trace: Trace, context: dict[str, object]) -> str:
+    """Compact JSON-LD with the published context, never fetched."""
+    return trace_graph(lineage, trace).serialize(format="json-ld", context=context, indent=1)
+
+
+def _short(node: Node) -> str:
+    return node.label.replace('"', "'")
+
+
+def trace_dot(trace: Trace) -> str:
+    lines = ["digraph lineage {", "  rankdir=BT;", '  node [shape=box, fontname="Helvetica"];']
+    ids = {trace.root.iri: "n0"}
+    lines.append(f'  n0 [label="{_short(trace.root)}\\n{_when(trace.root)}", style=bold];')
+    for index, step in enumerate(trace.steps, start=1):
+        ids[step.node.iri] = f"n{index}"
+        style = ", style=dashed" if step.node.text is None else ""
+        lines.append(f'  n{index} [label="{_short(step.node)}\\n{_when(step.node)}"{style}];')
+    for step in trace.steps:
+        edge = step.edge
+        if edge.later in ids and edge.earlier in ids:
+            dashed = ", style=dashed" if edge.inferred else ""
+            lines.append(f'  {ids[edge.later]} -> {ids[edge.earlier]} [label="{edge.type} {edge.confidence:.2f}"{dashed}];')
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def trace_mermaid(trace: Trace) -> str:
+    lines = ["flowchart BT"]
+    ids = {trace.root.iri: "n0"}
+    lines.append(f'  n0["{_short(trace.root)} ({_when(trace.root)})"]')
+    for index, step in enumerate(trace.steps, start=1):
+        ids[step.node.iri] = f"n{index}"
+        lines.append(f'  n{index}["{_short(step.node)} ({_when(step.node)})"]')
+    for step in trace.steps:
+        edge = step.edge
+        if edge.later in ids and edge.earlier in ids:
+            arrow = "-.->" if edge.inferred else "-->"
+            lines.append(f"  {ids[edge.later]} {arrow}|{edge.type} {edge.confidence:.2f}| {ids[edge.earlier]}")
+    return "\n".join(lines)
+
+
+def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
+    """The new / carried over / amended / dropped table between two documents."""
+    lines = [f"{'status':18} {'later unit':48} {'earlier unit':40} score"]
+    for row in rows:
+        later = lineage.node(str(row["later"])).label if row["later"] else "—"
+        earlier = lineage.node(str(row["earlier"])).label if row["earlier"] else "—"
+        edge = row["edge"]
+        score = f"{edge.confidence:.2f}" if isinstance(edge, Edge) else ""
+        lines.append(f"{row['status']:18} {later:48} {earlier:40} {score}")
+        if isinstance(edge, Edge) and edge.type != "repeats" and edge.evidence:
+            lines.append(f"{'':18}   {edge.evidence[0]}")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1
+    lines.append("")
+    lines.append(", ".join(f"{n} {status}" for status, n in counts.items()))
+    return "\n".join(lines)
+
+
+def changes_json(rows: list[dict[str, object]]) -> str:
+    return json.dumps([{**{k: v for k, v in row.items() if k != "edge"},
+                        "edge": asdict(row["edge"]) if isinstance(row["edge"], Edge) else None} for row in rows],
+                      ensure_ascii=False, indent=1)
+
+
+def timeline_text(timeline: Timeline) -> str:
+    lines = [timeline.label, f"<{timeline.subject}>", f"status: {timeline.status} ({timeline.explanation})", ""]
+    for event in timeline.events:
+        when = f"ASP{event.session}" if event.session else "—"
+        how = f" [{event.edge_type} {event.confidence:.2f}]" if event.edge_type and event.confidence is not None else ""
+        lines.append(f"  {when:6} {event.what:36} {event.label}{how}")
+        if event.evidence and event.what not in {"issued"}:
+            lines.append(f"  {'':6} {'':36} {event.evidence[:300]}")
+    return "\n".join(lines)
+
+
+def timeline_json(timeline: Timeline) -> str:
+    return json.dumps(asdict(timeline), ensure_ascii=False, indent=1)
+
+
+__all__ = ["changes_json", "changes_text", "timeline_json", "timeline_text", "trace_dot", "trace_json",
+           "trace_jsonld", "trace_mermaid", "trace_text"]
