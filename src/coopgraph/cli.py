@@ -326,5 +326,40 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
         click.echo("\n\n".join(render.timeline_text(t) for t in timelines))
 
 
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; COOPGRAPH_HOST).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8000; COOPGRAPH_PORT).")
+@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a SPARQL query may run before it is stopped (default 10; COOPGRAPH_QUERY_TIMEOUT).")
+@click.option("--max-rows", type=click.IntRange(min=1), default=None,
+              help="Most rows or triples a query returns; more is truncated and says so (default 10000; COOPGRAPH_MAX_ROWS).")
+@click.option("--query-workers", type=click.IntRange(min=1), default=None,
+              help="Processes that run SPARQL queries (default 2; COOPGRAPH_QUERY_WORKERS).")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
+          query_workers: int | None, log_level: str) -> None:
+    """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
+
+    Builds the graph first when there is none in the output folder.
+    """
+    import logging
+
+    import uvicorn
+
+    from coopgraph.web.app import create_app
+    from coopgraph.web.settings import ServeSettings
+
+    settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
+                                      max_rows=max_rows, query_workers=query_workers)
+    if not settings.graph_file.is_file():
+        click.echo(f"coopgraph: no built graph at {settings.graph_file}; building it now", err=True)
+        ctx.invoke(build, allow_invalid=False, no_validate=False)
+    logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    click.echo(f"coopgraph: serving {settings.graph_file} on http://{settings.host}:{settings.port}/", err=True)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

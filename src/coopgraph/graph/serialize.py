@@ -33,6 +33,8 @@ def context(base: str) -> dict[str, Any]:
     ctx: dict[str, Any] = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
     ctx["@base"] = base
     ctx["coopgraph"] = base
+    # A document's JSON-LD nests its units under "hasPart" (the inverse of eli:is_part_of).
+    ctx["hasPart"] = {"@reverse": "eli:is_part_of", "@container": "@set"}
     return {"@context": ctx}
 
 

@@ -1,0 +1,488 @@
+"""The FastAPI application: SPARQL endpoint, named queries, linked data, lineage API and browser UI.
+
+One `Service` holds what every request reads: the graph (read-only after start-up), the lineage
+engine, the named queries and the pool of query workers. Only the workers run SPARQL.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from contextlib import asynccontextmanager
+from html import escape
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+from rdflib import Graph, URIRef
+
+from coopgraph.errors import CoopgraphError, QueryError, ReferenceNotFound
+from coopgraph.graph.serialize import context
+from coopgraph.graphfile import read_graph_file
+from coopgraph.lineage import render
+from coopgraph.lineage.engine import EDGE_TYPES, Lineage
+from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
+from coopgraph.query import bind, named_queries
+from coopgraph.resolve import nearest, resolve
+from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
+from coopgraph.web import linked_data
+from coopgraph.web.formats import FORMAT_PARAM, choose
+from coopgraph.web.settings import ServeSettings
+from coopgraph.web.sparql import Busy, QueryLimits, QueryPool, QueryTimeout
+from coopgraph.web.svg import lineage_svg
+
+HERE = Path(__file__).parent
+LOG = logging.getLogger("coopgraph.web")
+RDF_MEDIA = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "json-ld"}
+DEREF_OFFER = ["text/html", "application/ld+json", "text/turtle", "application/n-triples"]
+IRI_SPACES = ("doc", "session", "actor", "verb", "topic", "source", "graph")
+
+
+class Service:
+    """What the routes share; built once at start-up."""
+
+    def __init__(self, settings: ServeSettings, start_pool: bool = True):
+        self.settings = settings
+        self.base = settings.project.base
+        if not settings.graph_file.is_file():
+            raise CoopgraphError(f"no built graph at {settings.graph_file}: run `coopgraph build` first "
+                                 "(or `coopgraph serve`, which builds when the graph is missing)")
+        self.graph: Graph = read_graph_file(settings.graph_file, self.base, max_bytes=1 << 40)
+        self.lineage = Lineage(self.graph)
+        self.queries = named_queries(settings.project.queries_dir)
+        self.context = context(self.base)
+        self.validate_lock = threading.Lock()
+        self.report: Any = None
+        limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes)
+        self.pool = QueryPool(settings.graph_file, self.base, limits, size=settings.query_workers) if start_pool else None
+        self.units = sorted(
+            ((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)), key=lambda x: str(x[0]))
+
+    # -- IRIs and paths ------------------------------------------------------------------------
+    def local(self, iri: object) -> str:
+        """The path under which this server serves a graph IRI (others stay as they are)."""
+        text = str(iri)
+        return "/" + text[len(self.base):] if text.startswith(self.base) else text
+
+    def iri_of(self, path: str) -> URIRef:
+        return URIRef(self.base + path.lstrip("/"))
+
+    def label(self, node: object) -> str:
+        for predicate in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
+            value = self.graph.value(node, predicate)  # type: ignore[arg-type]
+            if value is not None:
+                return str(value)
+        return self.local(node)
+
+
+def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
+    service = Service(settings, start_pool)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        yield
+        if service.pool is not None:
+            service.pool.close()
+
+    app = FastAPI(
+        title="coopgraph",
+        version="0.1.0",
+        description="The Assembly of States Parties' texts on cooperation as a paragraph-level knowledge graph: "
+                    "a read-only SPARQL 1.1 endpoint, linked data for every IRI, and the lineage of every "
+                    "paragraph and mandate.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals["local"] = service.local
+    templates.env.filters["marked"] = marked_html
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def log_requests(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        LOG.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
+                 (time.perf_counter() - started) * 1000)
+        return response
+
+    @app.exception_handler(CoopgraphError)
+    async def coopgraph_error(request: Request, exc: CoopgraphError) -> Response:
+        status = 404 if isinstance(exc, ReferenceNotFound) else 400
+        body: dict[str, Any] = {"error": str(exc).split("\nnearest matches:")[0]}
+        if isinstance(exc, ReferenceNotFound):
+            body["suggestions"] = [{"label": label, "iri": iri, "href": service.local(iri)} for label, iri in exc.suggestions]
+        if wants_html(request):
+            return templates.TemplateResponse(request, "error.html", {"status": status, **body}, status_code=status)
+        return JSONResponse(body, status_code=status)
+
+    def html(request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, values, status_code=status)
+
+    # -- home, search --------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        documents = sorted(((service.label(d), service.local(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
+                           key=lambda x: x[1])
+        return html(request, "home.html", documents=documents, triples=len(service.graph), queries=service.queries)
+
+    @app.get("/search", summary="Search the text of every paragraph",
+             responses={200: {"content": {"application/json": {"example": [{"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/2", "label": "ICC-ASP/14/Res.3, para. 2", "snippet": "... arrest ..."}]}}}})
+    def search(request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words to find")],
+               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
+        words = [w for w in re.split(r"\s+", q.strip().lower()) if w]
+        hits = []
+        for iri, text in service.units:
+            lowered = text.lower()
+            if all(w in lowered for w in words):
+                hits.append({"iri": str(iri), "href": service.local(iri), "label": service.label(iri), "text": text})
+        hits.sort(key=lambda h: h["href"])
+        total = len(hits)
+        hits = hits[:limit]
+        if wants_html(request):
+            for hit in hits:
+                hit["snippet"] = highlight(hit["text"], words)
+            return html(request, "search.html", q=q, hits=hits, total=total)
+        return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
+
+    # -- SPARQL ------------------------------------------------------------------------------------
+    def sparql_response(request: Request, text: str | None, fmt: str | None, default_graphs: list[str],
+                        named_graphs: list[str]) -> Response:
+        own = f"{service.base}graph/corpus"
+        for graph in default_graphs + named_graphs:
+            if graph != own:
+                return PlainTextResponse(f"default-graph-uri/named-graph-uri <{graph}> is not served here; "
+                                         f"the only graph is <{own}>", status_code=400)
+        accept = FORMAT_PARAM.get(fmt or "", fmt) if fmt else request.headers.get("accept")
+        if fmt and fmt not in FORMAT_PARAM and "/" not in fmt:
+            return PlainTextResponse(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_PARAM)}", status_code=400)
+        browser = wants_html(request) and not fmt
+        if text is None or not text.strip():
+            if browser:
+                return html(request, "sparql.html", query=None, queries=service.queries, result=None)
+            media = choose(accept, list(RDF_MEDIA)) or "text/turtle"
+            description = linked_data.service_description(service.base, public(request))
+            return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media)
+        if service.pool is None:
+            return PlainTextResponse("the query service is not running", status_code=503)
+        try:
+            answer = service.pool.run(text, accept="application/sparql-results+json, text/turtle;q=0.9" if browser else accept)
+        except QueryTimeout as exc:
+            return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+        except Busy as exc:
+            return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+        headers = {"X-Query-Seconds": f"{answer.seconds:.3f}"}
+        if answer.truncated:
+            headers["X-Coopgraph-Truncated"] = "true"
+            headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
+        if browser:
+            table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
+            error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
+            return html(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
+                        result=table, error=error, truncated=answer.truncated,
+                        raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+
+    @app.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description without a query",
+             responses={200: {"content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
+                                          "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+                                          "application/n-triples": {}, "application/ld+json": {}}}})
+    def sparql_get(request: Request,
+                   query: Annotated[str | None, Query(max_length=262_144, examples=["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])] = None,
+                   format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld or a media type")] = None,
+                   default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+                   named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None) -> Response:
+        return sparql_response(request, query, format, default_graph_uri or [], named_graph_uri or [])
+
+    @app.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
+              openapi_extra={"requestBody": {"content": {
+                  "application/sparql-query": {"schema": {"type": "string"}},
+                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                      "query": {"type": "string"}, "format": {"type": "string"}}}}}}})
+    async def sparql_post(request: Request) -> Response:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        raw = await request.body()
+        if len(raw) > settings.max_query_bytes * 4:
+            return PlainTextResponse("the request body is too large", status_code=413)
+        try:
+            body = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return PlainTextResponse(f"the request body is not UTF-8 (byte {exc.start})", status_code=400)
+        params = request.query_params
+        if media == "application/sparql-query":
+            return sparql_response(request, body, params.get("format"), params.getlist("default-graph-uri"),
+                                   params.getlist("named-graph-uri"))
+        if media == "application/x-www-form-urlencoded":
+            from urllib.parse import parse_qs
+
+            form = parse_qs(body, keep_blank_values=True)
+            if "update" in form:
+                return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
+            text = (form.get("query") or [None])[0]
+            if text is None:
+                return PlainTextResponse("the form has no 'query' field", status_code=400)
+            fmt = (form.get("format") or [None])[0] or params.get("format")
+            return sparql_response(request, text, fmt, form.get("default-graph-uri", []), form.get("named-graph-uri", []))
+        if media == "application/sparql-update":
+            return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
+        return PlainTextResponse(f"unsupported content type {media!r}: send application/sparql-query or a form",
+                                 status_code=415)
+
+    # -- named queries ---------------------------------------------------------------------------
+    @app.get("/queries", summary="The named queries, with their parameters")
+    def list_queries(request: Request) -> Response:
+        items = [{"name": q.name, "title": q.title, "description": q.description, "href": f"/queries/{q.name}",
+                  "parameters": [{"name": n, "type": k, "description": d} for n, (k, d) in q.params.items()]}
+                 for q in service.queries.values()]
+        return JSONResponse(items)
+
+    @app.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms")
+    def run_named(request: Request, name: str, format: str | None = None) -> Response:
+        named = service.queries.get(name)
+        if named is None:
+            return JSONResponse({"error": f"no named query {name!r}", "queries": sorted(service.queries)}, status_code=404)
+        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        try:
+            bindings = bind(named, values)
+        except QueryError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=422)
+        if service.pool is None:
+            return PlainTextResponse("the query service is not running", status_code=503)
+        accept = FORMAT_PARAM.get(format or "", format) if format else request.headers.get("accept")
+        if wants_html(request) and not format:
+            accept = "application/sparql-results+json"
+        try:
+            answer = service.pool.run(named.text, bindings, accept)
+        except (QueryTimeout, Busy) as exc:
+            return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+        headers = {"X-Coopgraph-Truncated": "true"} if answer.truncated else {}
+        if wants_html(request) and not format and answer.status == 200:
+            return html(request, "sparql.html", query=named.text, queries=service.queries,
+                        result=results_table(answer.body, answer.media_type), truncated=answer.truncated, raw=None)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+
+    # -- API: resolve, lineage, changes, timeline, validate ----------------------------------------
+    @app.get("/resolve", summary="Resolve a reference such as 'ICC-ASP/14/Res.3, para. 27'",
+             responses={200: {"content": {"application/json": {"example": {"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/27", "label": "ICC-ASP/14/Res.3, para. 27", "text": "Requests the Bureau ..."}}}},
+                        404: {"description": "unknown reference, with the nearest matches"}})
+    def resolve_route(ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 27"])]) -> Response:
+        found = resolve(service.graph, service.base, ref)
+        return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.local(found.iri)})
+
+    @app.get("/lineage", summary="Where a unit came from (up) and where it went (down), with evidence")
+    def lineage_route(request: Request,
+                      ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 28"])],
+                      direction: Annotated[str, Query(pattern="^(up|down|both)$")] = "up",
+                      depth: Annotated[int | None, Query(ge=1, le=100)] = None,
+                      types: Annotated[str | None, Query(description="comma-separated edge types")] = None,
+                      format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
+        chosen = frozenset(t.strip() for t in types.split(",") if t.strip()) if types else None
+        if chosen and chosen - set(EDGE_TYPES):
+            return JSONResponse({"error": f"unknown edge type(s) {', '.join(sorted(chosen - set(EDGE_TYPES)))}",
+                                 "types": list(EDGE_TYPES)}, status_code=422)
+        found = resolve(service.graph, service.base, ref)
+        trace = service.lineage.trace(str(found.iri), direction, depth, chosen)
+        if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+            body = json.loads(render.trace_jsonld(service.lineage, trace, service.context["@context"]))
+            body["@context"] = f"{service.base}context.jsonld"
+            return JSONResponse(body, media_type="application/ld+json")
+        return Response(render.trace_json(trace), media_type="application/json")
+
+    @app.get("/changes", summary="New, carried over, amended and dropped units between two documents")
+    def changes_route(from_: Annotated[str, Query(alias="from", min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3"])],
+                      to: Annotated[str, Query(min_length=1, max_length=500, examples=["asp15-bureau-report-cooperation annex I"])]) -> Response:
+        earlier = resolve(service.graph, service.base, from_).iri
+        later = resolve(service.graph, service.base, to).iri
+        for reference, iri in ((from_, earlier), (to, later)):
+            if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
+                return JSONResponse({"error": f"{reference!r} is not a document of the corpus"}, status_code=422)
+        rows = service.lineage.changes(str(earlier), str(later))
+        return Response(render.changes_json(rows), media_type="application/json")
+
+    @app.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
+    def timeline_route(ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
+        iri = resolve(service.graph, service.base, ref).iri
+        timelines = timelines_of(service, iri)
+        if timelines is None:
+            return JSONResponse({"error": f"{ref!r} is neither a recommendation nor a mandate, and issues no mandate"},
+                                status_code=422)
+        return Response("[" + ",".join(render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
+
+    @app.get("/validate", summary="The SHACL validation report of the served graph")
+    def validate_route() -> Response:
+        from coopgraph.validate import load_shapes, to_json, validate_graph
+
+        with service.validate_lock:
+            if service.report is None:
+                service.report = validate_graph(service.graph, load_shapes(settings.project.shapes_dir, service.base))
+            report = service.report
+        return Response(to_json(report), media_type="application/json")
+
+    # -- dumps, context, VoID ----------------------------------------------------------------------
+    @app.get("/context.jsonld", summary="The published JSON-LD @context")
+    def context_route() -> Response:
+        return JSONResponse(service.context, media_type="application/ld+json")
+
+    @app.get("/dump/{name}", summary="The whole graph: coopgraph.ttl, coopgraph.nt or coopgraph.jsonld")
+    def dump(name: str) -> Response:
+        media = {"coopgraph.ttl": "text/turtle", "coopgraph.nt": "application/n-triples",
+                 "coopgraph.jsonld": "application/ld+json"}.get(name)
+        path = settings.project.output_dir / name
+        if media is None or not path.is_file():
+            return JSONResponse({"error": f"no dump {name!r}; there are coopgraph.ttl, coopgraph.nt, coopgraph.jsonld"},
+                                status_code=404)
+        return FileResponse(path, media_type=media)
+
+    @app.get("/void", summary="VoID description of the dataset")
+    def void(request: Request) -> Response:
+        media = choose(request.headers.get("accept"), list(RDF_MEDIA)) or "text/turtle"
+        graph = linked_data.void_description(service.graph, service.base, public(request))
+        return Response(graph.serialize(format=RDF_MEDIA[media]), media_type=media)
+
+    # -- linked data: every IRI under its own path ----------------------------------------------
+    def dereference(request: Request, path: str, format: str | None) -> Response:
+        iri = service.iri_of(path)
+        if not linked_data.exists(service.graph, iri):
+            suggestions = nearest(service.graph, path.replace("doc/", "", 1).replace("/", " "))
+            raise ReferenceNotFound(str(iri), "no such node in the graph", suggestions)
+        offered = {"html": "text/html", **{k: v for k, v in FORMAT_PARAM.items() if v in DEREF_OFFER}}
+        media = offered.get(format or "") if format else choose(request.headers.get("accept"), DEREF_OFFER)
+        if media is None:
+            return PlainTextResponse(f"cannot give <{iri}> as {format or request.headers.get('accept')}; "
+                                     f"offered: {', '.join(DEREF_OFFER)}", status_code=406)
+        headers = {"Vary": "Accept", "Link": f'<{service.local(iri)}?format=jsonld>; rel="alternate"; type="application/ld+json"'}
+        if media == "application/ld+json":
+            if (iri, RDF.type, CG.CorpusDocument) in service.graph:
+                body = linked_data.document_tree(service.graph, iri, service.base)
+            else:
+                body = linked_data.jsonld_node(service.graph, iri, service.base)
+            return JSONResponse(body, media_type=media, headers=headers)
+        if media != "text/html":
+            return Response(linked_data.describe(service.graph, iri).serialize(format=RDF_MEDIA[media]),
+                            media_type=media, headers=headers)
+        return page(request, iri, headers)
+
+    def page(request: Request, iri: URIRef, headers: dict[str, str]) -> HTMLResponse:
+        graph = service.graph
+        types = {service.label(t) if (t, RDFS.label, None) in graph else str(t).rsplit("#", 1)[-1]
+                 for t in graph.objects(iri, RDF.type)}
+        if (iri, RDF.type, CG.Mandate) in graph:
+            timeline = mandate_timeline(service.lineage, str(iri))
+            return html(request, "timeline.html", iri=iri, label=service.label(iri), timeline=timeline,
+                        action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers)
+        parts = sorted(((graph.value(c, CG.firstLine) or 0, c) for c in graph.subjects(URIRef("http://data.europa.eu/eli/ontology#is_part_of"), iri)),
+                       key=lambda x: (int(x[0]), str(x[1])))
+        children = [{"href": service.local(c), "label": service.label(c), "number": graph.value(c, CG.number),
+                     "text": str(graph.value(c, CG.text) or graph.value(c, CG.heading) or "")} for _, c in parts]
+        footnotes = [{"href": service.local(f), "number": graph.value(f, CG.number), "text": str(graph.value(f, CG.text) or "")}
+                     for f in sorted(graph.objects(iri, CG.footnote), key=str)]
+        cites = [{"href": service.local(graph.value(c, CG.citedNode)), "label": service.label(graph.value(c, CG.citedNode)),
+                  "words": str(graph.value(c, CG.citedText))} for c in sorted(graph.objects(iri, CG.citation), key=str)]
+        cited_by = [{"href": service.local(s), "label": service.label(s)} for s in sorted(set(graph.subjects(CG.cites, iri)), key=str)]
+        mandates = [{"href": service.local(m), "label": service.label(m), "action": str(graph.value(m, CG.action) or "")}
+                    for m in sorted(graph.objects(iri, CG.mandate), key=str)]
+        trace = service.lineage.trace(str(iri), "both")
+        predecessors = [e for e in service.lineage.edges(str(iri), "up", frozenset({"repeats", "amends", "restates"}))]
+        diffs = [{"href": service.local(e.earlier), "label": service.label(URIRef(e.earlier)), "type": e.type,
+                  "confidence": e.confidence, "diff": e.diff, "verbatim": e.type == "repeats" and not e.diff} for e in predecessors]
+        steps = [{"href": service.local(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
+                  "depth": s.depth, "confidence": s.edge.confidence, "inferred": s.edge.inferred,
+                  "evidence": s.edge.evidence[0] if s.edge.evidence else ""} for s in trace.steps]
+        properties = [(str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for p, o in sorted(graph.predicate_objects(iri), key=lambda x: (str(x[0]), str(x[1])))
+                      if p not in {CG.text, RDFS.label}]
+        props = [{"name": name, "value": str(o), "href": service.local(o) if isinstance(o, URIRef) else None,
+                  "label": service.label(o) if isinstance(o, URIRef) else str(o)} for name, o in properties]
+        svg = Markup(lineage_svg(trace, service.local)) if trace.steps else None
+        return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
+                    text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
+                    footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
+                    svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
+                    jsonld=f"{service.local(iri)}?format=jsonld", headers=headers)
+
+    for space in IRI_SPACES:
+        def route(request: Request, path: str, format: str | None = None, _space: str = space) -> Response:
+            return dereference(request, f"{_space}/{path}", format)
+        app.add_api_route(f"/{space}/{{path:path}}", route, methods=["GET"], summary=f"Dereference an IRI under /{space}/",
+                          name=f"dereference_{space}")
+
+    @app.get("/ontology", include_in_schema=False)
+    def ontology() -> Response:
+        return FileResponse(settings.project.ontology_dir / "coopgraph.ttl", media_type="text/turtle")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return RedirectResponse("/static/favicon.svg")
+
+    return app
+
+
+# -- helpers -----------------------------------------------------------------------------------------
+
+def wants_html(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and choose(accept, ["text/html", "application/json", "application/ld+json"]) == "text/html"
+
+
+def public(request: Request) -> str:
+    return str(request.base_url)
+
+
+def highlight(text: str, words: list[str], width: int = 260) -> Markup:
+    lowered = text.lower()
+    first = min((lowered.find(w) for w in words if lowered.find(w) >= 0), default=0)
+    start = max(0, first - width // 3)
+    snippet = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+    out = escape(snippet)
+    for word in sorted(set(words), key=len, reverse=True):
+        out = re.sub(re.escape(escape(word)), lambda m: f"<mark>{m.group(0)}</mark>", out, flags=re.IGNORECASE)
+    return Markup(out)
+
+
+def marked_html(diff: str | None) -> Markup:
+    """A marked diff ([-deleted-] {+inserted+}) as HTML with <del> and <ins>."""
+    if not diff:
+        return Markup("")
+    out = escape(diff)
+    out = re.sub(r"\[-(.*?)-\]", r'<del>\1</del>', out)
+    out = re.sub(r"\{\+(.*?)\+\}", r'<ins>\1</ins>', out)
+    return Markup(out)
+
+
+def results_table(body: bytes, media: str) -> dict[str, Any] | None:
+    if not media.startswith("application/sparql-results+json"):
+        return None
+    data = json.loads(body)
+    if "boolean" in data:
+        return {"vars": ["answer"], "rows": [[{"value": str(data["boolean"]).lower(), "href": None}]]}
+    variables = data["head"]["vars"]
+    rows = []
+    for binding in data["results"]["bindings"]:
+        row = []
+        for v in variables:
+            term = binding.get(v)
+            if term is None:
+                row.append({"value": "", "href": None})
+            elif term["type"] == "uri":
+                row.append({"value": term["value"], "href": term["value"]})
+            else:
+                row.append({"value": term["value"], "href": None})
+        rows.append(row)
+    return {"vars": variables, "rows": rows}
+
+
+def timelines_of(service: Service, iri: URIRef) -> list[Any] | None:
+    graph = service.graph
+    if (iri, RDF.type, CG.Recommendation) in graph:
+        return [recommendation_fate(service.lineage, str(iri))]
+    if (iri, RDF.type, CG.Mandate) in graph:
+        return [mandate_timeline(service.lineage, str(iri))]
+    mandates = sorted(str(m) for m in graph.objects(iri, CG.mandate))
+    return [mandate_timeline(service.lineage, m) for m in mandates] or None
+

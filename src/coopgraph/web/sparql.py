@@ -1,0 +1,256 @@
+"""SPARQL queries run in worker processes, so that a time limit really stops the work.
+
+rdflib evaluates queries in Python and its parser is not thread-safe; a thread cannot be
+stopped. Each worker process holds its own copy of the graph, parses, checks and runs one
+query at a time, and serializes the result. When a query overruns its time limit the worker
+is killed and a fresh one takes its place. Workers refuse SPARQL Update, SERVICE, and FROM /
+FROM NAMED naming anything but this endpoint's own graph, never load remote graphs, and refuse
+any network connection that is not to loopback.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from coopgraph.web.formats import GRAPH_MEDIA_OF, GRAPH_TYPES, MEDIA_OF, RESULT_TYPES, choose, serialize_ask, serialize_rows
+
+
+@dataclass(frozen=True)
+class QueryLimits:
+    timeout: float = 10.0  # seconds of work per query, parse included
+    max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned
+    max_query_bytes: int = 256_000
+
+
+@dataclass
+class Answer:
+    """What a worker returns: a body and its media type, or a refusal with a status and a message."""
+
+    status: int
+    body: bytes
+    media_type: str
+    truncated: str | None = None
+    seconds: float = 0.0
+
+
+class QueryTimeout(Exception):
+    pass
+
+
+class Busy(Exception):
+    pass
+
+
+# -- inside the worker -------------------------------------------------------------------------------
+
+def _guard_network() -> None:
+    """Refuse every outbound connection that is not to loopback, whatever library asks for it."""
+    original = socket.socket.connect
+
+    def connect(self: socket.socket, address: Any) -> Any:
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and not host.startswith("/"):
+            raise PermissionError(f"coopgraph's query workers make no network connections (to {host})")
+        return original(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+
+
+def _walk(node: Any) -> Any:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        for value in node:
+            yield from _walk(value)
+
+
+def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
+    """Parse and check a query: a (status, message) refusal, or the parsed query."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        parsed = parseQuery(text)
+    except Exception as exc:  # pyparsing's ParseException carries line and column
+        try:
+            parseUpdate(text)
+        except Exception:
+            where = f" (line {exc.lineno}, column {exc.col})" if hasattr(exc, "lineno") else ""  # type: ignore[attr-defined]
+            return 400, f"SPARQL syntax error{where}: {exc}"
+        return 403, "SPARQL Update is not accepted: this endpoint is read-only"
+    for node in _walk(parsed):
+        if node.name == "ServiceGraphPattern":
+            return 403, "SERVICE (federated query) is not accepted: this endpoint never queries other services"
+        if node.name == "DatasetClause":
+            graph = str(node.get("default") or node.get("named"))
+            if graph not in own_graphs:
+                return 403, (f"FROM <{graph}> is not accepted: this endpoint loads nothing from outside; "
+                             f"its only graph is <{sorted(own_graphs)[0]}>")
+        if node.name == "Load":
+            return 403, "LOAD is not accepted: this endpoint is read-only"
+    return parsed
+
+
+def _answer(graph: Any, text: str, bindings: dict[str, Any], accept: str | None, limits: QueryLimits,
+            own_graphs: set[str]) -> Answer:
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.evaluate import evalQuery
+
+    checked = check(text, own_graphs)
+    if isinstance(checked, tuple):
+        return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
+    kind = checked[1].name
+    graph_query = kind in {"ConstructQuery", "DescribeQuery"}
+    offered = list(GRAPH_MEDIA_OF.values()) if graph_query else list(MEDIA_OF.values())
+    media = choose(accept, offered + (["application/json", "application/xml"] if not graph_query else []))
+    if media is None:
+        return Answer(406, f"cannot answer this {kind} in {accept}; offered: {', '.join(offered)}".encode(),
+                      "text/plain; charset=utf-8")
+    query = translateQuery(checked, initNs=dict(graph.namespaces()))
+    result = evalQuery(graph, query, bindings or {})
+    note = None
+    if result["type_"] == "ASK":
+        return Answer(200, serialize_ask(bool(result["askAnswer"]), RESULT_TYPES[media]), media)
+    if graph_query:
+        from rdflib import Graph
+
+        produced = result["graph"]
+        out = Graph()
+        for prefix, namespace in graph.namespaces():
+            out.bind(prefix, namespace)
+        for index, triple in enumerate(produced):
+            if index >= limits.max_rows:
+                note = f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned"
+                break
+            out.add(triple)
+        fmt = GRAPH_TYPES[media]
+        return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
+    variables = [str(v) for v in result["vars_"]]
+    rows = []
+    for row in result["bindings"]:
+        if len(rows) >= limits.max_rows:
+            note = f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
+            break
+        rows.append(tuple(row.get(v) for v in result["vars_"]))
+    return Answer(200, serialize_rows(variables, rows, RESULT_TYPES[media], note), media, note)
+
+
+def _worker(conn: Connection, graph_file: str, base: str, limits: QueryLimits, own_graphs: set[str]) -> None:
+    _guard_network()
+    import rdflib.plugins.sparql as rdflib_sparql
+
+    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
+    from coopgraph.graphfile import read_graph_file
+
+    graph = read_graph_file(Path(graph_file), base, max_bytes=1 << 40)
+    conn.send(("ready", len(graph)))
+    while True:
+        try:
+            message = conn.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        text, bindings, accept = message
+        started = time.perf_counter()
+        try:
+            answer = _answer(graph, text, bindings, accept, limits, own_graphs)
+        except Exception as exc:  # an evaluation error is the query's fault, reported as such
+            answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
+        answer.seconds = time.perf_counter() - started
+        conn.send(answer)
+
+
+# -- in the server ---------------------------------------------------------------------------------
+
+class _Worker:
+    def __init__(self, context: Any, graph_file: Path, base: str, limits: QueryLimits, own_graphs: set[str]):
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker, args=(child, str(graph_file), base, limits, own_graphs),
+                                       daemon=True, name="coopgraph-sparql-worker")
+        self.process.start()
+        child.close()
+        self.ready = False
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        if self.ready:
+            return
+        if not self.conn.poll(timeout):
+            raise RuntimeError("a SPARQL worker did not start in time")
+        tag, _ = self.conn.recv()
+        self.ready = tag == "ready"
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of worker processes; a request waits for a free one (up to `queue_wait`)."""
+
+    def __init__(self, graph_file: Path, base: str, limits: QueryLimits, size: int = 2, queue_wait: float = 30.0):
+        self.graph_file, self.base, self.limits, self.queue_wait = graph_file, base, limits, queue_wait
+        self.own_graphs = {f"{base}graph/corpus"}
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[_Worker] = queue.Queue()
+        self.all: set[_Worker] = set()
+        self.lock = threading.Lock()
+        self.killed = 0
+        for _ in range(size):
+            self._add()
+        for worker in list(self.all):
+            worker.wait_ready()
+
+    def _add(self) -> _Worker:
+        worker = _Worker(self.context, self.graph_file, self.base, self.limits, self.own_graphs)
+        with self.lock:
+            self.all.add(worker)
+        self.idle.put(worker)
+        return worker
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None) -> Answer:
+        if len(text.encode("utf-8")) > self.limits.max_query_bytes:
+            return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
+                          "text/plain; charset=utf-8")
+        try:
+            worker = self.idle.get(timeout=self.queue_wait)
+        except queue.Empty:
+            raise Busy("every query worker is busy; try again shortly") from None
+        try:
+            worker.wait_ready()
+            worker.conn.send((text, bindings or {}, accept))
+            if worker.conn.poll(self.limits.timeout):
+                answer: Answer = worker.conn.recv()
+                self.idle.put(worker)
+                return answer
+        except (EOFError, OSError, BrokenPipeError):
+            pass  # the worker died: replace it below
+        with self.lock:
+            self.all.discard(worker)
+            self.killed += 1
+        worker.kill()
+        self._add()
+        raise QueryTimeout(f"the query ran longer than the {self.limits.timeout:g} s limit and was stopped")
+
+    def close(self) -> None:
+        with self.lock:
+            workers = list(self.all)
+            self.all.clear()
+        for worker in workers:
+            try:
+                worker.conn.send(None)
+            except OSError:
+                pass
+            worker.kill()

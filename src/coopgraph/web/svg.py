@@ -1,0 +1,64 @@
+"""A lineage trace drawn as SVG: one column per year, earlier on the left, an arrow per edge."""
+
+from __future__ import annotations
+
+from html import escape
+
+from coopgraph.lineage.engine import Node, Trace
+
+BOX_W, BOX_H, GAP_X, GAP_Y, MARGIN = 230, 46, 70, 18, 12
+COLOURS = {"repeats": "#2e7d32", "amends": "#1565c0", "restates": "#6a1b9a", "reportsOn": "#ef6c00",
+           "citesUnit": "#757575", "buildsOn": "#9e9d24"}
+
+
+def _short(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
+def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type: ignore[valid-type]
+    nodes: dict[str, Node] = {trace.root.iri: trace.root}
+    for step in trace.steps:
+        nodes.setdefault(step.node.iri, step.node)
+    years = sorted({n.year or 0 for n in nodes.values()})
+    columns: dict[int, list[Node]] = {year: [] for year in years}
+    for node in nodes.values():
+        columns[node.year or 0].append(node)
+    position: dict[str, tuple[int, int]] = {}
+    for x, year in enumerate(years):
+        for y, node in enumerate(sorted(columns[year], key=lambda n: n.label)):
+            position[node.iri] = (MARGIN + x * (BOX_W + GAP_X), MARGIN + 18 + y * (BOX_H + GAP_Y))
+    width = MARGIN * 2 + len(years) * (BOX_W + GAP_X) - GAP_X
+    height = MARGIN * 2 + 18 + max(len(c) for c in columns.values()) * (BOX_H + GAP_Y)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" role="img" aria-label="lineage graph">',
+             '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
+             'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#555"/></marker></defs>']
+    for x, year in enumerate(years):
+        parts.append(f'<text x="{MARGIN + x * (BOX_W + GAP_X)}" y="{MARGIN + 8}" class="year">{year or "undated"}</text>')
+    for step in trace.steps:
+        edge = step.edge
+        if edge.later not in position or edge.earlier not in position:
+            continue
+        (x1, y1), (x2, y2) = position[edge.earlier], position[edge.later]
+        start = (x1 + BOX_W, y1 + BOX_H / 2) if x1 < x2 else (x1, y1 + BOX_H / 2)
+        end = (x2, y2 + BOX_H / 2) if x1 < x2 else (x2 + BOX_W, y2 + BOX_H / 2)
+        if x1 == x2:
+            start, end = (x1 + BOX_W / 2, y1 + BOX_H), (x2 + BOX_W / 2, y2)
+        colour = COLOURS.get(edge.type, "#555")
+        dash = ' stroke-dasharray="5,4"' if edge.inferred else ""
+        parts.append(f'<g class="edge edge-{edge.type}"><title>{escape(edge.type)} {edge.confidence:.2f}: '
+                     f'{escape(edge.method)}</title><line x1="{start[0]}" y1="{start[1]}" x2="{end[0]}" y2="{end[1]}" '
+                     f'stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow)"/>'
+                     f'<text x="{(start[0] + end[0]) / 2}" y="{(start[1] + end[1]) / 2 - 4}" class="edge-label" '
+                     f'fill="{colour}">{escape(edge.type)}</text></g>')
+    for iri, (x, y) in position.items():
+        node = nodes[iri]
+        root = " root" if iri == trace.root.iri else ""
+        external = " external" if node.text is None else ""
+        parts.append(f'<a href="{escape(link(iri))}"><g class="node{root}{external}"><title>{escape(node.label)}</title>'
+                     f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
+                     f'<text x="{x + 8}" y="{y + 19}">{escape(_short(node.document_label or node.label, 34))}</text>'
+                     f'<text x="{x + 8}" y="{y + 36}" class="pin">{escape(_short(node.label.split(", ", 1)[-1], 36))}</text>'
+                     f'</g></a>')
+    parts.append("</svg>")
+    return "".join(parts)
