@@ -61,3 +61,67 @@ def source_text(name: str) -> str:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class RunningServer:
+    """`coopgraph serve` in its own process on 127.0.0.1, stopped at the end."""
+
+    def __init__(self, out: Path, env: dict[str, str] | None = None):
+        import time
+        import urllib.request
+
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = out / f"serve-{self.port}.log"
+        self.log_handle = self.log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "coopgraph.cli", "--root", str(ROOT), "--out", str(out), "serve",
+             "--port", str(self.port)],
+            stdout=self.log_handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server stopped at start-up:\n{self.log.read_text()}")
+            try:
+                with urllib.request.urlopen(self.url + "/queries", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"the server did not start in time:\n{self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(15)
+        self.log_handle.close()
+
+
+@pytest.fixture(scope="session")
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The graph built once by the real command, for servers to serve."""
+    out = tmp_path_factory.mktemp("served")
+    result = cli("--out", str(out), "build")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def server(built_dir: Path):
+    """A real server with small limits, so that the tests can reach them."""
+    running = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "2", "COOPGRAPH_MAX_ROWS": "50",
+                                            "COOPGRAPH_QUERY_WORKERS": "2"})
+    yield running
+    running.stop()

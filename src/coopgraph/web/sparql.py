@@ -135,6 +135,11 @@ def _answer(graph: Any, text: str, bindings: dict[str, Any], accept: str | None,
                 break
             out.add(triple)
         fmt = GRAPH_TYPES[media]
+        if fmt == "json-ld":  # compact, with the prefixes inline: nothing to fetch
+            from coopgraph.graph.serialize import context
+
+            ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
+            return Answer(200, out.serialize(format=fmt, context=ctx, auto_compact=True, encoding="utf-8"), media, note)
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
     variables = [str(v) for v in result["vars_"]]
     rows = []

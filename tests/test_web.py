@@ -1,0 +1,348 @@
+"""The web service over real HTTP: a `coopgraph serve` process on 127.0.0.1, standard SPARQL
+clients, every content type, the error cases, and concurrent use."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+import warnings
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from coopgraph.terms import CG
+from tests.conftest import BASE
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+RECS = "PREFIX cg: <https://w3id.org/coopgraph/ontology#> SELECT ?r WHERE { ?r a cg:Recommendation } ORDER BY ?r"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+@pytest.fixture(scope="module")
+def http(server):
+    with httpx.Client(base_url=server.url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def triples(built_dir) -> int:
+    return sum(1 for line in (built_dir / "coopgraph.nt").read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def parse_jsonld(text: str) -> Graph:
+    """JSON-LD with our published context inlined (the client side never fetches it)."""
+    data = json.loads(text)
+    if data.get("@context") == f"{BASE}context.jsonld":
+        data["@context"] = httpx.get(f"{pytest.server_url}/context.jsonld").json()["@context"]  # type: ignore[attr-defined]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return Graph().parse(data=json.dumps(data), format="json-ld")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def remember_url(server):
+    pytest.server_url = server.url  # type: ignore[attr-defined]
+
+
+# -- the SPARQL protocol ----------------------------------------------------------------------------
+
+def test_query_by_get_post_form_and_post_body_agree(http, triples):
+    by_get = http.get("/sparql", params={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    by_form = http.post("/sparql", data={"query": COUNT}, headers={"Accept": "application/sparql-results+json"})
+    by_body = http.post("/sparql", content=COUNT, headers={"Content-Type": "application/sparql-query",
+                                                           "Accept": "application/sparql-results+json"})
+    for response in (by_get, by_form, by_body):
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("application/sparql-results+json")
+        assert int(response.json()["results"]["bindings"][0]["n"]["value"]) == triples
+
+
+@pytest.mark.parametrize("accept, check", [
+    ("application/sparql-results+xml", lambda t: '<sparql xmlns="http://www.w3.org/2005/sparql-results#">' in t and "<uri>" in t),
+    ("text/csv", lambda t: t.splitlines()[0] == "r" and t.splitlines()[1].endswith("/rec/1")),
+    ("text/tab-separated-values", lambda t: t.splitlines()[0] == "?r" and t.splitlines()[1].startswith("<https://")),
+])
+def test_select_results_by_content_negotiation(http, accept, check):
+    response = http.get("/sparql", params={"query": RECS + " LIMIT 3"}, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(accept)
+    assert check(response.text)
+
+
+def test_the_format_parameter_overrides_accept(http):
+    response = http.get("/sparql", params={"query": RECS + " LIMIT 2", "format": "csv"}, headers={"Accept": "application/xml"})
+    assert response.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(response.text)))[0] == ["r"]
+
+
+@pytest.mark.parametrize("accept, fmt", [("text/turtle", "turtle"), ("application/n-triples", "nt")])
+def test_construct_as_turtle_and_ntriples(http, accept, fmt):
+    query = ("PREFIX cg: <https://w3id.org/coopgraph/ontology#> CONSTRUCT { ?m cg:issuedBy ?u } "
+             "WHERE { ?m cg:issuedBy ?u } ")
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": accept})
+    assert response.status_code == 200 and response.headers["content-type"].startswith(accept)
+    graph = Graph().parse(data=response.text, format=fmt)
+    assert len(graph) == 50  # the server's result-size limit: 67 mandates, truncated to 50
+    assert response.headers["x-coopgraph-truncated"] == "true"
+
+
+def test_describe_as_jsonld(http):
+    query = f"DESCRIBE <{BASE}doc/ICC-ASP/14/Res.3/para/27>"
+    response = http.get("/sparql", params={"query": query}, headers={"Accept": "application/ld+json"})
+    assert response.status_code == 200
+    graph = parse_jsonld(response.text)
+    assert (URIRef(f"{BASE}doc/ICC-ASP/14/Res.3/para/27"), RDF.type, CG.OperativeParagraph) in graph
+
+
+def test_get_without_a_query_returns_the_service_description(http):
+    response = http.get("/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = Graph().parse(data=response.text, format="turtle")
+    assert (None, RDF.type, URIRef(SD + "Service")) in graph
+    assert (None, URIRef(SD + "supportedLanguage"), URIRef(SD + "SPARQL11Query")) in graph
+
+
+def test_sparqlwrapper_works_unchanged(server):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(RECS + " LIMIT 5")
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]  # type: ignore[index, call-overload]
+    assert [row["r"]["value"].rsplit("/", 1)[-1] for row in rows] == ["1", "10", "11", "12", "13"]
+    client.setQuery("ASK { ?s a <https://w3id.org/coopgraph/ontology#Mandate> }")
+    assert client.query().convert()["boolean"] is True  # type: ignore[index, call-overload]
+    client.setMethod("POST")
+    client.setQuery(COUNT)
+    assert int(client.query().convert()["results"]["bindings"][0]["n"]["value"]) > 10_000  # type: ignore[index, call-overload]
+
+
+def test_rdflib_sparqlstore_works_unchanged(server):
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    store = SPARQLStore(server.url + "/sparql", returnFormat="json")
+    graph = Graph(store=store)
+    rows = list(graph.query(RECS + " LIMIT 3"))
+    assert [str(row[0]).rsplit("/", 1)[-1] for row in rows] == ["1", "10", "11"]
+    label = graph.value(URIRef(f"{BASE}doc/ICC-ASP/14/Res.3"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"))
+    assert str(label) == "ICC-ASP/14/Res.3"
+
+
+# -- read-only and safe -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("request_kwargs", [
+    {"method": "GET", "params": {"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}},
+    {"method": "POST", "data": {"update": "DELETE WHERE { ?s ?p ?o }"}},
+    {"method": "POST", "content": "CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}},
+    {"method": "POST", "content": "LOAD <http://example.org/x>", "headers": {"Content-Type": "application/sparql-query"}},
+])
+def test_updates_are_refused_and_nothing_changes(http, triples, request_kwargs):
+    method = request_kwargs.pop("method")
+    response = http.request(method, "/sparql", **request_kwargs)
+    assert response.status_code == 403
+    assert "read-only" in response.text
+    count = http.get("/sparql", params={"query": COUNT, "format": "json"}).json()
+    assert int(count["results"]["bindings"][0]["n"]["value"]) == triples
+
+
+def test_service_and_outside_graphs_are_refused(http):
+    service = http.get("/sparql", params={"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"})
+    assert service.status_code == 403 and "SERVICE" in service.text
+    outside = http.get("/sparql", params={"query": "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"})
+    assert outside.status_code == 403 and "loads nothing from outside" in outside.text
+    named = http.get("/sparql", params={"query": COUNT, "named-graph-uri": "http://example.org/g"})
+    assert named.status_code == 400 and "not served here" in named.text
+    own = http.get("/sparql", params={"query": COUNT, "default-graph-uri": f"{BASE}graph/corpus", "format": "json"})
+    assert own.status_code == 200
+
+
+def test_a_syntax_error_gives_400_with_the_position(http):
+    response = http.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p }"})
+    assert response.status_code == 400
+    assert "line 1, column" in response.text and "syntax error" in response.text
+
+
+def test_a_slow_query_is_stopped_at_the_time_limit_and_the_server_goes_on(http):
+    started = time.perf_counter()
+    response = http.get("/sparql", params={"query": SLOW})
+    elapsed = time.perf_counter() - started
+    assert response.status_code == 503 and "2 s limit" in response.text
+    assert elapsed < 2 * 1.5 + 1  # the limit, plus the time to answer
+    after = http.get("/sparql", params={"query": COUNT, "format": "json"})
+    assert after.status_code == 200
+
+
+def test_an_oversized_result_is_truncated_and_says_so(http):
+    response = http.get("/sparql", params={"query": RECS}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200
+    assert response.headers["x-coopgraph-truncated"] == "true"
+    body = response.json()
+    assert len(body["results"]["bindings"]) == 50
+    assert body["truncated"].startswith("truncated: more than 50 rows")
+    xml = http.get("/sparql", params={"query": RECS}, headers={"Accept": "application/sparql-results+xml"})
+    assert "urn:coopgraph:truncated" in xml.text
+
+
+def test_an_unknown_format_and_unacceptable_type(http):
+    assert http.get("/sparql", params={"query": COUNT, "format": "yaml"}).status_code == 400
+    assert http.get("/sparql", params={"query": COUNT}, headers={"Accept": "image/png"}).status_code == 406
+    assert http.post("/sparql", content=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}).status_code == 400
+    assert http.post("/sparql", content="x", headers={"Content-Type": "text/plain"}).status_code == 415
+
+
+def test_concurrent_queries_all_get_their_own_right_answer(http, triples):
+    """rdflib's parser is not thread-safe; the server's queries run in worker processes."""
+    queries = {
+        COUNT: str(triples),
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#> SELECT (COUNT(?r) AS ?n) WHERE { ?r a cg:Recommendation }": "66",
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#> SELECT (COUNT(?m) AS ?n) WHERE { ?m a cg:Mandate }": "67",
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#> SELECT (COUNT(?d) AS ?n) WHERE { ?d a cg:Derivation }": None,
+    }
+
+    def ask(query: str) -> tuple[str, str]:
+        response = http.get("/sparql", params={"query": query, "format": "json"})
+        assert response.status_code == 200, response.text
+        return query, response.json()["results"]["bindings"][0]["n"]["value"]
+
+    work = list(queries) * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(ask, work))
+    by_query: dict[str, set[str]] = {}
+    for query, value in answers:
+        by_query.setdefault(query, set()).add(value)
+    for query, expected in queries.items():
+        assert len(by_query[query]) == 1  # every answer to one query is the same
+        if expected is not None:
+            assert by_query[query] == {expected}
+    pages = [f"/doc/ICC-ASP/14/Res.3/para/{n}" for n in range(1, 29)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = list(pool.map(lambda p: http.get(p, headers={"Accept": "application/ld+json"}).status_code, pages))
+    assert statuses == [200] * 28
+
+
+# -- named queries ----------------------------------------------------------------------------------
+
+def test_named_queries_are_listed_with_their_parameters(http):
+    items = {q["name"]: q for q in http.get("/queries").json()}
+    assert "mandates-by-actor" in items and items["mandates-by-actor"]["title"]
+    assert all("parameters" in q for q in items.values())
+
+
+def test_a_named_query_binds_its_parameter_as_an_rdf_term(http):
+    items = {q["name"]: q for q in http.get("/queries").json()}
+    name, query = next((n, q) for n, q in items.items() if any(p["type"] == "iri" for p in q["parameters"]))
+    param = next(p["name"] for p in query["parameters"] if p["type"] == "iri")
+    bad = http.get(f"/queries/{name}", params={param: "not an iri> } DROP ALL {"})
+    assert bad.status_code == 422 and "must be an IRI" in bad.json()["error"]
+    unknown = http.get(f"/queries/{name}", params={"nonsense": "1"})
+    assert unknown.status_code == 422
+    assert http.get("/queries/no-such-query").status_code == 404
+
+
+# -- linked data ------------------------------------------------------------------------------------
+
+def test_a_unit_dereferences_in_every_format(http):
+    path = "/doc/ICC-ASP/14/Res.3/para/24"
+    iri = URIRef(BASE + path[1:])
+    page = http.get(path, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "66 recommendations" in page.text and f'href="{path}?format=jsonld"' in page.text
+    turtle = Graph().parse(data=http.get(path, headers={"Accept": "text/turtle"}).text, format="turtle")
+    assert (iri, RDF.type, CG.OperativeParagraph) in turtle
+    nt = Graph().parse(data=http.get(path, headers={"Accept": "application/n-triples"}).text, format="nt")
+    assert set(nt) == set(turtle)
+    jsonld = http.get(path, headers={"Accept": "application/ld+json"})
+    assert jsonld.json()["@context"] == f"{BASE}context.jsonld"
+    assert set(parse_jsonld(jsonld.text)) == set(turtle)
+
+
+def test_a_document_jsonld_is_one_nested_tree(http):
+    response = http.get("/doc/ICC-ASP/8/Res.2", headers={"Accept": "application/ld+json"})
+    tree = response.json()
+    assert tree["@id"] == "doc/ICC-ASP/8/Res.2"
+    parts = [part["@id"] for part in tree["hasPart"]]
+    assert parts[:3] == ["doc/ICC-ASP/8/Res.2/preamble/1", "doc/ICC-ASP/8/Res.2/preamble/2", "doc/ICC-ASP/8/Res.2/preamble/3"]
+    para16 = next(part for part in tree["hasPart"] if part["@id"] == "doc/ICC-ASP/8/Res.2/para/16")
+    assert [item["@id"].rsplit("/", 1)[-1] for item in para16["hasPart"]] == list("abcdefghijk")
+    graph = parse_jsonld(response.text)
+    assert (URIRef(f"{BASE}doc/ICC-ASP/8/Res.2/para/16/item/a"), URIRef("http://data.europa.eu/eli/ontology#is_part_of"),
+            URIRef(f"{BASE}doc/ICC-ASP/8/Res.2/para/16")) in graph
+
+
+def test_an_unknown_iri_is_404_with_suggestions(http):
+    response = http.get("/doc/ICC-ASP/14/Res.3/para/99", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert any(s["href"] == "/doc/ICC-ASP/14/Res.3/para/9" for s in response.json()["suggestions"])
+    page = http.get("/doc/ICC-ASP/14/Res.3/para/99", headers={"Accept": "text/html"})
+    assert page.status_code == 404 and "Did you mean" in page.text
+
+
+def test_dumps_void_and_context(http, triples):
+    nt = http.get("/dump/coopgraph.nt")
+    assert nt.status_code == 200 and len([line for line in nt.text.splitlines() if line.strip()]) == triples
+    assert http.get("/dump/coopgraph.ttl").headers["content-type"].startswith("text/turtle")
+    assert http.get("/dump/other.txt").status_code == 404
+    void = Graph().parse(data=http.get("/void", headers={"Accept": "text/turtle"}).text, format="turtle")
+    size = void.value(URIRef(f"{BASE}void#coopgraph"), URIRef("http://rdfs.org/ns/void#triples"))
+    assert int(size) == triples
+    assert http.get("/context.jsonld").json()["@context"]["hasPart"]["@reverse"] == "eli:is_part_of"
+
+
+# -- the API ------------------------------------------------------------------------------------------
+
+def test_resolve_lineage_changes_timeline_and_validate(http):
+    resolved = http.get("/resolve", params={"ref": "ICC-ASP/14/Res.3, para. 27"}).json()
+    assert resolved["iri"] == f"{BASE}doc/ICC-ASP/14/Res.3/para/27"
+    trace = http.get("/lineage", params={"ref": "asp15-bureau-report-cooperation annex II (g)"}).json()
+    assert [s["node"]["label"] for s in trace["steps"]][:2] == [
+        "ASP15 Bureau report on cooperation, annex I, para. 32", "ICC-ASP/14/Res.3, para. 28"]
+    as_jsonld = http.get("/lineage", params={"ref": "ICC-ASP/14/Res.3, para. 28", "direction": "down", "format": "jsonld"})
+    assert as_jsonld.headers["content-type"].startswith("application/ld+json")
+    graph = parse_jsonld(as_jsonld.text)
+    assert (URIRef(f"{BASE}doc/asp15-bureau-report-cooperation/annex/I/para/32"), CG.amends,
+            URIRef(f"{BASE}doc/ICC-ASP/14/Res.3/para/28")) in graph
+    rows = http.get("/changes", params={"from": "ICC-ASP/14/Res.3", "to": "asp15-bureau-report-cooperation annex I"}).json()
+    assert sum(r["status"] == "dropped" for r in rows) == 2
+    timeline = http.get("/timeline", params={"ref": "ICC-ASP/14/Res.3 para 4"}).json()
+    assert timeline[0]["status"] == "renewed"
+    report = http.get("/validate").json()
+    assert report["conforms"] is True and report["violations"] == 0
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/lineage", {"ref": "ICC-ASP/14/Res.3 para 27", "depth": "0"}),
+    ("/lineage", {"ref": "ICC-ASP/14/Res.3 para 27", "direction": "sideways"}),
+    ("/lineage", {"ref": "ICC-ASP/14/Res.3 para 27", "types": "copies"}),
+    ("/lineage", {}),
+    ("/search", {"q": "a"}),
+    ("/changes", {"from": "ICC-ASP/14/Res.3", "to": "ICC-ASP/14/Res.3 para 4"}),
+])
+def test_bad_parameters_are_422(http, path, params):
+    assert http.get(path, params=params).status_code == 422
+
+
+def test_an_unknown_reference_in_the_api_is_404_with_nearest_matches(http):
+    response = http.get("/lineage", params={"ref": "ICC-ASP/14/Res.3 para 99"})
+    assert response.status_code == 404
+    assert "ICC-ASP/14/Res.3, para. 9" in [s["label"] for s in response.json()["suggestions"]]
+
+
+def test_search_finds_paragraphs(http):
+    body = http.get("/search", params={"q": "arrest strategies"}, headers={"Accept": "application/json"}).json()
+    hrefs = {r["href"] for r in body["results"]}
+    assert "/doc/ICC-ASP/14/Res.3/para/4" in hrefs and "/doc/asp15-bureau-report-cooperation/annex/I/para/4" in hrefs
+    page = http.get("/search", params={"q": "arrest"}, headers={"Accept": "text/html"})
+    assert "<mark>arrest</mark>" in page.text.lower()
+
+
+def test_the_openapi_schema_documents_the_api(http):
+    schema = http.get("/openapi.json").json()
+    for path in ("/sparql", "/resolve", "/lineage", "/changes", "/timeline", "/validate", "/queries"):
+        assert path in schema["paths"], path
+    assert "ICC-ASP/14/Res.3, para. 27" in json.dumps(schema["paths"]["/resolve"])  # with an example
