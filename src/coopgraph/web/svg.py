@@ -26,9 +26,10 @@ def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type:
     position: dict[str, tuple[int, int]] = {}
     for x, year in enumerate(years):
         for y, node in enumerate(sorted(columns[year], key=lambda n: n.label)):
-            position[node.iri] = (MARGIN + x * (BOX_W + GAP_X), MARGIN + 18 + y * (BOX_H + GAP_Y))
+            position[node.iri] = (MARGIN + x * (BOX_W + GAP_X), MARGIN + 18 + BOX_H + GAP_Y + y * (BOX_H + GAP_Y))
     width = MARGIN * 2 + len(years) * (BOX_W + GAP_X) - GAP_X
-    height = MARGIN * 2 + 18 + max(len(c) for c in columns.values()) * (BOX_H + GAP_Y)
+    # one row of room above the boxes for edges that arc over a column
+    height = MARGIN * 2 + 18 + (1 + max(len(c) for c in columns.values())) * (BOX_H + GAP_Y)
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="lineage" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-label="lineage graph">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
@@ -46,10 +47,16 @@ def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type:
             start, end = (x1 + BOX_W / 2, y1 + BOX_H), (x2 + BOX_W / 2, y2)
         colour = COLOURS.get(edge.type, "#555")
         dash = ' stroke-dasharray="5,4"' if edge.inferred else ""
+        # An edge that skips a column arcs above the boxes between, so it never seems to touch them.
+        lift = (BOX_H + GAP_Y) * 0.9 if abs(x2 - x1) > BOX_W + GAP_X else 0
+        top = min(start[1], end[1]) - lift
+        path = (f"M {start[0]} {start[1]} C {start[0] + 40} {top}, {end[0] - 40} {top}, {end[0]} {end[1]}" if lift
+                else f"M {start[0]} {start[1]} L {end[0]} {end[1]}")
+        label_y = (top if lift else (start[1] + end[1]) / 2) - 4
         parts.append(f'<g class="edge edge-{edge.type}"><title>{escape(edge.type)} {edge.confidence:.2f}: '
-                     f'{escape(edge.method)}</title><line x1="{start[0]}" y1="{start[1]}" x2="{end[0]}" y2="{end[1]}" '
+                     f'{escape(edge.method)}</title><path d="{path}" fill="none" '
                      f'stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow)"/>'
-                     f'<text x="{(start[0] + end[0]) / 2}" y="{(start[1] + end[1]) / 2 - 4}" class="edge-label" '
+                     f'<text x="{(start[0] + end[0]) / 2}" y="{label_y}" class="edge-label" '
                      f'fill="{colour}">{escape(edge.type)}</text></g>')
     for iri, (x, y) in position.items():
         node = nodes[iri]
