@@ -1,5 +1,6 @@
-# The two set-up commands: `make run` builds the graph, `make test` runs the tests.
-# Each creates the virtual environment and installs what it needs.
+# The two set-up commands: `make run` builds the graph and serves it, `make test` runs the tests.
+# Each creates the virtual environment and installs what it needs (the tests also install
+# Debian's Chromium for the browser test when it is missing).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -15,9 +16,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/coopgraph build
-	$(BIN)/coopgraph stats
+	$(BIN)/coopgraph serve
 
 test: $(STAMP)
+	.ci/ensure-browser
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

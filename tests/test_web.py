@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from html import unescape as html_unescape
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -346,3 +348,33 @@ def test_the_openapi_schema_documents_the_api(http):
     for path in ("/sparql", "/resolve", "/lineage", "/changes", "/timeline", "/validate", "/queries"):
         assert path in schema["paths"], path
     assert "ICC-ASP/14/Res.3, para. 27" in json.dumps(schema["paths"]["/resolve"])  # with an example
+
+
+def test_every_page_links_to_the_jsonld_of_what_it_shows(http):
+    for path, params in (("/", {}), ("/search", {"q": "arrest"}), ("/doc/ICC-ASP/14/Res.3", {}),
+                         ("/doc/ICC-ASP/14/Res.3/para/4/mandate/1", {}), ("/sparql", {})):
+        page = http.get(path, params=params, headers={"Accept": "text/html"})
+        assert page.status_code == 200, path
+        link = re.search(r'<link rel="alternate" type="application/ld\+json" href="([^"]+)"', page.text)
+        assert link, path
+        target = http.get(html_unescape(link.group(1)), headers={"Accept": "application/ld+json"})
+        assert target.status_code == 200, (path, link.group(1))
+        if target.headers["content-type"].startswith("application/ld+json"):
+            assert json.loads(target.text), path
+
+
+def test_a_mandate_page_shows_its_timeline(http):
+    page = http.get("/doc/ICC-ASP/14/Res.3/para/4/mandate/1", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'id="status">renewed<' in page.text and "ASP15 Bureau report on cooperation, para. 18" in page.text
+
+
+def test_resolve_and_validate_as_jsonld(http):
+    node = http.get("/resolve", params={"ref": "ICC-ASP/14/Res.3 para 27", "format": "jsonld"})
+    graph = parse_jsonld(node.text)
+    assert (URIRef(f"{BASE}doc/ICC-ASP/14/Res.3/para/27"), RDF.type, CG.OperativeParagraph) in graph
+    report = http.get("/validate", params={"format": "jsonld"})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        shacl = Graph().parse(data=report.text, format="json-ld")
+    assert (None, RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationReport")) in shacl

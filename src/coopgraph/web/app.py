@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 import time
+from urllib.parse import quote
 from contextlib import asynccontextmanager
 from html import escape
 from pathlib import Path
@@ -131,7 +132,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     def home(request: Request) -> HTMLResponse:
         documents = sorted(((service.label(d), service.local(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
                            key=lambda x: x[1])
-        return html(request, "home.html", documents=documents, triples=len(service.graph), queries=service.queries)
+        return html(request, "home.html", documents=documents, triples=len(service.graph), queries=service.queries,
+                    jsonld="/dump/coopgraph.jsonld")
 
     @app.get("/search", summary="Search the text of every paragraph",
              responses={200: {"content": {"application/json": {"example": [{"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/2", "label": "ICC-ASP/14/Res.3, para. 2", "snippet": "... arrest ..."}]}}}})
@@ -149,7 +151,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if wants_html(request):
             for hit in hits:
                 hit["snippet"] = highlight(hit["text"], words)
-            return html(request, "search.html", q=q, hits=hits, total=total)
+            return html(request, "search.html", q=q, hits=hits, total=total,
+                        jsonld=f"/sparql?format=jsonld&query={quote(search_construct(words))}")
         return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
 
     # -- SPARQL ------------------------------------------------------------------------------------
@@ -166,7 +169,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         browser = wants_html(request) and not fmt
         if text is None or not text.strip():
             if browser:
-                return html(request, "sparql.html", query=None, queries=service.queries, result=None)
+                return html(request, "sparql.html", query=None, queries=service.queries, result=None, jsonld="/void")
             media = choose(accept, list(RDF_MEDIA)) or "text/turtle"
             description = linked_data.service_description(service.base, public(request))
             return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media)
@@ -272,8 +275,12 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     @app.get("/resolve", summary="Resolve a reference such as 'ICC-ASP/14/Res.3, para. 27'",
              responses={200: {"content": {"application/json": {"example": {"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/27", "label": "ICC-ASP/14/Res.3, para. 27", "text": "Requests the Bureau ..."}}}},
                         404: {"description": "unknown reference, with the nearest matches"}})
-    def resolve_route(ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 27"])]) -> Response:
+    def resolve_route(request: Request,
+                      ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 27"])],
+                      format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
         found = resolve(service.graph, service.base, ref)
+        if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+            return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
         return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.local(found.iri)})
 
     @app.get("/lineage", summary="Where a unit came from (up) and where it went (down), with evidence")
@@ -316,13 +323,16 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return Response("[" + ",".join(render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
 
     @app.get("/validate", summary="The SHACL validation report of the served graph")
-    def validate_route() -> Response:
+    def validate_route(request: Request, format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
         from coopgraph.validate import load_shapes, to_json, validate_graph
 
         with service.validate_lock:
             if service.report is None:
                 service.report = validate_graph(service.graph, load_shapes(settings.project.shapes_dir, service.base))
             report = service.report
+        if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+            body = report.graph.serialize(format="json-ld", context={"sh": "http://www.w3.org/ns/shacl#"}, auto_compact=True)
+            return Response(body, media_type="application/ld+json")
         return Response(to_json(report), media_type="application/json")
 
     # -- dumps, context, VoID ----------------------------------------------------------------------
@@ -376,6 +386,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if (iri, RDF.type, CG.Mandate) in graph:
             timeline = mandate_timeline(service.lineage, str(iri))
             return html(request, "timeline.html", iri=iri, label=service.label(iri), timeline=timeline,
+                        jsonld=f"{service.local(iri)}?format=jsonld",
                         action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers)
         parts = sorted(((graph.value(c, CG.firstLine) or 0, c) for c in graph.subjects(URIRef("http://data.europa.eu/eli/ontology#is_part_of"), iri)),
                        key=lambda x: (int(x[0]), str(x[1])))
@@ -424,6 +435,13 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+
+def search_construct(words: list[str]) -> str:
+    """The search as a CONSTRUCT, so a results page links to its JSON-LD."""
+    filters = " ".join(f'FILTER(CONTAINS(LCASE(STR(?text)), {json.dumps(w)}))' for w in words)
+    return (f"PREFIX cg: <{CG}> PREFIX rdfs: <{RDFS}> CONSTRUCT {{ ?unit rdfs:label ?label ; cg:text ?text }} "
+            f"WHERE {{ ?unit cg:text ?text ; rdfs:label ?label . {filters} }}")
+
 
 def wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
