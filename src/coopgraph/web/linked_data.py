@@ -16,6 +16,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 OWNED = ("/citation/", "/mandate/", "/derivation/", "/topic/", "/count/")
+OWNING = (CG.citation, CG.mandate, CG.qualifiedDerivation, CG.topicTag, CG.statedCount)  # links to the nodes a unit owns
 
 
 def new_graph() -> Graph:
@@ -33,9 +34,7 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
     """The node's own statements, those of the nodes it owns (its citations, mandates, derivation
     evidence, topic tags), the labels of what they point at, and what points at it."""
     out = new_graph()
-    subjects = [iri] + [s for s in set(graph.subjects()) if isinstance(s, URIRef)
-                        and str(s).startswith(str(iri) + "/") and any(part in str(s)[len(str(iri)):] for part in OWNED)
-                        and str(s)[len(str(iri)):].count("/") <= 2]
+    subjects = [iri] + [o for p in OWNING for o in graph.objects(iri, p) if isinstance(o, URIRef)]
     for subject in subjects:
         for p, o in graph.predicate_objects(subject):
             out.add((subject, p, o))
