@@ -41,11 +41,14 @@ class Group(click.Group):
               help="Folder holding corpus/, ontology/, queries/ (default: this checkout).")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Where build writes the graph (default ROOT/build).")
+@click.option("--store", default=None,
+              help="Where the graph lives: memory, oxigraph:PATH (default: oxigraph in OUT/store) or sparql:URL "
+                   "(any SPARQL 1.1 server, e.g. Virtuoso). Also COOPGRAPH_STORE.")
 @click.version_option(package_name="coopgraph")
 @click.pass_context
-def main(ctx: click.Context, base: str | None, root: Path | None, out: Path | None) -> None:
+def main(ctx: click.Context, base: str | None, root: Path | None, out: Path | None, store: str | None) -> None:
     """coopgraph: the ASP's texts on cooperation as a paragraph-level knowledge graph."""
-    ctx.obj = Settings.from_env(base=base, root=root, out_dir=out)
+    ctx.obj = Settings.from_env(base=base, root=root, out_dir=out, store=store)
 
 
 @main.command()
@@ -80,6 +83,11 @@ def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
     outputs = write_outputs(graph, settings.output_dir, settings.base)
     for name, path in outputs.items():
         click.echo(f"  {name:9} {path}")
+    store = settings.open_store()
+    started = time.perf_counter()
+    count = store.load(outputs["ntriples"])
+    click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
+    store.close()
 
 
 @main.command()
@@ -120,6 +128,17 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
         sys.exit(1)
 
 
+def _graph(settings: Settings) -> Graph:
+    """The graph in the store, or, when nothing is built yet, the graph built from the corpus now."""
+    from coopgraph.pipeline import build as build_graph
+
+    store = settings.open_store()
+    if store.is_loaded():
+        return store.graph()
+    click.echo(f"coopgraph: note: nothing built in {store.describe()}; using the graph built from the corpus now", err=True)
+    return build_graph(settings)
+
+
 def _built_graph(settings: Settings) -> Graph:
     """The graph `build` wrote, or, when there is none yet, the graph built from the corpus now."""
     from coopgraph.graphfile import read_graph_file
@@ -137,10 +156,9 @@ def _built_graph(settings: Settings) -> Graph:
 @click.pass_context
 def stats(ctx: click.Context, by_document: bool) -> None:
     """Counts per class and per document."""
-    from coopgraph.pipeline import build as build_graph
     from coopgraph.stats import class_counts, document_counts
 
-    graph = build_graph(_settings(ctx))
+    graph = _graph(_settings(ctx))
     for name, count in class_counts(graph).items():
         click.echo(f"{name:22} {count:>7,}")
     if by_document:
@@ -158,11 +176,10 @@ def resolve(ctx: click.Context, reference: str, fmt: str) -> None:
     """Print the IRI, label and text of a reference such as "ICC-ASP/14/Res.3, para. 27"."""
     import json
 
-    from coopgraph.pipeline import build as build_graph
     from coopgraph.resolve import resolve as resolve_reference
 
     settings = _settings(ctx)
-    found = resolve_reference(build_graph(settings), settings.base, reference)
+    found = resolve_reference(_graph(settings), settings.base, reference)
     if fmt == "json":
         click.echo(json.dumps({"iri": str(found.iri), "label": found.label, "text": found.text}, ensure_ascii=False, indent=1))
     else:
@@ -183,7 +200,6 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
           param: tuple[str, ...], list_queries: bool, fmt: str) -> None:
     """Run SPARQL given as an argument, a file (--file) or a named query (--name)."""
     from coopgraph.errors import QueryError
-    from coopgraph.pipeline import build as build_graph
     from coopgraph.query import bind, format_result, named_queries, run
 
     settings = _settings(ctx)
@@ -215,15 +231,14 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
             raise QueryError(f"{query_file}: cannot read the query ({exc})") from None
     else:
         text = query or ""
-    click.echo(format_result(run(build_graph(settings), text, bindings), fmt))
+    click.echo(format_result(run(_graph(settings), text, bindings), fmt))
 
 
 def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:
     from coopgraph.lineage.engine import Lineage
-    from coopgraph.pipeline import build as build_graph
     from coopgraph.resolve import resolve as resolve_reference
 
-    graph = build_graph(settings)
+    graph = _graph(settings)
     found = resolve_reference(graph, settings.base, reference)
     return Lineage(graph), str(found.iri)
 
@@ -352,8 +367,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
 
     settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
                                       max_rows=max_rows, query_workers=query_workers)
-    if not settings.graph_file.is_file():
-        click.echo(f"coopgraph: no built graph at {settings.graph_file}; building it now", err=True)
+    if not settings.graph_file.is_file() or not settings.project.open_store().is_loaded():
+        click.echo(f"coopgraph: no built graph in {settings.project.open_store().describe()}; building it now", err=True)
         ctx.invoke(build, allow_invalid=False, no_validate=False)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)

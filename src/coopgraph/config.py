@@ -24,6 +24,7 @@ class Settings:
     base: str = DEFAULT_BASE
     root: Path = field(default_factory=project_root)
     out_dir: Path | None = None
+    store: str | None = None  # memory | oxigraph:PATH | sparql:URL; default oxigraph:OUT/store
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -32,6 +33,8 @@ class Settings:
             values["base"] = base
         if out := os.environ.get("COOPGRAPH_OUT"):
             values["out_dir"] = Path(out)
+        if store := os.environ.get("COOPGRAPH_STORE"):
+            values["store"] = store
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         if not settings.base.endswith("/"):
@@ -57,3 +60,22 @@ class Settings:
     @property
     def output_dir(self) -> Path:
         return self.out_dir or self.root / "build"
+
+    @property
+    def store_spec(self) -> str:
+        return self.store or "oxigraph"
+
+    @property
+    def store_dir(self) -> Path:
+        """Where the default Oxigraph store lives: beside the built files."""
+        return self.output_dir / "store"
+
+    @property
+    def graph_file(self) -> Path:
+        return self.output_dir / "coopgraph.nt"
+
+    def open_store(self):  # type: ignore[no-untyped-def]
+        """The store this configuration names (see coopgraph.store)."""
+        from coopgraph.store import open_store
+
+        return open_store(self.store_spec, self.base, self.graph_file, self.store_dir)

@@ -9,10 +9,19 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from rdflib import Graph, URIRef
-from rdflib.namespace import PROV
 
 from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number, year_of
 from coopgraph.terms import CG, DCTERMS, RDF, RDFS
+
+_PREFIXES = f"PREFIX cg: <{CG}> PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+_EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
+    ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier ; cg:derivationType ?type ; cg:confidence ?confidence ;
+       cg:isInferred ?inferred ; cg:method ?method .
+    OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff } }"""
+_MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE {
+    { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
+    { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
+    { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } }"""
 
 EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
 TEXT_TYPES = frozenset({"repeats", "amends", "restates"})  # the unit's own text comes from the earlier one
@@ -72,22 +81,18 @@ class Lineage:
     def __init__(self, graph: Graph):
         self.graph = graph
         self.network = nx.MultiDiGraph()  # edges point from the later node to the earlier one
-        for node in graph.subjects(RDF.type, CG.Derivation):
-            later = graph.value(None, CG.qualifiedDerivation, node)
-            earlier = graph.value(node, PROV.entity)
-            kind = graph.value(node, CG.derivationType)
-            if later is None or earlier is None or kind is None:
-                continue
+        # Three queries, whatever the store: SPARQL runs where the data is (Oxigraph, Virtuoso).
+        many: dict[str, dict[str, list[str]]] = {}
+        for row in graph.query(_MANY):
+            many.setdefault(str(row[0]), {}).setdefault(str(row[1]), []).append(str(row[2]))
+        for row in graph.query(_EDGES):
+            node, later, earlier, kind, confidence, inferred, method, similarity, diff = row
+            extra = many.get(str(node), {})
             edge = Edge(
                 later=str(later), earlier=str(earlier), type=str(kind).rsplit("#", 1)[-1],
-                confidence=float(graph.value(node, CG.confidence)),  # type: ignore[arg-type]
-                inferred=bool(graph.value(node, CG.isInferred).toPython()),  # type: ignore[union-attr]
-                method=str(graph.value(node, CG.method)),
-                evidence=tuple(sorted(str(e) for e in graph.objects(node, CG.evidenceText))),
-                similarity=_float(graph.value(node, CG.similarity)),
-                diff=_str(graph.value(node, CG.diff)),
-                deleted=tuple(sorted(str(w) for w in graph.objects(node, CG.deletedWords))),
-                inserted=tuple(sorted(str(w) for w in graph.objects(node, CG.insertedWords))),
+                confidence=float(confidence), inferred=str(inferred).lower() in {"true", "1"}, method=str(method),
+                evidence=tuple(sorted(extra.get("evidence", []))), similarity=_float(similarity), diff=_str(diff),
+                deleted=tuple(sorted(extra.get("deleted", []))), inserted=tuple(sorted(extra.get("inserted", []))),
                 derivation=str(node),
             )
             self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)

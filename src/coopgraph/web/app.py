@@ -26,7 +26,6 @@ from rdflib import Graph, URIRef
 
 from coopgraph.errors import CoopgraphError, QueryError, ReferenceNotFound
 from coopgraph.graph.serialize import context
-from coopgraph.graphfile import read_graph_file
 from coopgraph.lineage import render
 from coopgraph.lineage.engine import EDGE_TYPES, Lineage
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
@@ -36,7 +35,7 @@ from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
 from coopgraph.web import linked_data
 from coopgraph.web.formats import FORMAT_PARAM, choose
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import Busy, QueryLimits, QueryPool, QueryTimeout
+from coopgraph.web.sparql import Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource
 from coopgraph.web.svg import lineage_svg
 
 HERE = Path(__file__).parent
@@ -52,17 +51,19 @@ class Service:
     def __init__(self, settings: ServeSettings, start_pool: bool = True):
         self.settings = settings
         self.base = settings.project.base
-        if not settings.graph_file.is_file():
-            raise CoopgraphError(f"no built graph at {settings.graph_file}: run `coopgraph build` first "
+        self.store = settings.project.open_store()
+        if not self.store.is_loaded():
+            raise CoopgraphError(f"no built graph in {self.store.describe()}: run `coopgraph build` first "
                                  "(or `coopgraph serve`, which builds when the graph is missing)")
-        self.graph: Graph = read_graph_file(settings.graph_file, self.base, max_bytes=1 << 40)
+        self.graph: Graph = self.store.graph()
         self.lineage = Lineage(self.graph)
         self.queries = named_queries(settings.project.queries_dir)
         self.context = context(self.base)
         self.validate_lock = threading.Lock()
         self.report: Any = None
         limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes)
-        self.pool = QueryPool(settings.graph_file, self.base, limits, size=settings.query_workers) if start_pool else None
+        source = StoreSource(settings.project.store_spec, settings.project.graph_file, settings.project.store_dir)
+        self.pool = QueryPool(source, self.base, limits, size=settings.query_workers) if start_pool else None
         self.units = sorted(
             ((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)), key=lambda x: str(x[0]))
 

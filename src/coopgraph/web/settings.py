@@ -42,4 +42,4 @@ class ServeSettings:
 
     @property
     def graph_file(self) -> Path:
-        return self.project.output_dir / "coopgraph.nt"
+        return self.project.graph_file

@@ -41,6 +41,15 @@ class Answer:
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class StoreSource:
+    """What a worker needs to open the store itself: the spec and the default places."""
+
+    spec: str
+    graph_file: Path
+    store_dir: Path
+
+
 class QueryTimeout(Exception):
     pass
 
@@ -51,13 +60,13 @@ class Busy(Exception):
 
 # -- inside the worker -------------------------------------------------------------------------------
 
-def _guard_network() -> None:
-    """Refuse every outbound connection that is not to loopback, whatever library asks for it."""
+def _guard_network(allowed: set[str]) -> None:
+    """Refuse every outbound connection that is not to an allowed host, whatever library asks for it."""
     original = socket.socket.connect
 
     def connect(self: socket.socket, address: Any) -> Any:
         host = address[0] if isinstance(address, tuple) else address
-        if isinstance(host, str) and host not in {"127.0.0.1", "::1", "localhost"} and not host.startswith("/"):
+        if isinstance(host, str) and host not in allowed and not host.startswith("/"):
             raise PermissionError(f"coopgraph's query workers make no network connections (to {host})")
         return original(self, address)
 
@@ -102,11 +111,8 @@ def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
     return parsed
 
 
-def _answer(graph: Any, text: str, bindings: dict[str, Any], accept: str | None, limits: QueryLimits,
+def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
-    from rdflib.plugins.sparql.algebra import translateQuery
-    from rdflib.plugins.sparql.evaluate import evalQuery
-
     checked = check(text, own_graphs)
     if isinstance(checked, tuple):
         return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
@@ -117,23 +123,17 @@ def _answer(graph: Any, text: str, bindings: dict[str, Any], accept: str | None,
     if media is None:
         return Answer(406, f"cannot answer this {kind} in {accept}; offered: {', '.join(offered)}".encode(),
                       "text/plain; charset=utf-8")
-    query = translateQuery(checked, initNs=dict(graph.namespaces()))
-    result = evalQuery(graph, query, bindings or {})
-    note = None
-    if result["type_"] == "ASK":
-        return Answer(200, serialize_ask(bool(result["askAnswer"]), RESULT_TYPES[media]), media)
-    if graph_query:
-        from rdflib import Graph
+    rows = store.run(text, bindings, limits.max_rows)
+    if rows.kind == "ASK":
+        return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
+    if rows.kind == "GRAPH":
+        note = (f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned"
+                if rows.truncated else None)
+        out = rows.graph
+        from coopgraph.terms import PREFIXES
 
-        produced = result["graph"]
-        out = Graph()
-        for prefix, namespace in graph.namespaces():
+        for prefix, namespace in PREFIXES.items():
             out.bind(prefix, namespace)
-        for index, triple in enumerate(produced):
-            if index >= limits.max_rows:
-                note = f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned"
-                break
-            out.add(triple)
         fmt = GRAPH_TYPES[media]
         if fmt == "json-ld":  # compact, with the prefixes inline: nothing to fetch
             from coopgraph.graph.serialize import context
@@ -141,25 +141,26 @@ def _answer(graph: Any, text: str, bindings: dict[str, Any], accept: str | None,
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
             return Answer(200, out.serialize(format=fmt, context=ctx, auto_compact=True, encoding="utf-8"), media, note)
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
-    variables = [str(v) for v in result["vars_"]]
-    rows = []
-    for row in result["bindings"]:
-        if len(rows) >= limits.max_rows:
-            note = f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
-            break
-        rows.append(tuple(row.get(v) for v in result["vars_"]))
-    return Answer(200, serialize_rows(variables, rows, RESULT_TYPES[media], note), media, note)
+    note = (f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
+            if rows.truncated else None)
+    return Answer(200, serialize_rows(rows.variables, rows.rows, RESULT_TYPES[media], note), media, note)
 
 
-def _worker(conn: Connection, graph_file: str, base: str, limits: QueryLimits, own_graphs: set[str]) -> None:
-    _guard_network()
+def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
+            own_graphs: set[str]) -> None:
+    _guard_network_except_store(store_spec)
     import rdflib.plugins.sparql as rdflib_sparql
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
-    from coopgraph.graphfile import read_graph_file
+    from coopgraph.store import open_store
 
-    graph = read_graph_file(Path(graph_file), base, max_bytes=1 << 40)
-    conn.send(("ready", len(graph)))
+    try:
+        store = open_store(store_spec, base, Path(graph_file), Path(store_dir))
+        size = len(store.graph()) if store.kind == "memory" else 0
+    except Exception as exc:  # reported to the server, which refuses to start
+        conn.send(("failed", str(exc)))
+        return
+    conn.send(("ready", size))
     while True:
         try:
             message = conn.recv()
@@ -170,19 +171,32 @@ def _worker(conn: Connection, graph_file: str, base: str, limits: QueryLimits, o
         text, bindings, accept = message
         started = time.perf_counter()
         try:
-            answer = _answer(graph, text, bindings, accept, limits, own_graphs)
+            answer = _answer(store, text, bindings, accept, limits, own_graphs)
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
         conn.send(answer)
 
 
+def _guard_network_except_store(store_spec: str) -> None:
+    """The network guard, letting through only the SPARQL server the store names (if any)."""
+    from urllib.parse import urlparse
+
+    allowed = {"127.0.0.1", "::1", "localhost"}
+    if store_spec.startswith("sparql:"):
+        host = urlparse(store_spec.removeprefix("sparql:")).hostname
+        if host:
+            allowed.add(host)
+    _guard_network(allowed)
+
+
 # -- in the server ---------------------------------------------------------------------------------
 
 class _Worker:
-    def __init__(self, context: Any, graph_file: Path, base: str, limits: QueryLimits, own_graphs: set[str]):
+    def __init__(self, context: Any, source: StoreSource, base: str, limits: QueryLimits, own_graphs: set[str]):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(graph_file), base, limits, own_graphs),
+        self.process = context.Process(target=_worker, args=(child, source.spec, base, str(source.graph_file),
+                                                             str(source.store_dir), limits, own_graphs),
                                        daemon=True, name="coopgraph-sparql-worker")
         self.process.start()
         child.close()
@@ -193,8 +207,12 @@ class _Worker:
             return
         if not self.conn.poll(timeout):
             raise RuntimeError("a SPARQL worker did not start in time")
-        tag, _ = self.conn.recv()
-        self.ready = tag == "ready"
+        tag, detail = self.conn.recv()
+        if tag != "ready":
+            from coopgraph.store import StoreError
+
+            raise StoreError(f"a SPARQL worker cannot open the store: {detail}")
+        self.ready = True
 
     def kill(self) -> None:
         self.process.kill()
@@ -205,8 +223,8 @@ class _Worker:
 class QueryPool:
     """A fixed number of worker processes; a request waits for a free one (up to `queue_wait`)."""
 
-    def __init__(self, graph_file: Path, base: str, limits: QueryLimits, size: int = 2, queue_wait: float = 30.0):
-        self.graph_file, self.base, self.limits, self.queue_wait = graph_file, base, limits, queue_wait
+    def __init__(self, source: StoreSource, base: str, limits: QueryLimits, size: int = 2, queue_wait: float = 30.0):
+        self.source, self.base, self.limits, self.queue_wait = source, base, limits, queue_wait
         self.own_graphs = {f"{base}graph/corpus"}
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[_Worker] = queue.Queue()
@@ -219,7 +237,7 @@ class QueryPool:
             worker.wait_ready()
 
     def _add(self) -> _Worker:
-        worker = _Worker(self.context, self.graph_file, self.base, self.limits, self.own_graphs)
+        worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs)
         with self.lock:
             self.all.add(worker)
         self.idle.put(worker)

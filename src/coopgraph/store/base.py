@@ -1,0 +1,68 @@
+"""The store interface every backend implements."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+
+def corpus_graph(base: str) -> URIRef:
+    """The named graph that holds the corpus in every store."""
+    return URIRef(f"{base}graph/corpus")
+
+
+@dataclass
+class Rows:
+    """A SELECT or ASK answer in rdflib terms, cut at a row limit."""
+
+    kind: str  # SELECT | ASK | GRAPH
+    variables: list[str]
+    rows: list[tuple[Any, ...]]
+    boolean: bool | None = None
+    graph: Graph | None = None
+    truncated: bool = False
+
+
+class Store(ABC):
+    """Load the corpus graph, read it through rdflib, and answer SPARQL in query workers."""
+
+    kind: str
+    base: str
+
+    @property
+    def corpus(self) -> URIRef:
+        return corpus_graph(self.base)
+
+    @abstractmethod
+    def load(self, graph_file: Path) -> int:
+        """Replace the corpus graph with the triples of an N-Triples file, all or nothing; the count."""
+
+    @abstractmethod
+    def is_loaded(self) -> bool:
+        """Whether the store holds a corpus graph."""
+
+    @abstractmethod
+    def graph(self) -> Graph:
+        """The corpus graph as an rdflib Graph (read-only use: lineage, validation, pages)."""
+
+    @abstractmethod
+    def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
+        """Answer one checked, read-only query (in a query worker process)."""
+
+    def describe(self) -> str:
+        return self.kind
+
+    def close(self) -> None:
+        """Release files or connections."""
+
+
+def values_clause(bindings: dict[str, Any]) -> str:
+    """Parameters as a trailing VALUES clause: RDF terms in N-Triples syntax, never raw text."""
+    if not bindings:
+        return ""
+    names = sorted(bindings)
+    return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"

@@ -1,0 +1,145 @@
+"""A persistent Oxigraph store on disk, in versions so that a load is all or nothing.
+
+    PATH/CURRENT          names the version readers open (replaced atomically)
+    PATH/versions/<v>/    one Oxigraph database per load; the corpus in its named graph
+
+A load fills a new version and only then points CURRENT at it, so a killed load leaves the
+previous version current and whole. Readers (serve's processes, commands) open the current
+version read-only, which Oxigraph allows for any number of processes; nothing writes to a
+version once it is current. The previous version is kept for readers still using it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from coopgraph.store.base import Rows, Store, values_clause
+
+
+def _rdflib(term: Any) -> Any:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+class OxigraphStore(Store):
+    kind = "oxigraph"
+
+    def __init__(self, base: str, path: Path):
+        self.base = base
+        self.path = path
+        self._reader: Any = None
+
+    # -- versions -------------------------------------------------------------------------------
+    @property
+    def pointer(self) -> Path:
+        return self.path / "CURRENT"
+
+    def current(self) -> Path | None:
+        try:
+            name = self.pointer.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+        version = self.path / "versions" / name
+        return version if name and version.is_dir() else None
+
+    def is_loaded(self) -> bool:
+        return self.current() is not None
+
+    def load(self, graph_file: Path) -> int:
+        import pyoxigraph as ox
+
+        from coopgraph.store import StoreError
+
+        versions = self.path / "versions"
+        versions.mkdir(parents=True, exist_ok=True)
+        previous = self.current()
+        name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+        target = versions / name
+        try:
+            store = ox.Store(str(target))
+            store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(self.corpus)))
+            store.flush()
+            count = len(store)
+            del store
+        except (OSError, SyntaxError, ValueError) as exc:
+            shutil.rmtree(target, ignore_errors=True)
+            raise StoreError(f"cannot load {graph_file} into the Oxigraph store at {self.path}: {exc}") from None
+        tmp = self.path / f".CURRENT.{os.getpid()}"
+        tmp.write_text(name + "\n", encoding="utf-8")
+        os.replace(tmp, self.pointer)  # the switch: readers now open the new version
+        keep = {name, previous.name if previous else ""}
+        for old in versions.iterdir():
+            if old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+        self._reader = None
+        return count
+
+    # -- reading ----------------------------------------------------------------------------------
+    def reader(self) -> Any:
+        import pyoxigraph as ox
+
+        from coopgraph.store import StoreError
+
+        if self._reader is None:
+            version = self.current()
+            if version is None:
+                raise StoreError(f"the Oxigraph store at {self.path} holds no graph: run `coopgraph build` first")
+            try:
+                self._reader = ox.Store.read_only(str(version))
+            except OSError as exc:
+                raise StoreError(f"cannot open the Oxigraph store at {version}: {exc}") from None
+        return self._reader
+
+    def graph(self) -> Graph:
+        from oxrdflib import OxigraphStore as RdflibAdapter
+
+        return Graph(store=RdflibAdapter(store=self.reader()), identifier=self.corpus)
+
+    def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
+        import pyoxigraph as ox
+
+        result = self.reader().query(query + values_clause(bindings), default_graph=[ox.NamedNode(str(self.corpus))])
+        if isinstance(result, (bool, ox.QueryBoolean)):
+            return Rows("ASK", [], [], boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            out = Graph()
+            truncated = False
+            for index, triple in enumerate(result):
+                if index >= max_rows:
+                    truncated = True
+                    break
+                out.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+            return Rows("GRAPH", [], [], graph=out, truncated=truncated)
+        variables = [v.value for v in result.variables]
+        rows = []
+        truncated = False
+        for solution in result:
+            if len(rows) >= max_rows:
+                truncated = True
+                break
+            rows.append(tuple(_rdflib(solution[v]) for v in variables))
+        return Rows("SELECT", variables, rows, truncated=truncated)
+
+    def describe(self) -> str:
+        version = self.current()
+        return f"oxigraph ({version or self.path})"
+
+    def close(self) -> None:
+        self._reader = None
