@@ -38,8 +38,14 @@ def triples(built_dir) -> int:
 
 
 def values(graph: Graph) -> set[tuple[object, ...]]:
-    """Triples compared by value: xsd:decimal "1.0" and "1" are the same number in every format."""
-    return {(s, p, (o.toPython(), o.datatype, o.language) if isinstance(o, Literal) else o) for s, p, o in graph}
+    """Triples compared by value: xsd:decimal "1.0" and "1" are the same number, and a simple literal is
+    an xsd:string (RDF 1.1), in every format."""
+    def value(o: object) -> object:
+        if not isinstance(o, Literal):
+            return o
+        datatype = None if str(o.datatype) == "http://www.w3.org/2001/XMLSchema#string" else o.datatype
+        return (o.toPython(), datatype, o.language)
+    return {(s, p, value(o)) for s, p, o in graph}
 
 
 def parse_jsonld(text: str) -> Graph:

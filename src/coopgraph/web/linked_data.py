@@ -19,6 +19,16 @@ OWNED = ("/citation/", "/mandate/", "/derivation/", "/topic/", "/count/")
 OWNING = (CG.citation, CG.mandate, CG.qualifiedDerivation, CG.topicTag, CG.statedCount)  # links to the nodes a unit owns
 
 
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
+
+
+def plain(term: object) -> object:
+    """A literal typed xsd:string (as some stores return them) written as the simple literal it is."""
+    if isinstance(term, Literal) and term.datatype == XSD_STRING:
+        return Literal(str(term))
+    return term
+
+
 def new_graph() -> Graph:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
@@ -37,15 +47,15 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
     subjects = [iri] + [o for p in OWNING for o in graph.objects(iri, p) if isinstance(o, URIRef)]
     for subject in subjects:
         for p, o in graph.predicate_objects(subject):
-            out.add((subject, p, o))
+            out.add((subject, p, plain(o)))
             if isinstance(o, URIRef):
                 for label in graph.objects(o, RDFS.label):
-                    out.add((o, RDFS.label, label))
+                    out.add((o, RDFS.label, plain(label)))
     for s, p in graph.subject_predicates(iri):
         if not any(part in str(s) for part in OWNED):
             out.add((s, p, iri))
             for label in graph.objects(s, RDFS.label):
-                out.add((s, RDFS.label, label))
+                out.add((s, RDFS.label, plain(label)))
     return out
 
 
@@ -77,7 +87,7 @@ def document_tree(graph: Graph, document: URIRef, base: str) -> dict[str, Any]:
     for member in members:
         for p, o in graph.predicate_objects(member):
             if p != ELI.is_part_of:
-                sub.add((member, p, o))
+                sub.add((member, p, plain(o)))
     by_id = {node["@id"]: node for node in _compact(sub, base)}
 
     def key(iri: URIRef) -> tuple[int, str]:
