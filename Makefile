@@ -20,6 +20,7 @@ run: $(STAMP)
 
 test: $(STAMP)
 	.ci/ensure-browser
+	.ci/ensure-virtuoso
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

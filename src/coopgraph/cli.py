@@ -376,5 +376,21 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
 
 
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.pass_context
+def load(ctx: click.Context, file: Path) -> None:
+    """Load an N-Triples FILE into the store as its corpus graph, replacing the previous one whole.
+
+    For archives built elsewhere (or the synthetic ones of bench/); `build` loads its own graph.
+    """
+    settings = _settings(ctx)
+    store = settings.open_store()
+    started = time.perf_counter()
+    count = store.load(file)
+    click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
+    store.close()
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

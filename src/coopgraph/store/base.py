@@ -66,3 +66,15 @@ def values_clause(bindings: dict[str, Any]) -> str:
         return ""
     names = sorted(bindings)
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
+
+
+def with_prefixes(query: str) -> str:
+    """The query with PREFIX lines for the well-known prefixes it uses but does not declare, as
+    rdflib and public endpoints predefine them (rdf, rdfs, xsd, skos, dct, prov, eli, cg, ...)."""
+    import re
+
+    from coopgraph.terms import PREFIXES
+
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", query, flags=re.IGNORECASE)}
+    missing = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w:<]){re.escape(p)}:", query)]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + query

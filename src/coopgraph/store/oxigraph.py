@@ -19,7 +19,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, values_clause
+from coopgraph.store.base import Rows, Store, values_clause, with_prefixes
 
 
 def _rdflib(term: Any) -> Any:
@@ -117,7 +117,7 @@ class OxigraphStore(Store):
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         import pyoxigraph as ox
 
-        result = self.reader().query(query + values_clause(bindings), default_graph=[ox.NamedNode(str(self.corpus))])
+        result = self.reader().query(with_prefixes(query) + values_clause(bindings), default_graph=[ox.NamedNode(str(self.corpus))])
         if isinstance(result, (bool, ox.QueryBoolean)):
             return Rows("ASK", [], [], boolean=bool(result))
         if isinstance(result, ox.QueryTriples):

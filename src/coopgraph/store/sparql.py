@@ -13,9 +13,9 @@ from typing import Any
 import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, values_clause
+from coopgraph.store.base import Rows, Store, values_clause, with_prefixes
 
-CHUNK_LINES = 5_000
+CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
 
 
 def _term(data: dict[str, str]) -> Any:
@@ -97,7 +97,7 @@ class SparqlStore(Store):
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         params = {"default-graph-uri": str(self.corpus)}
-        response = self.client.post(self.url, params=params, data={"query": query + values_clause(bindings)},
+        response = self.client.post(self.url, params=params, data={"query": with_prefixes(query) + values_clause(bindings)},
                                     headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"})
         if response.status_code >= 400:
             raise ValueError(f"the SPARQL server answered {response.status_code}: {response.text[:300]}")

@@ -1,0 +1,150 @@
+"""The same checks on every store: rdflib memory, Oxigraph on disk, and a real Virtuoso
+(Debian's virtuoso-opensource, started here on 127.0.0.1; .ci/ensure-virtuoso installs it)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from rdflib import Literal
+
+from coopgraph.lineage.engine import Lineage
+from coopgraph.query import named_queries
+from coopgraph.store import StoreError, open_store, parse_spec
+from coopgraph.store.virtuoso import LocalVirtuoso
+from coopgraph.synthetic import write as write_synthetic
+from coopgraph.validate import load_shapes, validate_graph
+from tests.conftest import BASE, ROOT, RunningServer
+
+STORES = ["memory", "oxigraph", "virtuoso"]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory):
+    assert LocalVirtuoso.available(), "virtuoso-t is missing: install Debian's virtuoso-opensource (.ci/ensure-virtuoso does)"
+    with LocalVirtuoso(tmp_path_factory.mktemp("virtuoso")) as running:
+        yield running
+
+
+def spec_for(kind: str, tmp: Path, request) -> str:
+    if kind == "memory":
+        return "memory"
+    if kind == "oxigraph":
+        return f"oxigraph:{tmp / 'store'}"
+    return f"sparql:{request.getfixturevalue('virtuoso').sparql_url}"
+
+
+@pytest.fixture(scope="module", params=STORES)
+def loaded(request, built_dir, tmp_path_factory):
+    """A store of each kind holding the real graph, as `coopgraph load` leaves it."""
+    tmp = tmp_path_factory.mktemp(f"store-{request.param}")
+    spec = spec_for(request.param, tmp, request)
+    store = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp / "store")
+    count = store.load(built_dir / "coopgraph.nt")
+    yield request.param, spec, store, count
+    store.close()
+
+
+def triples_in(path: Path) -> int:
+    return sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+
+
+def as_values(rows) -> list[tuple]:
+    """Rows compared by value; GROUP_CONCAT's order is up to each engine (SPARQL 1.1), so its parts are sorted."""
+    def cell(t: object) -> object:
+        if isinstance(t, Literal):
+            value = t.toPython()
+            if isinstance(value, str) and "; " in value:
+                value = "; ".join(sorted(value.split("; ")))
+            datatype = "" if str(t.datatype or "").endswith("#string") else str(t.datatype or "")
+            return (value, datatype)
+        return str(t)
+    return sorted(tuple(cell(t) for t in row) for row in rows)
+
+
+def test_the_store_holds_the_whole_graph(loaded, built_dir):
+    _, _, store, count = loaded
+    assert count == triples_in(built_dir / "coopgraph.nt")
+    assert store.is_loaded()
+    rows = store.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, 10).rows
+    assert int(rows[0][0]) == count
+
+
+def test_named_queries_answer_as_on_the_rdflib_baseline(loaded, built_dir, settings):
+    _, _, store, _ = loaded
+    baseline = open_store("memory", BASE, built_dir / "coopgraph.nt", built_dir / "store")
+    for query in named_queries(settings.queries_dir).values():
+        expected = baseline.run(query.text, {}, 100_000)
+        found = store.run(query.text, {}, 100_000)
+        assert found.variables == expected.variables, query.name
+        assert as_values(found.rows) == as_values(expected.rows), query.name
+        assert len(found.rows) > 0, query.name
+
+
+def test_lineage_is_the_same_on_every_store(loaded, graph):
+    _, _, store, _ = loaded
+    expected = Lineage(graph)
+    found = Lineage(store.graph())
+    assert found.network.number_of_edges() == expected.network.number_of_edges()
+    item = f"{BASE}doc/asp15-bureau-report-cooperation/annex/II/item/g"
+    assert ([(s.node.iri, s.edge.type, s.edge.confidence) for s in found.trace(item, "up").steps]
+            == [(s.node.iri, s.edge.type, s.edge.confidence) for s in expected.trace(item, "up").steps])
+    earlier, later = f"{BASE}doc/ICC-ASP/14/Res.3", f"{BASE}doc/asp15-bureau-report-cooperation/annex/I"
+    assert ([(r["status"], r["earlier"], r["later"]) for r in found.changes(earlier, later)]
+            == [(r["status"], r["earlier"], r["later"]) for r in expected.changes(earlier, later)])
+
+
+def test_the_store_graph_conforms_to_the_shapes(loaded, settings):
+    _, _, store, _ = loaded
+    report = validate_graph(store.graph(), load_shapes(settings.shapes_dir, BASE))
+    assert report.conforms and report.counts["Info"] == 1
+
+
+def test_serve_answers_from_the_store(loaded, built_dir):
+    kind, spec, _, count = loaded
+    server = RunningServer(built_dir, env={"COOPGRAPH_STORE": spec})
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            answer = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "format": "json"})
+            assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) == count, kind
+            trace = http.get("/lineage", params={"ref": "asp15-bureau-report-cooperation annex II (g)"}).json()
+            assert [s["edge"]["type"] for s in trace["steps"]] == ["restates", "amends", "amends"]
+            page = http.get("/doc/ICC-ASP/14/Res.3/para/24", headers={"Accept": "application/ld+json"})
+            assert page.status_code == 200 and "66 recommendations" in page.text
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
+def test_a_killed_load_leaves_the_previous_graph_queryable(kind, built_dir, tmp_path, request):
+    spec = spec_for(kind, tmp_path, request)
+    store = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store")
+    before = store.load(built_dir / "coopgraph.nt")
+    big = tmp_path / "big.nt"
+    write_synthetic(big, BASE, 600_000 if kind == "oxigraph" else 60_000)
+    loading = subprocess.Popen([sys.executable, "-m", "coopgraph.cli", "--root", str(ROOT), "--store", spec, "load", str(big)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5 if kind == "oxigraph" else 2.0)
+    assert loading.poll() is None, "the load finished before it could be killed; make the file bigger"
+    loading.send_signal(signal.SIGKILL)
+    loading.wait(30)
+    fresh = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store")
+    rows = fresh.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, 10).rows
+    assert int(rows[0][0]) == before
+    # ... and the next load still works, replacing the graph whole.
+    assert fresh.load(built_dir / "coopgraph.nt") == before
+
+
+def test_bad_store_specs_and_empty_stores_are_clear_errors(tmp_path):
+    for spec in ("mongodb:x", "sparql:ftp://x", "memory:x", ""):
+        with pytest.raises(StoreError, match="unknown store"):
+            parse_spec(spec, tmp_path)
+    empty = open_store(f"oxigraph:{tmp_path / 'none'}", BASE, tmp_path / "none.nt", tmp_path)
+    assert not empty.is_loaded()
+    with pytest.raises(StoreError, match="holds no graph"):
+        empty.graph()
