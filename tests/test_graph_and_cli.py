@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from rdflib import Literal
@@ -15,7 +11,7 @@ from coopgraph.errors import ReferenceNotFound
 from coopgraph.query import bind, named_queries, run
 from coopgraph.resolve import resolve
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
-from tests.conftest import BASE, ROOT, cli, iri
+from tests.conftest import BASE, cli, iri
 
 
 def test_public_api_is_sorted():

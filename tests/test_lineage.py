@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, Literal
 from rdflib.namespace import PROV
 
 from coopgraph.lineage.engine import Lineage

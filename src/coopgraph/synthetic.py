@@ -62,9 +62,11 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
             yield f"{iri(doc)} <{CG}session> {iri(f'session/ASP/{s}')} ."
             yield f"{iri(doc)} <http://purl.org/dc/terms/date> {_typed(f'{2001 + s}-11-26', 'date')} ."
             current: list[tuple[str, str]] = []
-            sources = [p for p in previous if rng.random() > 0.04]  # about 4% dropped each session
+            # About 4% dropped each session and new ones inserted anywhere; the first paragraph of each
+            # resolution is always carried, so the longest chains run through every session.
+            sources = previous[:1] + [p for p in previous[1:] if rng.random() > 0.04]
             while len(sources) < paragraphs:  # new paragraphs fill up to the size
-                sources.insert(rng.randrange(len(sources) + 1), ("", ""))
+                sources.insert(rng.randrange(1 if sources else 0, len(sources) + 1), ("", ""))
             for position, (source, old_text) in enumerate(sources[:paragraphs], start=1):
                 path = f"{doc}/para/{position}"
                 if old_text and rng.random() < 0.7:

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number, year_of
-from coopgraph.terms import CG, DCTERMS, RDF, RDFS
+from coopgraph.lineage.units import ALIGNED_CLASSES, document_of
+from coopgraph.terms import CG, DCTERMS, RDF
 
 _PREFIXES = f"PREFIX cg: <{CG}> PREFIX prov: <http://www.w3.org/ns/prov#>\n"
 _EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
@@ -22,6 +22,20 @@ _MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE {
     { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
     { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
     { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } }"""
+
+_NODES = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?n ?label ?text ?doc ?docLabel ?session ?date ?parentDate ?top ?topLabel ?topSession ?topDate WHERE {
+    VALUES ?n { $VALUES }
+    OPTIONAL { ?n rdfs:label ?label }
+    OPTIONAL { ?n cg:text ?text }
+    OPTIONAL { ?n eli:is_part_of* ?doc . ?doc a cg:CorpusDocument .
+               OPTIONAL { ?doc rdfs:label ?docLabel } OPTIONAL { ?doc cg:session/cg:sessionNumber ?session }
+               OPTIONAL { ?doc dct:date ?date } OPTIONAL { ?doc eli:is_part_of/dct:date ?parentDate } }
+    OPTIONAL { ?n eli:is_part_of* ?top . FILTER NOT EXISTS { ?top eli:is_part_of ?up }
+               OPTIONAL { ?top rdfs:label ?topLabel } OPTIONAL { ?top cg:session/cg:sessionNumber ?topSession }
+               OPTIONAL { ?top dct:date ?topDate } }
+}"""
 
 EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
 TEXT_TYPES = frozenset({"repeats", "amends", "restates"})  # the unit's own text comes from the earlier one
@@ -101,17 +115,30 @@ class Lineage:
     # -- nodes ---------------------------------------------------------------------------------
     def node(self, iri: str) -> Node:
         if iri not in self._nodes:
-            ref = URIRef(iri)
-            document = document_of(self.graph, ref) or _top(self.graph, ref)
-            text = self.graph.value(ref, CG.text)
-            self._nodes[iri] = Node(
-                iri=iri, label=str(self.graph.value(ref, RDFS.label) or iri), text=str(text) if text else None,
-                document=str(document) if document else None,
-                document_label=str(self.graph.value(document, RDFS.label) or document) if document else None,
-                session=session_number(self.graph, document) if document else None,
-                year=(year_of(self.graph, document) or _parent_year(self.graph, document)) if document else None,
-            )
+            self.fetch([iri])
         return self._nodes[iri]
+
+    def fetch(self, iris: list[str]) -> None:
+        """Read the nodes not yet known with one SPARQL query, wherever the store is."""
+        missing = sorted({i for i in iris if i not in self._nodes})
+        for start in range(0, len(missing), 200):
+            chunk = missing[start:start + 200]
+            values = " ".join(f"<{i}>" for i in chunk)
+            found: dict[str, Node] = {}
+            for row in self.graph.query(_NODES.replace("$VALUES", values)):
+                iri, label, text, doc, doc_label, session, date, parent_date, top, top_label, top_session, top_date = (
+                    None if v is None else str(v) for v in row)
+                if iri in found and found[iri].document is not None:
+                    continue
+                if doc is None and top is not None and (top != iri or _is_external(self.graph, iri)):
+                    doc, doc_label, session, date = top, top_label, top_session, top_date  # outside the corpus
+                document = doc
+                year = date or parent_date
+                found[iri] = Node(iri=iri, label=label or iri, text=text, document=document,  # type: ignore[arg-type]
+                                  document_label=(doc_label or document) if document else None,
+                                  session=int(session) if session else None, year=int(year[:4]) if year else None)
+            for iri in chunk:
+                self._nodes[iri] = found.get(iri) or Node(iri, iri, None, None, None, None, None)
 
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
@@ -125,7 +152,7 @@ class Lineage:
     def trace(self, iri: str, direction: str = "up", depth: int | None = None,
               types: frozenset[str] | None = None) -> Trace:
         """Breadth-first from `iri`: each node once, at its shortest distance."""
-        trace = Trace(self.node(iri), direction)
+        trace = Trace(Node(iri, iri, None, None, None, None, None), direction)
         directions = ("up", "down") if direction == "both" else (direction,)
         for way in directions:
             seen = {iri}
@@ -139,8 +166,12 @@ class Lineage:
                     if other in seen:
                         continue
                     seen.add(other)
-                    trace.steps.append(Step(self.node(other), distance + 1, edge, way))
+                    trace.steps.append(Step(Node(other, other, None, None, None, None, None), distance + 1, edge, way))
                     queue.append((other, distance + 1))
+        self.fetch([iri] + [s.node.iri for s in trace.steps])
+        trace.root = self._nodes[iri]
+        for step in trace.steps:
+            step.node = self._nodes[step.node.iri]
         return trace
 
     def first_appearance(self, iri: str) -> tuple[Node, list[Edge]]:
@@ -210,16 +241,5 @@ def _str(value: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _top(graph: Graph, node: URIRef) -> URIRef | None:
-    """For a node outside the corpus (a cited pinpoint): the document it is part of."""
-    current = node
-    while (parent := graph.value(current, URIRef("http://data.europa.eu/eli/ontology#is_part_of"))) is not None:
-        current = parent  # type: ignore[assignment]
-    return current if current != node or (node, RDF.type, CG.ExternalDocument) in graph else None
-
-
-def _parent_year(graph: Graph, document: URIRef) -> int | None:
-    """An annexed document's year is its parent document's."""
-    parent = graph.value(document, URIRef("http://data.europa.eu/eli/ontology#is_part_of"))
-    date = graph.value(parent, DCTERMS.date) if parent is not None else None
-    return int(str(date)[:4]) if date is not None else None
+def _is_external(graph: Graph, iri: str) -> bool:
+    return (URIRef(iri), RDF.type, CG.ExternalDocument) in graph
