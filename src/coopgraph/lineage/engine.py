@@ -11,7 +11,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from coopgraph.lineage.units import ALIGNED_CLASSES, document_of
-from coopgraph.terms import CG, DCTERMS, RDF
+from coopgraph.terms import CG, RDF
 
 _PREFIXES = f"PREFIX cg: <{CG}> PREFIX prov: <http://www.w3.org/ns/prov#>\n"
 _EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
