@@ -24,7 +24,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from coopgraph.lineage.texts import Change, clauses, compare, folded, marked_diff, word_diff, words
+from coopgraph.lineage.texts import Change, clauses, compare, folded_words, marked_diff, word_diff, words
 from coopgraph.lineage.units import TextUnit, text_units
 from coopgraph.terms import CG, ELI, RDF
 
@@ -98,7 +98,7 @@ def _carried_score(earlier: TextUnit, later: TextUnit) -> float:
     c = compare(earlier.text, later.text)
     if c.similarity >= AMEND_SIMILARITY:
         return c.similarity
-    if c.coverage_of_later >= FRAGMENT_COVERAGE and len(folded(words(later.text))) >= FRAGMENT_MIN_WORDS:
+    if c.coverage_of_later >= FRAGMENT_COVERAGE and len(folded_words(later.text)) >= FRAGMENT_MIN_WORDS:
         return c.coverage_of_later * 0.9
     return 0.0
 
@@ -176,7 +176,7 @@ def _carried_clauses(later_units: list[TextUnit], earlier_units: list[TextUnit],
         for earlier in earlier_units:
             for b in clauses(later.text):
                 for a in clauses(earlier.text):
-                    if min(len(folded(words(a))), len(folded(words(b)))) < CLAUSE_MIN_WORDS:
+                    if min(len(folded_words(a)), len(folded_words(b))) < CLAUSE_MIN_WORDS:
                         continue
                     score = compare(a, b).similarity
                     if score >= CLAUSE_SIMILARITY and score > pairs.get((earlier.iri, later.iri), 0):
@@ -251,7 +251,7 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
             continue
         for match in _QUOTE.finditer(unit.text):
             quote = match.group(1)
-            if len(folded(words(quote))) < QUOTE_MIN_WORDS:
+            if len(folded_words(quote)) < QUOTE_MIN_WORDS:
                 continue
             if unit.kind not in REPORT_KINDS:
                 continue
@@ -299,7 +299,7 @@ def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation
     """A recommendation and the later resolution paragraph that shares its most distinctive run of
     words: the paragraph builds on the recommendation (inferred). Only the earliest session that
     takes it up is linked; later versions follow by carry-over."""
-    tokens = {u.iri: folded(words(u.text)) for u in units}
+    tokens = {u.iri: folded_words(u.text) for u in units}
     document_frequency: dict[str, int] = defaultdict(int)
     for unit in units:
         for word in set(tokens[unit.iri]):

@@ -24,17 +24,21 @@ _MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE {
     { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } }"""
 
 _NODES = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX dct: <http://purl.org/dc/terms/>
-SELECT ?n ?label ?text ?doc ?docLabel ?session ?date ?parentDate ?top ?topLabel ?topSession ?topDate WHERE {
+PREFIX eli: <http://data.europa.eu/eli/ontology#>
+SELECT ?n ?label ?text ?p1 ?p2 ?p3 ?p4 WHERE {
     VALUES ?n { $VALUES }
-    OPTIONAL { ?n rdfs:label ?label }
-    OPTIONAL { ?n cg:text ?text }
-    OPTIONAL { ?n eli:is_part_of* ?doc . ?doc a cg:CorpusDocument .
-               OPTIONAL { ?doc rdfs:label ?docLabel } OPTIONAL { ?doc cg:session/cg:sessionNumber ?session }
-               OPTIONAL { ?doc dct:date ?date } OPTIONAL { ?doc eli:is_part_of/dct:date ?parentDate } }
-    OPTIONAL { ?n eli:is_part_of* ?top . FILTER NOT EXISTS { ?top eli:is_part_of ?up }
-               OPTIONAL { ?top rdfs:label ?topLabel } OPTIONAL { ?top cg:session/cg:sessionNumber ?topSession }
-               OPTIONAL { ?top dct:date ?topDate } }
+    OPTIONAL { ?n rdfs:label ?label } OPTIONAL { ?n cg:text ?text }
+    OPTIONAL { ?n eli:is_part_of ?p1 OPTIONAL { ?p1 eli:is_part_of ?p2
+               OPTIONAL { ?p2 eli:is_part_of ?p3 OPTIONAL { ?p3 eli:is_part_of ?p4 } } } }
+}"""
+_DOCS = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?d ?kind ?label ?session ?date ?parentDate WHERE {
+    VALUES ?d { $VALUES }
+    VALUES ?kind { cg:CorpusDocument cg:ExternalDocument }
+    ?d a ?kind .
+    OPTIONAL { ?d rdfs:label ?label } OPTIONAL { ?d cg:session ?s . ?s cg:sessionNumber ?session }
+    OPTIONAL { ?d dct:date ?date } OPTIONAL { ?d eli:is_part_of ?parent . ?parent dct:date ?parentDate }
 }"""
 
 EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
@@ -119,26 +123,36 @@ class Lineage:
         return self._nodes[iri]
 
     def fetch(self, iris: list[str]) -> None:
-        """Read the nodes not yet known with one SPARQL query, wherever the store is."""
+        """Read the nodes not yet known with two SPARQL queries, wherever the store is: their words
+        and the chain of what they are part of, then the documents on those chains. Bounded paths,
+        so the cost follows the number of nodes, not the size of the graph."""
         missing = sorted({i for i in iris if i not in self._nodes})
         for start in range(0, len(missing), 200):
             chunk = missing[start:start + 200]
-            values = " ".join(f"<{i}>" for i in chunk)
-            found: dict[str, Node] = {}
-            for row in self.graph.query(_NODES.replace("$VALUES", values)):
-                iri, label, text, doc, doc_label, session, date, parent_date, top, top_label, top_session, top_date = (
-                    None if v is None else str(v) for v in row)
-                if iri in found and found[iri].document is not None:
-                    continue
-                if doc is None and top is not None and (top != iri or _is_external(self.graph, iri)):
-                    doc, doc_label, session, date = top, top_label, top_session, top_date  # outside the corpus
-                document = doc
-                year = date or parent_date
-                found[iri] = Node(iri=iri, label=label or iri, text=text, document=document,  # type: ignore[arg-type]
-                                  document_label=(doc_label or document) if document else None,
-                                  session=int(session) if session else None, year=int(year[:4]) if year else None)
+            rows: dict[str, tuple[str | None, str | None, list[str]]] = {}
+            for row in self.graph.query(_NODES.replace("$VALUES", " ".join(f"<{i}>" for i in chunk))):
+                iri, label, text, *chain = (None if v is None else str(v) for v in row)
+                if iri not in rows or len([c for c in chain if c]) > len(rows[iri][2]):
+                    rows[iri] = (label, text, [c for c in chain if c])  # type: ignore[index]
+            candidates = {i for i in chunk} | {c for _, _, chain in rows.values() for c in chain}
+            docs: dict[str, dict[str, str | None]] = {}
+            for row in self.graph.query(_DOCS.replace("$VALUES", " ".join(f"<{i}>" for i in sorted(candidates)))):
+                doc, kind, label, session, date, parent_date = (None if v is None else str(v) for v in row)
+                entry = docs.setdefault(doc, {"kind": None, "label": label, "session": session, "date": date or parent_date})  # type: ignore[arg-type]
+                if kind and (entry["kind"] is None or kind.endswith("CorpusDocument")):
+                    entry["kind"] = kind
             for iri in chunk:
-                self._nodes[iri] = found.get(iri) or Node(iri, iri, None, None, None, None, None)
+                label, text, chain = rows.get(iri, (None, None, []))
+                path = [iri, *chain]
+                corpus = next((d for d in path if str(docs.get(d, {}).get("kind") or "").endswith("CorpusDocument")), None)
+                top = path[-1] if (len(path) > 1 or str(docs.get(iri, {}).get("kind") or "").endswith("ExternalDocument")) else None
+                document = corpus or top
+                facts = docs.get(document, {}) if document else {}
+                year = facts.get("date")
+                self._nodes[iri] = Node(iri=iri, label=label or iri, text=text, document=document,
+                                        document_label=(facts.get("label") or document) if document else None,
+                                        session=int(facts["session"]) if facts.get("session") else None,  # type: ignore[arg-type]
+                                        year=int(year[:4]) if year else None)
 
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
@@ -241,5 +255,3 @@ def _str(value: object) -> str | None:
     return str(value) if value is not None else None
 
 
-def _is_external(graph: Graph, iri: str) -> bool:
-    return (URIRef(iri), RDF.type, CG.ExternalDocument) in graph

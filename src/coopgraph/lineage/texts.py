@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel, LCSseq
 
@@ -36,8 +37,15 @@ class Comparison:
     verbatim: bool  # the same words in the same order (typography aside)
 
 
+@lru_cache(maxsize=65_536)
+def folded_words(text: str) -> tuple[str, ...]:
+    """Tokenized once per text: alignment compares each text with many others."""
+    return tuple(folded(words(text)))
+
+
+@lru_cache(maxsize=262_144)
 def compare(earlier: str, later: str) -> Comparison:
-    a, b = folded(words(earlier)), folded(words(later))
+    a, b = folded_words(earlier), folded_words(later)
     if not a or not b:
         return Comparison(0.0, 0.0, 0.0, False)
     common = LCSseq.similarity(a, b)
@@ -116,7 +124,16 @@ def marked_diff(earlier: str, later: str, context: int = 4) -> str:
     return " ".join(part for part in out if part)
 
 
+@lru_cache(maxsize=65_536)
+def _clauses(text: str) -> tuple[str, ...]:
+    return tuple(_split_clauses(text))
+
+
 def clauses(text: str) -> list[str]:
+    return list(_clauses(text))
+
+
+def _split_clauses(text: str) -> list[str]:
     """The clauses of a paragraph: split at semicolons and at ', and' before a new operative verb."""
     parts = re.split(r";\s+|(?:,|,?\s+and(?:\s+further)?)\s+(?=(?:further\s+)?(?:requests|invites|encourages|urges|recommends|"
                      r"calls upon|decides|welcomes|takes note|notes)\s+(?:the|all|States)\b)", text)

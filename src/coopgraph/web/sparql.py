@@ -232,9 +232,7 @@ class QueryPool:
         self.lock = threading.Lock()
         self.killed = 0
         for _ in range(size):
-            self._add()
-        for worker in list(self.all):
-            worker.wait_ready()
+            self._add()  # they start in the background; the first query waits for its worker
 
     def _add(self) -> _Worker:
         worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs)
