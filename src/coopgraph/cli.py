@@ -106,8 +106,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
 
     Exit 0: conforms (warnings and notes allowed); 1: violations; 2: unreadable input.
     """
-    from coopgraph.graphfile import read_graph_file
     from coopgraph.graph.serialize import context
+    from coopgraph.graphfile import read_graph_file
     from coopgraph.validate import format_text, load_shapes, to_json, to_turtle, validate_graph
 
     settings = _settings(ctx)

@@ -24,6 +24,7 @@ from rdflib.plugins.sparql import prepareQuery
 from coopgraph.errors import GraphFileError
 from coopgraph.terms import PREFIXES
 
+
 class PreparedQueryGraph(Graph):
     """A graph that parses each SPARQL text once.
 

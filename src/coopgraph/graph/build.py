@@ -9,8 +9,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from coopgraph.corpus.manifest import DocumentEntry, Manifest
-from coopgraph.errors import ManifestError
 from coopgraph.corpus.records import ParsedDocument, Unit
+from coopgraph.errors import ManifestError
 from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
 from coopgraph.graph.citations import ROME_STATUTE, find_references
 from coopgraph.graph.iris import Iris

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 from rdflib import Graph, URIRef
+from rdflib.plugins.stores.memory import Memory
 
-from coopgraph.lineage.units import ALIGNED_CLASSES, document_of
-from coopgraph.terms import CG, RDF
+from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number
+from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS
 
 _PREFIXES = f"PREFIX cg: <{CG}> PREFIX prov: <http://www.w3.org/ns/prov#>\n"
 _EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
@@ -127,6 +128,10 @@ class Lineage:
         and the chain of what they are part of, then the documents on those chains. Bounded paths,
         so the cost follows the number of nodes, not the size of the graph."""
         missing = sorted({i for i in iris if i not in self._nodes})
+        if isinstance(self.graph.store, Memory):  # rdflib's own store: its triple index beats its SPARQL engine
+            for iri in missing:
+                self._nodes[iri] = self._node_from_triples(iri)
+            return
         for start in range(0, len(missing), 200):
             chunk = missing[start:start + 200]
             rows: dict[str, tuple[str | None, str | None, list[str]]] = {}
@@ -153,6 +158,24 @@ class Lineage:
                                         document_label=(facts.get("label") or document) if document else None,
                                         session=int(facts["session"]) if facts.get("session") else None,  # type: ignore[arg-type]
                                         year=int(year[:4]) if year else None)
+
+    def _node_from_triples(self, iri: str) -> Node:
+        graph, ref = self.graph, URIRef(iri)
+        path = [ref]
+        while len(path) < 6 and (parent := graph.value(path[-1], ELI.is_part_of)) is not None:
+            path.append(parent)  # type: ignore[arg-type]
+        corpus = next((d for d in path if (d, RDF.type, CG.CorpusDocument) in graph), None)
+        external = (ref, RDF.type, CG.ExternalDocument) in graph
+        document = corpus or (path[-1] if len(path) > 1 or external else None)
+        text = graph.value(ref, CG.text)
+        year = None
+        if document is not None:
+            date = graph.value(document, DCTERMS.date) or graph.value(graph.value(document, ELI.is_part_of), DCTERMS.date)
+            year = int(str(date)[:4]) if date is not None else None
+        return Node(iri=iri, label=str(graph.value(ref, RDFS.label) or iri), text=str(text) if text else None,
+                    document=str(document) if document else None,
+                    document_label=str(graph.value(document, RDFS.label) or document) if document else None,
+                    session=session_number(graph, document) if document else None, year=year)
 
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
