@@ -13,10 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import platform
-import subprocess
 import time
 import tomllib
 from pathlib import Path
+
+from report import commit as current_commit  # bench/report.py
+from report import publish
 
 from coopgraph.config import Settings
 from coopgraph.lineage.derive import derive
@@ -59,11 +61,11 @@ def main() -> None:
         name = str(d.type).rsplit("#", 1)[-1]
         by_type[name] = by_type.get(name, 0) + 1
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = current_commit()
     lines = [
         "# Lineage: alignment quality",
         "",
-        f"Run {datetime.date.today()} at commit {commit or 'unknown'} on {platform.machine()}, Python "
+        f"Run {datetime.date.today()} at commit {commit} on {platform.machine()}, Python "
         f"{platform.python_version()}. Reproduce: `python bench/alignment.py`.",
         "",
         f"Hand-checked pairs: {EARLIER} (2015) -> the ASP15 draft resolution (2016), every unit of both read "
@@ -95,12 +97,7 @@ def main() -> None:
         "them not in the corpus) is covered by fewer links: one paragraph and one clause.",
         "",
     ]
-    text = "\n".join(lines)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.out)
-    print(text)
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

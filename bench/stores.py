@@ -25,6 +25,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import commit as current_commit  # bench/report.py
+from report import publish
+
+from coopgraph.ports import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
 CG = "https://w3id.org/coopgraph/ontology#"
@@ -34,14 +39,6 @@ QUERIES = {
     "text scan (CONTAINS)": f'SELECT (COUNT(?p) AS ?n) WHERE {{ ?p <{CG}text> ?t FILTER(CONTAINS(STR(?t), "relocation")) }}',
     "lookup (mandates due)": f"SELECT ?m ?u WHERE {{ ?m <{CG}dueAt> <{BASE}session/ASP/15> ; <{CG}issuedBy> ?u }} LIMIT 100",
 }
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def timed(action, runs: int) -> tuple[float, float]:
@@ -229,12 +226,12 @@ def cold_build_and_serve() -> dict[str, float]:
 
 
 def write_report(args: argparse.Namespace, results: list, cold: dict[str, float]) -> None:
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = current_commit()
     operations = [*QUERIES, "30-step lineage trace", "JSON-LD dereference"]
     lines = [
         "# Benchmarks: stores and sizes",
         "",
-        f"Run {datetime.date.today()} at commit {commit or 'unknown'} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Run {datetime.date.today()} at commit {commit} on {platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}; {args.runs} runs per figure, p50 / p95 in milliseconds. "
         f"Reproduce: `python bench/stores.py --sizes {args.sizes} --stores {args.stores}`.",
         "",
@@ -282,10 +279,7 @@ def write_report(args: argparse.Namespace, results: list, cold: dict[str, float]
         "(all derivation edges, read once at start-up) follows the graph's size.",
         "",
     ]
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    tmp.replace(args.out)
-    print("\n".join(lines))
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

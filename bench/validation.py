@@ -13,11 +13,12 @@ import argparse
 import datetime
 import platform
 import statistics
-import subprocess
 import time
 from pathlib import Path
 
 from rdflib import Graph
+from report import commit as current_commit  # bench/report.py
+from report import publish
 
 from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
@@ -71,12 +72,12 @@ def main() -> None:
                      {engine: median_seconds(lambda: validate_graph(graph, subset, engine), args.runs)
                       for engine in ENGINES}))
 
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = current_commit()
     lines = [
         "# Validation benchmark",
         "",
         f"Real corpus: {len(graph):,} triples, {report.shapes} node shapes; {args.runs} runs, median. "
-        f"Run {datetime.date.today()} at commit {commit or 'unknown'} on {platform.machine()}, "
+        f"Run {datetime.date.today()} at commit {commit} on {platform.machine()}, "
         f"Python {platform.python_version()}. Reproduce: `python bench/validation.py`.",
         "",
         f"Baselines in the same run: parsing the corpus takes {parse_seconds:.3f} s and building the graph "
@@ -99,12 +100,7 @@ def main() -> None:
         "evaluations on this graph); pyshacl-turbo compiles the shapes and evaluates them in Rust.",
         "",
     ]
-    text = "\n".join(lines)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.out)
-    print(text)
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

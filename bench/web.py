@@ -16,7 +16,6 @@ import datetime
 import os
 import platform
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,15 +24,13 @@ from pathlib import Path
 
 import httpx
 from rdflib import URIRef
+from report import commit as current_commit  # bench/report.py
+from report import publish
+
+from coopgraph.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 async def drive(client: httpx.AsyncClient, requests: list[tuple[str, dict, dict]], concurrency: int) -> dict[str, float]:
@@ -135,11 +132,11 @@ def main() -> None:
         log.close()
 
     baseline = rows[0][1]["p50"]
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = current_commit()
     lines = [
         "# Web service benchmark",
         "",
-        f"Run {datetime.date.today()} at commit {commit or 'unknown'} on {platform.machine()} ({os.cpu_count()} cores), "
+        f"Run {datetime.date.today()} at commit {commit} on {platform.machine()} ({os.cpu_count()} cores), "
         f"Python {platform.python_version()}; {args.requests} requests per row, {args.concurrency} concurrent clients, "
         "server and load generator on the same machine over 127.0.0.1, 2 query worker processes. "
         "Reproduce: `python bench/web.py`.",
@@ -151,12 +148,7 @@ def main() -> None:
               for name, r in rows]
     lines += ["", "Every query runs in a worker process (so its time limit can stop it); its answer crosses a pipe "
               "and is serialized there. The in-process rows are the same work without HTTP, for comparison.", ""]
-    text = "\n".join(lines)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.out)
-    print(text)
+    publish(lines, args.out)
 
 
 if __name__ == "__main__":

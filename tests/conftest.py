@@ -16,6 +16,7 @@ from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.corpus.records import ParsedDocument
 from coopgraph.pipeline import build
+from coopgraph.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
@@ -61,14 +62,6 @@ def source_text(name: str) -> str:
 
 def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RunningServer:

@@ -7,10 +7,10 @@ import csv
 import io
 import json
 import re
-from html import unescape as html_unescape
 import time
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape as html_unescape
 
 import httpx
 import pytest

@@ -60,6 +60,16 @@ class Store(ABC):
         """Release files or connections."""
 
 
+def take(items: Any, limit: int) -> tuple[list[Any], bool]:
+    """At most `limit` items, and whether there were more (the result-size limit)."""
+    taken = []
+    for item in items:
+        if len(taken) >= limit:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
 def values_clause(bindings: dict[str, Any]) -> str:
     """Parameters as a trailing VALUES clause: RDF terms in N-Triples syntax, never raw text."""
     if not bindings:

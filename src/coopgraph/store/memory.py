@@ -7,7 +7,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from coopgraph.store.base import Rows, Store
+from coopgraph.store.base import Rows, Store, take
 
 
 class MemoryStore(Store):
@@ -48,20 +48,10 @@ def rows_of(result: Any, max_rows: int) -> Rows:
     if result.type == "ASK":
         return Rows("ASK", [], [], boolean=bool(result.askAnswer))
     if result.type in {"CONSTRUCT", "DESCRIBE"}:
+        triples, truncated = take(result.graph, max_rows)
         out = Graph()
-        truncated = False
-        for index, triple in enumerate(result.graph):
-            if index >= max_rows:
-                truncated = True
-                break
+        for triple in triples:
             out.add(triple)
         return Rows("GRAPH", [], [], graph=out, truncated=truncated)
-    variables = [str(v) for v in result.vars]
-    rows = []
-    truncated = False
-    for row in result:
-        if len(rows) >= max_rows:
-            truncated = True
-            break
-        rows.append(tuple(row))
-    return Rows("SELECT", variables, rows, truncated=truncated)
+    rows, truncated = take((tuple(row) for row in result), max_rows)
+    return Rows("SELECT", [str(v) for v in result.vars], rows, truncated=truncated)

@@ -19,7 +19,7 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, values_clause, with_prefixes
+from coopgraph.store.base import Rows, Store, take, values_clause, with_prefixes
 
 
 def _rdflib(term: Any) -> Any:
@@ -121,22 +121,13 @@ class OxigraphStore(Store):
         if isinstance(result, (bool, ox.QueryBoolean)):
             return Rows("ASK", [], [], boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
+            triples, truncated = take(result, max_rows)
             out = Graph()
-            truncated = False
-            for index, triple in enumerate(result):
-                if index >= max_rows:
-                    truncated = True
-                    break
+            for triple in triples:
                 out.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
             return Rows("GRAPH", [], [], graph=out, truncated=truncated)
         variables = [v.value for v in result.variables]
-        rows = []
-        truncated = False
-        for solution in result:
-            if len(rows) >= max_rows:
-                truncated = True
-                break
-            rows.append(tuple(_rdflib(solution[v]) for v in variables))
+        rows, truncated = take((tuple(_rdflib(s[v]) for v in variables) for s in result), max_rows)
         return Rows("SELECT", variables, rows, truncated=truncated)
 
     def describe(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, values_clause, with_prefixes
+from coopgraph.store.base import Rows, Store, take, values_clause, with_prefixes
 
 CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
 
@@ -104,12 +104,11 @@ class SparqlStore(Store):
         media = response.headers.get("content-type", "").split(";")[0].strip()
         if media in {"application/n-triples", "text/turtle", "text/plain"}:
             parsed = Graph().parse(data=response.text, format="turtle" if media == "text/turtle" else "nt")
+            triples, truncated = take(parsed, max_rows)
             out = Graph()
-            for index, triple in enumerate(parsed):
-                if index >= max_rows:
-                    return Rows("GRAPH", [], [], graph=out, truncated=True)
+            for triple in triples:
                 out.add(triple)
-            return Rows("GRAPH", [], [], graph=out)
+            return Rows("GRAPH", [], [], graph=out, truncated=truncated)
         data = json.loads(response.text)
         if "boolean" in data:
             return Rows("ASK", [], [], boolean=bool(data["boolean"]))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import configparser
 import os
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -21,13 +20,9 @@ from typing import Any
 
 import httpx
 
+from coopgraph.ports import free_port
+
 STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class LocalVirtuoso:
@@ -35,8 +30,8 @@ class LocalVirtuoso:
 
     def __init__(self, workdir: Path, buffers: int = 170_000, query_seconds: int = 60, max_rows: int = 1_000_000):
         self.workdir = workdir
-        self.isql_port = _free_port()
-        self.http_port = _free_port()
+        self.isql_port = free_port()
+        self.http_port = free_port()
         self.buffers, self.query_seconds, self.max_rows = buffers, query_seconds, max_rows
         self.process: subprocess.Popen[bytes] | None = None
         self.log: Any = None
