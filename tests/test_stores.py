@@ -120,6 +120,31 @@ def test_serve_answers_from_the_store(loaded, built_dir):
         server.stop()
 
 
+def test_several_server_processes_share_one_oxigraph_store(built_dir):
+    """`serve --workers 3`: three stateless server processes on one port, all reading one store."""
+    server = RunningServer(built_dir, env={"COOPGRAPH_WORKERS": "3"})
+    try:
+        children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+        servers = [c for c in children if "coopgraph" in Path(f"/proc/{c}/cmdline").read_text(errors="replace")
+                   or "spawn" in Path(f"/proc/{c}/cmdline").read_text(errors="replace")]
+        assert len(servers) >= 3, children
+        with httpx.Client(base_url=server.url, timeout=30) as http:
+            from concurrent.futures import ThreadPoolExecutor
+
+            def count(_: int) -> int:
+                answer = http.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "format": "json"})
+                assert answer.status_code == 200, answer.text
+                return int(answer.json()["results"]["bindings"][0]["n"]["value"])
+
+            with ThreadPoolExecutor(12) as pool:
+                counts = set(pool.map(count, range(36)))
+            assert counts == {triples_in(built_dir / "coopgraph.nt")}
+            assert http.get("/doc/ICC-ASP/14/Res.3/para/24").status_code == 200
+    finally:
+        server.stop()
+    assert server.process.returncode is not None
+
+
 @pytest.mark.parametrize("kind", ["oxigraph", "virtuoso"])
 def test_a_killed_load_leaves_the_previous_graph_queryable(kind, built_dir, tmp_path, request):
     spec = spec_for(kind, tmp_path, request)
@@ -148,3 +173,45 @@ def test_bad_store_specs_and_empty_stores_are_clear_errors(tmp_path):
     assert not empty.is_loaded()
     with pytest.raises(StoreError, match="holds no graph"):
         empty.graph()
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_answers_are_kept_per_build_and_a_rebuild_changes_them(kind, built_dir, tmp_path):
+    """Named-query answers carry an ETag, a repeat is served from the cache (or 304 with the ETag),
+    and loading another graph into the store changes both the answer and the ETag."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "coopgraph.nt").write_bytes((built_dir / "coopgraph.nt").read_bytes())
+    spec = "memory" if kind == "memory" else f"oxigraph:{out / 'store'}"
+    env = {"COOPGRAPH_STORE": spec}
+    if kind == "oxigraph":
+        open_store(spec, BASE, out / "coopgraph.nt", out / "store").load(out / "coopgraph.nt")
+    running = RunningServer(out, env=env)
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    try:
+        with httpx.Client(base_url=running.url, timeout=30) as http:
+            first = http.get("/sparql", params={"query": query, "format": "json"})
+            again = http.get("/sparql", params={"query": query, "format": "json"})
+            assert first.status_code == again.status_code == 200
+            etag = first.headers["etag"]
+            assert again.headers["etag"] == etag and again.content == first.content
+            assert float(again.headers["x-query-seconds"]) == float(first.headers["x-query-seconds"])  # the kept answer
+            not_modified = http.get("/sparql", params={"query": query, "format": "json"}, headers={"If-None-Match": etag})
+            assert not_modified.status_code == 304 and not not_modified.content
+            count = int(first.json()["results"]["bindings"][0]["n"]["value"])
+
+            smaller = tmp_path / "smaller.nt"
+            lines = (built_dir / "coopgraph.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+            smaller.write_text("".join(lines[:-100]), encoding="utf-8")
+            if kind == "oxigraph":
+                open_store(spec, BASE, out / "coopgraph.nt", out / "store").load(smaller)
+            else:
+                (out / "coopgraph.nt").write_bytes(smaller.read_bytes())
+            time.sleep(1.2)  # the server looks for a new build at most once a second
+            http.get("/queries")
+            after = http.get("/sparql", params={"query": query, "format": "json"}, headers={"If-None-Match": etag})
+            assert after.status_code == 200, "a rebuilt graph must not be answered with 304"
+            assert after.headers["etag"] != etag
+            assert int(after.json()["results"]["bindings"][0]["n"]["value"]) == count - 100
+    finally:
+        running.stop()

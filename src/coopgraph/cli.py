@@ -6,6 +6,7 @@ Exit codes: 0 success; 1 the answer is "no" (e.g. a query with no rows when --fa
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -350,10 +351,12 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
               help="Most rows or triples a query returns; more is truncated and says so (default 10000; COOPGRAPH_MAX_ROWS).")
 @click.option("--query-workers", type=click.IntRange(min=1), default=None,
               help="Processes that run SPARQL queries (default 2; COOPGRAPH_QUERY_WORKERS).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Server processes sharing the port, each reading the one store (default 1; COOPGRAPH_WORKERS).")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
-          query_workers: int | None, log_level: str) -> None:
+          query_workers: int | None, workers: int | None, log_level: str) -> None:
     """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
 
     Builds the graph first when there is none in the output folder.
@@ -366,14 +369,24 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     from coopgraph.web.settings import ServeSettings
 
     settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
-                                      max_rows=max_rows, query_workers=query_workers)
+                                      max_rows=max_rows, query_workers=query_workers, workers=workers)
     if not settings.graph_file.is_file() or not settings.project.open_store().is_loaded():
         click.echo(f"coopgraph: no built graph in {settings.project.open_store().describe()}; building it now", err=True)
         ctx.invoke(build, allow_invalid=False, no_validate=False)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
-    click.echo(f"coopgraph: serving {settings.graph_file} on http://{settings.host}:{settings.port}/", err=True)
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+    if settings.workers == 1:
+        app = create_app(settings)
+        click.echo(f"coopgraph: serving {settings.graph_file} on http://{settings.host}:{settings.port}/", err=True)
+        uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+        return
+    store = settings.project.open_store()
+    store.version()  # fail here, clearly, rather than in every server process
+    click.echo(f"coopgraph: serving {store.describe()} on http://{settings.host}:{settings.port}/ "
+               f"with {settings.workers} server processes", err=True)
+    store.close()
+    os.environ.update(settings.environment())
+    uvicorn.run("coopgraph.web.app:app_from_environment", factory=True, workers=settings.workers,
+                host=settings.host, port=settings.port, log_level=log_level, access_log=False)
 
 
 @main.command()

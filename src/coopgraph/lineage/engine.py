@@ -5,6 +5,7 @@ first appearances, and what changed between two documents."""
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -15,11 +16,18 @@ from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number
 from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS
 
 _PREFIXES = f"PREFIX cg: <{CG}> PREFIX prov: <http://www.w3.org/ns/prov#>\n"
+# The edges a walk can reach from its start, in one query per direction: a property path from a
+# bound start, so the cost follows what is reached, not the size of the graph.
+_STEP = "(cg:qualifiedDerivation/prov:entity)*"
+_REACH = {
+    "up": "$START " + _STEP + " ?later . ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
+    "down": "?earlier " + _STEP + " $START . ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
+    "up1": "VALUES ?later { $VALUES } ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
+}
 _EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
-    ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier ; cg:derivationType ?type ; cg:confidence ?confidence ;
-       cg:isInferred ?inferred ; cg:method ?method .
+    $REACH ?d cg:derivationType ?type ; cg:confidence ?confidence ; cg:isInferred ?inferred ; cg:method ?method .
     OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff } }"""
-_MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE {
+_MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE { $REACH
     { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
     { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
     { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } }"""
@@ -97,25 +105,56 @@ class Trace:
 class Lineage:
     """The derivation edges of one graph, ready to walk."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, select: Callable[[str], Iterable[tuple[str | None, ...]]] | None = None):
+        """`select` answers a SELECT as rows of strings; a store's own (Store.select_strings) skips
+        building rdflib terms, which costs more than the queries themselves."""
         self.graph = graph
+        self.select = select or (lambda query: ([None if v is None else str(v) for v in row] for row in graph.query(query)))
         self.network = nx.MultiDiGraph()  # edges point from the later node to the earlier one
-        # Three queries, whatever the store: SPARQL runs where the data is (Oxigraph, Virtuoso).
-        many: dict[str, dict[str, list[str]]] = {}
-        for row in graph.query(_MANY):
-            many.setdefault(str(row[0]), {}).setdefault(str(row[1]), []).append(str(row[2]))
-        for row in graph.query(_EDGES):
+        self._reached: set[tuple[str, str]] = set()  # (node, direction) whose reachable edges are read
+        self._nodes: dict[str, Node] = {}
+
+    # -- edges, read from the store as walks reach them -----------------------------------------
+    def reach(self, iri: str, direction: str) -> None:
+        """Read every edge reachable from `iri` up (what it derives from) or down (what derives
+        from it) with two queries, unless a walk read them already. Nothing is read at start-up,
+        so opening a graph of any size is instant."""
+        if (iri, direction) in self._reached or not _plain_iri(iri):
+            return
+        where = _REACH[direction].replace("$START", f"<{iri}>")
+        self._read(where)
+        self._reached.add((iri, direction))
+        if direction == "up":  # every node reached up has its own up-closure read too
+            self._reached.update((n, "up") for n in nx.descendants(self.network, iri) | {iri} if n in self.network)
+        elif iri in self.network:
+            self._reached.update((n, "down") for n in nx.ancestors(self.network, iri) | {iri})
+
+    def reach_one_step(self, iris: list[str]) -> None:
+        """Read the edges up from many nodes at once (one step each, not their whole closure)."""
+        wanted = [i for i in iris if _plain_iri(i) and (i, "up") not in self._reached and (i, "up1") not in self._reached]
+        for start in range(0, len(wanted), 200):
+            chunk = wanted[start:start + 200]
+            self._read(_REACH["up1"].replace("$VALUES", " ".join(f"<{i}>" for i in chunk)))
+            self._reached.update((i, "up1") for i in chunk)
+
+    def _read(self, where: str) -> None:
+        many: dict[str, dict[str, set[str]]] = {}
+        for d, what, text in self.select(_MANY.replace("$REACH", where)):
+            many.setdefault(str(d), {}).setdefault(str(what), set()).add(str(text))
+        for row in self.select(_EDGES.replace("$REACH", where)):
             node, later, earlier, kind, confidence, inferred, method, similarity, diff = row
+            edge_type = str(kind).rsplit("#", 1)[-1]
+            if self.network.has_edge(str(later), str(earlier), key=edge_type):
+                continue
             extra = many.get(str(node), {})
             edge = Edge(
-                later=str(later), earlier=str(earlier), type=str(kind).rsplit("#", 1)[-1],
+                later=str(later), earlier=str(earlier), type=edge_type,
                 confidence=float(confidence), inferred=str(inferred).lower() in {"true", "1"}, method=str(method),
                 evidence=tuple(sorted(extra.get("evidence", []))), similarity=_float(similarity), diff=_str(diff),
                 deleted=tuple(sorted(extra.get("deleted", []))), inserted=tuple(sorted(extra.get("inserted", []))),
                 derivation=str(node),
             )
             self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)
-        self._nodes: dict[str, Node] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
     def node(self, iri: str) -> Node:
@@ -127,7 +166,9 @@ class Lineage:
         """Read the nodes not yet known with two SPARQL queries, wherever the store is: their words
         and the chain of what they are part of, then the documents on those chains. Bounded paths,
         so the cost follows the number of nodes, not the size of the graph."""
-        missing = sorted({i for i in iris if i not in self._nodes})
+        missing = sorted({i for i in iris if i not in self._nodes and _plain_iri(i)})
+        for iri in {i for i in iris if not _plain_iri(i)}:
+            self._nodes[iri] = Node(iri, iri, None, None, None, None, None)
         if isinstance(self.graph.store, Memory):  # rdflib's own store: its triple index beats its SPARQL engine
             for iri in missing:
                 self._nodes[iri] = self._node_from_triples(iri)
@@ -135,14 +176,14 @@ class Lineage:
         for start in range(0, len(missing), 200):
             chunk = missing[start:start + 200]
             rows: dict[str, tuple[str | None, str | None, list[str]]] = {}
-            for row in self.graph.query(_NODES.replace("$VALUES", " ".join(f"<{i}>" for i in chunk))):
-                iri, label, text, *chain = (None if v is None else str(v) for v in row)
+            for row in self.select(_NODES.replace("$VALUES", " ".join(f"<{i}>" for i in chunk))):
+                iri, label, text, *chain = row
                 if iri not in rows or len([c for c in chain if c]) > len(rows[iri][2]):
                     rows[iri] = (label, text, [c for c in chain if c])  # type: ignore[index]
             candidates = {i for i in chunk} | {c for _, _, chain in rows.values() for c in chain}
             docs: dict[str, dict[str, str | None]] = {}
-            for row in self.graph.query(_DOCS.replace("$VALUES", " ".join(f"<{i}>" for i in sorted(candidates)))):
-                doc, kind, label, session, date, parent_date = (None if v is None else str(v) for v in row)
+            for row in self.select(_DOCS.replace("$VALUES", " ".join(f"<{i}>" for i in sorted(candidates)))):
+                doc, kind, label, session, date, parent_date = row
                 entry = docs.setdefault(doc, {"kind": None, "label": label, "session": session, "date": date or parent_date})  # type: ignore[arg-type]
                 if kind and (entry["kind"] is None or kind.endswith("CorpusDocument")):
                     entry["kind"] = kind
@@ -180,6 +221,8 @@ class Lineage:
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
         """The edges at one node: up = to what it derives from; down = from what derives from it."""
+        if (iri, "up1") not in self._reached or direction != "up":
+            self.reach(iri, direction)
         if iri not in self.network:
             return []
         pairs = self.network.out_edges(iri, data="edge") if direction == "up" else self.network.in_edges(iri, data="edge")
@@ -192,6 +235,7 @@ class Lineage:
         trace = Trace(Node(iri, iri, None, None, None, None, None), direction)
         directions = ("up", "down") if direction == "both" else (direction,)
         for way in directions:
+            self.reach(iri, way)
             seen = {iri}
             queue = deque([(iri, 0)])
             while queue:
@@ -225,6 +269,7 @@ class Lineage:
 
     def paths(self, later: str, earlier: str, types: frozenset[str] | None = None, limit: int = 20) -> list[list[Edge]]:
         """The simple paths from a later node up to an earlier one, each edge with its evidence."""
+        self.reach(later, "up")
         view = self.network if types is None else nx.subgraph_view(
             self.network, filter_edge=lambda u, v, k: k in types)
         if later not in view or earlier not in view:
@@ -252,9 +297,11 @@ class Lineage:
         """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
         dropped (an earlier unit no later unit takes its text from)."""
         earlier_units = set(self.units_of(earlier_doc))
+        later_units = self.units_of(later_doc)
+        self.reach_one_step(later_units)
         rows: list[dict[str, object]] = []
         taken: set[str] = set()
-        for unit in self.units_of(later_doc):
+        for unit in later_units:
             sources = [e for e in self.edges(unit, "up", TEXT_TYPES) if e.earlier in earlier_units]
             placeholder = self.graph.value(URIRef(unit), CG.isPlaceholder) is not None
             if sources:
@@ -268,6 +315,11 @@ class Lineage:
         for unit in sorted(earlier_units - taken, key=self.units_of(earlier_doc).index):
             rows.append({"status": "dropped", "later": None, "earlier": unit, "edge": None})
         return rows
+
+
+def _plain_iri(iri: str) -> bool:
+    """Whether `iri` can be written between <> in a query as it is (no query can be smuggled in)."""
+    return iri.startswith(("http://", "https://", "urn:")) and not any(c in iri for c in '<>"{}|^`\\ \n\t')
 
 
 def _float(value: object) -> float | None:

@@ -53,6 +53,19 @@ class Store(ABC):
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         """Answer one checked, read-only query (in a query worker process)."""
 
+    def select_strings(self, query: str) -> list[tuple[str | None, ...]]:
+        """A SELECT's rows as plain strings: what lineage reads, without building rdflib terms."""
+        return [tuple(None if v is None else str(v) for v in row) for row in self.graph().query(query)]  # type: ignore[union-attr]
+
+    def version(self) -> str | None:
+        """Which build of the graph this store object reads (cache keys and ETags), or None when it
+        cannot know: a remote server may change under it."""
+        return None
+
+    def refresh(self) -> bool:
+        """Follow a rebuild: read the newest graph from now on if it changed; whether it did."""
+        return False
+
     def describe(self) -> str:
         return self.kind
 

@@ -17,6 +17,24 @@ class MemoryStore(Store):
         self.base = base
         self.graph_file = graph_file
         self._graph: Graph | None = None
+        self._stamp: str | None = None
+
+    def _file_stamp(self) -> str | None:
+        try:
+            found = self.graph_file.stat()
+        except OSError:
+            return None
+        return f"{found.st_mtime_ns:x}-{found.st_size:x}"
+
+    def version(self) -> str | None:
+        self.graph()
+        return self._stamp
+
+    def refresh(self) -> bool:
+        if self._graph is None or self._file_stamp() in {None, self._stamp}:
+            return False
+        self._graph = None
+        return True
 
     def load(self, graph_file: Path) -> int:
         self.graph_file = graph_file
@@ -30,6 +48,7 @@ class MemoryStore(Store):
         if self._graph is None:
             from coopgraph.graphfile import read_graph_file
 
+            self._stamp = self._file_stamp()
             self._graph = read_graph_file(self.graph_file, self.base, max_bytes=1 << 40)
         return self._graph
 

@@ -47,6 +47,7 @@ class OxigraphStore(Store):
         self.base = base
         self.path = path
         self._reader: Any = None
+        self._opened: Path | None = None
 
     # -- versions -------------------------------------------------------------------------------
     @property
@@ -105,9 +106,20 @@ class OxigraphStore(Store):
                 raise StoreError(f"the Oxigraph store at {self.path} holds no graph: run `coopgraph build` first")
             try:
                 self._reader = ox.Store.read_only(str(version))
+                self._opened = version
             except OSError as exc:
                 raise StoreError(f"cannot open the Oxigraph store at {version}: {exc}") from None
         return self._reader
+
+    def version(self) -> str | None:
+        self.reader()
+        return self._opened.name if self._opened else None
+
+    def refresh(self) -> bool:
+        if self._reader is None or self.current() in {None, self._opened}:
+            return False
+        self._reader = None  # the next read opens the version a rebuild made current
+        return True
 
     def graph(self) -> Graph:
         from oxrdflib import OxigraphStore as RdflibAdapter
@@ -129,6 +141,13 @@ class OxigraphStore(Store):
         variables = [v.value for v in result.variables]
         rows, truncated = take((tuple(_rdflib(s[v]) for v in variables) for s in result), max_rows)
         return Rows("SELECT", variables, rows, truncated=truncated)
+
+    def select_strings(self, query: str) -> list[tuple[str | None, ...]]:
+        import pyoxigraph as ox
+
+        result = self.reader().query(query, default_graph=[ox.NamedNode(str(self.corpus))])
+        names = [v.value for v in result.variables]
+        return [tuple(None if (term := solution[n]) is None else term.value for n in names) for solution in result]
 
     def describe(self) -> str:
         version = self.current()

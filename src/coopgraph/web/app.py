@@ -33,9 +33,10 @@ from coopgraph.query import bind, named_queries
 from coopgraph.resolve import nearest, resolve
 from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
 from coopgraph.web import linked_data
+from coopgraph.web.answers import AnswerCache
 from coopgraph.web.formats import FORMAT_PARAM, choose
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource
+from coopgraph.web.sparql import Answer, Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource
 from coopgraph.web.svg import lineage_svg
 
 HERE = Path(__file__).parent
@@ -56,7 +57,10 @@ class Service:
             raise CoopgraphError(f"no built graph in {self.store.describe()}: run `coopgraph build` first "
                                  "(or `coopgraph serve`, which builds when the graph is missing)")
         self.graph: Graph = self.store.graph()
-        self.lineage = Lineage(self.graph)
+        self.lineage = Lineage(self.graph, self.store.select_strings)
+        self.answers = AnswerCache()
+        self.rebuild_lock = threading.Lock()
+        self.rebuild_checked = time.monotonic()
         self.queries = named_queries(settings.project.queries_dir)
         self.context = context(self.base)
         self.validate_lock = threading.Lock()
@@ -68,6 +72,19 @@ class Service:
             ((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)), key=lambda x: str(x[0]))
 
     # -- IRIs and paths ------------------------------------------------------------------------
+    def follow_rebuild(self) -> None:
+        """At most once a second: when a build made a new graph current, serve that one."""
+        now = time.monotonic()
+        if now - self.rebuild_checked < 1.0:
+            return
+        with self.rebuild_lock:
+            self.rebuild_checked = now
+            if self.store.refresh():
+                self.graph = self.store.graph()
+                self.lineage = Lineage(self.graph, self.store.select_strings)
+                self.report = None
+                LOG.info("serving the rebuilt graph (%s)", self.store.version())
+
     def local(self, iri: object) -> str:
         """The path under which this server serves a graph IRI (others stay as they are)."""
         text = str(iri)
@@ -110,6 +127,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     @app.middleware("http")
     async def log_requests(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
+        service.follow_rebuild()
         response: Response = await call_next(request)
         LOG.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
                  (time.perf_counter() - started) * 1000)
@@ -157,6 +175,33 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
 
     # -- SPARQL ------------------------------------------------------------------------------------
+    def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, accept: str | None) -> Answer | Response:
+        """The pool's answer, or the one kept for this build of the graph; 304 when the client has it."""
+        assert service.pool is not None
+        version = service.store.version()
+        key = AnswerCache.key(version, text, bindings, accept) if version else None
+        if key is not None:
+            etag = f'"{key}"'
+            if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+                return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+            kept = service.answers.get(key)
+            if kept is not None:
+                return kept
+        answer = service.pool.run(text, bindings, accept)
+        if key is not None and answer.version == version:
+            service.answers.put(key, answer)
+        return answer
+
+    def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, accept: str | None) -> dict[str, str]:
+        headers = {"X-Query-Seconds": f"{answer.seconds:.3f}"}
+        if answer.version and answer.status == 200:
+            headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, accept)}"'
+            headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a rebuild changes the answer
+        if answer.truncated:
+            headers["X-Coopgraph-Truncated"] = "true"
+            headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
+        return headers
+
     def sparql_response(request: Request, text: str | None, fmt: str | None, default_graphs: list[str],
                         named_graphs: list[str]) -> Response:
         own = f"{service.base}graph/corpus"
@@ -176,16 +221,15 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media)
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
+        if browser:
+            accept = "application/sparql-results+json, text/turtle;q=0.9"
         try:
-            answer = service.pool.run(text, accept="application/sparql-results+json, text/turtle;q=0.9" if browser else accept)
-        except QueryTimeout as exc:
+            answer = answer_of(request, text, None, accept)
+        except (QueryTimeout, Busy) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
-        except Busy as exc:
-            return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
-        headers = {"X-Query-Seconds": f"{answer.seconds:.3f}"}
-        if answer.truncated:
-            headers["X-Coopgraph-Truncated"] = "true"
-            headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
+        if isinstance(answer, Response):
+            return answer
+        headers = answer_headers(answer, text, None, accept)
         if browser:
             table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
             error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
@@ -263,10 +307,12 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if wants_html(request) and not format:
             accept = "application/sparql-results+json"
         try:
-            answer = service.pool.run(named.text, bindings, accept)
+            answer = answer_of(request, named.text, bindings, accept)
         except (QueryTimeout, Busy) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
-        headers = {"X-Coopgraph-Truncated": "true"} if answer.truncated else {}
+        if isinstance(answer, Response):
+            return answer
+        headers = answer_headers(answer, named.text, bindings, accept)
         if wants_html(request) and not format and answer.status == 200:
             return html(request, "sparql.html", query=named.text, queries=service.queries,
                         result=results_table(answer.body, answer.media_type), truncated=answer.truncated, raw=None)
@@ -436,6 +482,13 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
 
 # -- helpers -----------------------------------------------------------------------------------------
+
+def app_from_environment() -> FastAPI:
+    """The app as each of several server processes builds it, from COOPGRAPH_* variables."""
+    from coopgraph.config import Settings
+
+    return create_app(ServeSettings.from_env(Settings.from_env()))
+
 
 def search_construct(words: list[str]) -> str:
     """The search as a CONSTRUCT, so a results page links to its JSON-LD."""

@@ -24,6 +24,7 @@ class ServeSettings:
     max_rows: int = 10_000
     query_workers: int = 2
     max_query_bytes: int = 256_000
+    workers: int = 1  # server processes, each with its own query workers, all over one store
 
     @classmethod
     def from_env(cls, project: Settings, **overrides: object) -> ServeSettings:
@@ -33,12 +34,22 @@ class ServeSettings:
             "query_timeout": float(_env("QUERY_TIMEOUT", "10")),
             "max_rows": int(_env("MAX_ROWS", "10000")),
             "query_workers": int(_env("QUERY_WORKERS", "2")),
+            "workers": int(_env("WORKERS", "1")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(project=project, **values)  # type: ignore[arg-type]
-        if settings.query_timeout <= 0 or settings.max_rows <= 0 or settings.query_workers <= 0:
-            raise ValueError("query timeout, max rows and query workers must be positive")
+        if min(settings.query_timeout, settings.max_rows, settings.query_workers, settings.workers) <= 0:
+            raise ValueError("query timeout, max rows, query workers and workers must be positive")
         return settings
+
+    def environment(self) -> dict[str, str]:
+        """These settings as COOPGRAPH_* variables: how server processes started by uvicorn get them."""
+        project = self.project
+        values = {"HOME": str(project.root), "OUT": str(project.output_dir), "BASE": project.base,
+                  "STORE": project.store_spec, "HOST": self.host, "PORT": str(self.port),
+                  "QUERY_TIMEOUT": repr(self.query_timeout), "MAX_ROWS": str(self.max_rows),
+                  "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers)}
+        return {f"COOPGRAPH_{k}": v for k, v in values.items()}
 
     @property
     def graph_file(self) -> Path:

@@ -39,6 +39,7 @@ class Answer:
     media_type: str
     truncated: str | None = None
     seconds: float = 0.0
+    version: str | None = None  # the build of the graph that answered (None: unknown)
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,9 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         text, bindings, accept = message
         started = time.perf_counter()
         try:
+            store.refresh()  # a rebuild made a new graph current: answer from it
             answer = _answer(store, text, bindings, accept, limits, own_graphs)
+            answer.version = store.version()
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
