@@ -1,4 +1,9 @@
-"""Deterministic, atomic output: same corpus in, byte-identical files out, never a partial file."""
+"""Deterministic, atomic output: same corpus in, byte-identical files out, never a partial file.
+
+N-Triples (sorted lines) is the file every store loads. The Turtle and JSON-LD dumps are written
+from it by Oxigraph's serializers, which take milliseconds where rdflib's take seconds; the
+JSON-LD dump is in expanded form (any JSON-LD processor reads it; the per-IRI JSON-LD the server
+gives is compacted with the published @context)."""
 
 from __future__ import annotations
 
@@ -43,33 +48,32 @@ def to_ntriples(graph: Graph) -> bytes:
     return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")
 
 
-def to_turtle(graph: Graph) -> bytes:
-    return graph.serialize(format="longturtle", encoding="utf-8")
+def to_turtle(ntriples: bytes) -> bytes:
+    """Turtle with the project's prefixes, subjects in sorted order, from sorted N-Triples."""
+    import pyoxigraph as ox
+
+    triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
+    text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
+    head, body = [], []
+    for line in text.decode("utf-8").splitlines(keepends=True):
+        (head if line.startswith("@prefix ") and not body else body).append(line)
+    return ("".join(sorted(head)) + "\n" + "".join(body)).encode("utf-8")  # prefix order is the serializer's own
 
 
-def _canonical(value: Any) -> Any:
-    """Sort JSON-LD arrays (the graph has no RDF lists) so output order is stable."""
-    if isinstance(value, dict):
-        return {key: _canonical(item) for key, item in value.items()}
-    if isinstance(value, list):
-        items = [_canonical(item) for item in value]
-        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True, ensure_ascii=False))
-    return value
+def to_jsonld(ntriples: bytes) -> bytes:
+    """Expanded JSON-LD, one object per subject in sorted order, from sorted N-Triples."""
+    import pyoxigraph as ox
 
-
-def to_jsonld(graph: Graph, base: str) -> bytes:
-    ctx = context(base)
-    data = json.loads(graph.serialize(format="json-ld", context=ctx["@context"], auto_compact=True))
-    data = _canonical(data)
-    return (json.dumps(data, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    return ox.serialize(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.JSON_LD) + b"\n"
 
 
 def write_outputs(graph: Graph, out_dir: Path, base: str) -> dict[str, Path]:
     """Turtle, N-Triples, JSON-LD and the @context, each written atomically."""
+    ntriples = to_ntriples(graph)
     outputs = {
-        "turtle": (out_dir / "coopgraph.ttl", to_turtle(graph)),
-        "ntriples": (out_dir / "coopgraph.nt", to_ntriples(graph)),
-        "jsonld": (out_dir / "coopgraph.jsonld", to_jsonld(graph, base)),
+        "turtle": (out_dir / "coopgraph.ttl", to_turtle(ntriples)),
+        "ntriples": (out_dir / "coopgraph.nt", ntriples),
+        "jsonld": (out_dir / "coopgraph.jsonld", to_jsonld(ntriples)),
         "context": (out_dir / "context.jsonld", (json.dumps(context(base), sort_keys=True, indent=1) + "\n").encode()),
     }
     for path, data in outputs.values():

@@ -307,12 +307,15 @@ def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation
     idf = {word: math.log(len(units) / count) for word, count in document_frequency.items()}
     recommendations = [u for u in units if u.kind == "recommendation"]
     later = [u for u in units if u.resolution_like and u.session and u.iri not in taken]
+    runs = {u.iri: _runs(tokens[u.iri]) for u in recommendations + later}  # a quick test before the exact one
     derivations = []
     for rec in recommendations:
         candidates = []
         for unit in later:
             if rec.session is None or unit.session is None or unit.session <= rec.session:
                 continue
+            if runs[rec.iri].isdisjoint(runs[unit.iri]):
+                continue  # no run of SUBJECT_RUN_WORDS words in common, so no candidate
             run = _longest_shared(tokens[rec.iri], tokens[unit.iri])
             content = {w for w in run if w not in STOPWORDS}
             weight = sum(idf[w] for w in content)
@@ -329,6 +332,10 @@ def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation
             coverage=compare(rec.text, unit.text).coverage_of_later,
         ))
     return derivations
+
+
+def _runs(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i:i + SUBJECT_RUN_WORDS]) for i in range(len(tokens) - SUBJECT_RUN_WORDS + 1)}
 
 
 def _longest_shared(a: list[str], b: list[str]) -> list[str]:
