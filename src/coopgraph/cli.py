@@ -34,6 +34,10 @@ class Group(click.Group):
         except ValueError as exc:
             click.echo(f"coopgraph: error: {exc}", err=True)
             sys.exit(2)
+        except OSError as exc:  # a full disk, a file-size limit, a folder that cannot be written
+            click.echo(f"coopgraph: error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}; "
+                       "the previous outputs are left as they were", err=True)
+            sys.exit(74)  # EX_IOERR
 
 
 @click.group(cls=Group)
@@ -353,10 +357,13 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
               help="Processes that run SPARQL queries (default 2; COOPGRAPH_QUERY_WORKERS).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Server processes sharing the port, each reading the one store (default 1; COOPGRAPH_WORKERS).")
+@click.option("--client-budget", type=click.FloatRange(min=0), default=None,
+              help="Seconds of query time each client (address and User-Agent) may use per minute; "
+                   "past it, 429 with Retry-After. 0 turns it off (default 30; COOPGRAPH_CLIENT_BUDGET).")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
-          query_workers: int | None, workers: int | None, log_level: str) -> None:
+          query_workers: int | None, workers: int | None, client_budget: float | None, log_level: str) -> None:
     """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
 
     Builds the graph first when there is none in the output folder.
@@ -365,13 +372,19 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
 
     import uvicorn
 
+    from coopgraph.store import StoreError
     from coopgraph.web.app import create_app
     from coopgraph.web.settings import ServeSettings
 
     settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
-                                      max_rows=max_rows, query_workers=query_workers, workers=workers)
-    if not settings.graph_file.is_file() or not settings.project.open_store().is_loaded():
-        click.echo(f"coopgraph: no built graph in {settings.project.open_store().describe()}; building it now", err=True)
+                                      max_rows=max_rows, query_workers=query_workers, workers=workers,
+                                      client_budget=client_budget)
+    store = settings.project.open_store()
+    if not store.is_loaded():
+        if settings.project.store is not None:  # a store the user named: say so rather than build into it
+            raise StoreError(f"the store {store.describe()} holds no graph: run `coopgraph --store "
+                             f"{settings.project.store_spec} build` (or `load FILE.nt`) first")
+        click.echo(f"coopgraph: no built graph in {store.describe()}; building it now", err=True)
         ctx.invoke(build, allow_invalid=False, no_validate=False)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.workers == 1:

@@ -81,7 +81,7 @@ class OxigraphStore(Store):
             store.flush()
             count = len(store)
             del store
-        except (OSError, SyntaxError, ValueError) as exc:
+        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
             shutil.rmtree(target, ignore_errors=True)
             raise StoreError(f"cannot load {graph_file} into the Oxigraph store at {self.path}: {exc}") from None
         tmp = self.path / f".CURRENT.{os.getpid()}"
@@ -107,8 +107,9 @@ class OxigraphStore(Store):
             try:
                 self._reader = ox.Store.read_only(str(version))
                 self._opened = version
-            except OSError as exc:
-                raise StoreError(f"cannot open the Oxigraph store at {version}: {exc}") from None
+            except (OSError, RuntimeError) as exc:  # RuntimeError: the database's files are damaged
+                raise StoreError(f"cannot open the Oxigraph store at {version}: {exc}; rebuild it with "
+                                 f"`coopgraph build` (or `coopgraph load FILE.nt`)") from None
         return self._reader
 
     def version(self) -> str | None:

@@ -31,6 +31,26 @@ def _term(data: dict[str, str]) -> Any:
     return Literal(data["value"])
 
 
+def _reporting_store(url: str) -> Any:
+    """rdflib's SPARQLStore, saying when the server cannot be reached (rdflib reports it as a
+    ValueError about the query) as a StoreError, which the server answers with 503."""
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    from coopgraph.store import StoreError
+
+    class ReportingSPARQLStore(SPARQLStore):
+        def _query(self, *args: Any, **kwargs: Any) -> Any:
+            try:
+                return super()._query(*args, **kwargs)
+            except ValueError as exc:
+                reason = exc.__cause__ or exc.__context__  # rdflib raises it while handling the network error
+                if isinstance(reason, OSError):
+                    raise StoreError(f"the SPARQL server at {url} cannot be reached: {reason}") from None
+                raise
+
+    return ReportingSPARQLStore(url, returnFormat="json", context_aware=True)
+
+
 class SparqlStore(Store):
     kind = "sparql"
 
@@ -91,14 +111,17 @@ class SparqlStore(Store):
         return bool(answer.get("boolean"))
 
     def graph(self) -> Graph:
-        from rdflib.plugins.stores.sparqlstore import SPARQLStore
-
-        return Graph(store=SPARQLStore(self.url, returnFormat="json", context_aware=True), identifier=self.corpus)
+        return Graph(store=_reporting_store(self.url), identifier=self.corpus)
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         params = {"default-graph-uri": str(self.corpus)}
-        response = self.client.post(self.url, params=params, data={"query": with_prefixes(query) + values_clause(bindings)},
-                                    headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"})
+        try:
+            response = self.client.post(self.url, params=params, data={"query": with_prefixes(query) + values_clause(bindings)},
+                                        headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"})
+        except httpx.HTTPError as exc:
+            self._fail("cannot be reached", exc)
+        if response.status_code >= 500:
+            self._fail("failed", response)  # the server's trouble (down, overloaded, out of time), not the query's
         if response.status_code >= 400:
             raise ValueError(f"the SPARQL server answered {response.status_code}: {response.text[:300]}")
         media = response.headers.get("content-type", "").split(";")[0].strip()

@@ -31,9 +31,11 @@ from coopgraph.lineage.engine import EDGE_TYPES, Lineage
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.query import bind, named_queries
 from coopgraph.resolve import nearest, resolve
+from coopgraph.store import StoreError
 from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
+from coopgraph.web.fairness import OverBudget, QueryBudgets
 from coopgraph.web.formats import FORMAT_PARAM, choose
 from coopgraph.web.settings import ServeSettings
 from coopgraph.web.sparql import Answer, Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource
@@ -59,6 +61,7 @@ class Service:
         self.graph: Graph = self.store.graph()
         self.lineage = Lineage(self.graph, self.store.select_strings)
         self.answers = AnswerCache()
+        self.budgets = QueryBudgets(settings.client_budget)
         self.rebuild_lock = threading.Lock()
         self.rebuild_checked = time.monotonic()
         self.queries = named_queries(settings.project.queries_dir)
@@ -133,6 +136,18 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                  (time.perf_counter() - started) * 1000)
         return response
 
+    @app.exception_handler(StoreError)
+    @app.exception_handler(OSError)
+    async def store_unreachable(request: Request, exc: Exception) -> Response:
+        """The store (a SPARQL server) does not answer: 503, and the next request tries again."""
+        LOG.warning("the store does not answer: %s", exc)
+        return PlainTextResponse(f"the store ({service.store.describe()}) is not answering: {exc}; try again shortly",
+                                 status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(OverBudget)
+    async def over_budget(request: Request, exc: OverBudget) -> Response:
+        return PlainTextResponse(str(exc), status_code=429, headers={"Retry-After": str(exc.retry_after)})
+
     @app.exception_handler(CoopgraphError)
     async def coopgraph_error(request: Request, exc: CoopgraphError) -> Response:
         status = 404 if isinstance(exc, ReferenceNotFound) else 400
@@ -187,13 +202,22 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             kept = service.answers.get(key)
             if kept is not None:
                 return kept
-        answer = service.pool.run(text, bindings, accept)
+        client = f"{request.client.host if request.client else '-'} {request.headers.get('user-agent', '')}"
+        service.budgets.admit(client)
+        try:
+            answer = service.pool.run(text, bindings, accept, heavy=service.budgets.heavy(client))
+        except QueryTimeout:
+            service.budgets.charge(client, service.settings.query_timeout)
+            raise
+        service.budgets.charge(client, answer.seconds)
         if key is not None and answer.version == version:
             service.answers.put(key, answer)
         return answer
 
     def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, accept: str | None) -> dict[str, str]:
         headers = {"X-Query-Seconds": f"{answer.seconds:.3f}"}
+        if answer.status == 503:
+            headers["Retry-After"] = "5"
         if answer.version and answer.status == 200:
             headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, accept)}"'
             headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a rebuild changes the answer

@@ -25,6 +25,7 @@ class ServeSettings:
     query_workers: int = 2
     max_query_bytes: int = 256_000
     workers: int = 1  # server processes, each with its own query workers, all over one store
+    client_budget: float = 30.0  # seconds of query time per client per minute; 0: no budget
 
     @classmethod
     def from_env(cls, project: Settings, **overrides: object) -> ServeSettings:
@@ -35,11 +36,14 @@ class ServeSettings:
             "max_rows": int(_env("MAX_ROWS", "10000")),
             "query_workers": int(_env("QUERY_WORKERS", "2")),
             "workers": int(_env("WORKERS", "1")),
+            "client_budget": float(_env("CLIENT_BUDGET", "30")),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(project=project, **values)  # type: ignore[arg-type]
         if min(settings.query_timeout, settings.max_rows, settings.query_workers, settings.workers) <= 0:
             raise ValueError("query timeout, max rows, query workers and workers must be positive")
+        if settings.client_budget < 0:
+            raise ValueError("the client budget must be 0 (none) or a positive number of seconds")
         return settings
 
     def environment(self) -> dict[str, str]:
@@ -48,7 +52,8 @@ class ServeSettings:
         values = {"HOME": str(project.root), "OUT": str(project.output_dir), "BASE": project.base,
                   "STORE": project.store_spec, "HOST": self.host, "PORT": str(self.port),
                   "QUERY_TIMEOUT": repr(self.query_timeout), "MAX_ROWS": str(self.max_rows),
-                  "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers)}
+                  "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers),
+                  "CLIENT_BUDGET": repr(self.client_budget)}
         return {f"COOPGRAPH_{k}": v for k, v in values.items()}
 
     @property

@@ -11,6 +11,7 @@ any network connection that is not to loopback.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import socket
 import threading
@@ -148,10 +149,14 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
             own_graphs: set[str]) -> None:
     _guard_network_except_store(store_spec)
+    try:
+        os.nice(10)  # queries yield the processor to the server itself: a slow query never slows its pages
+    except OSError:
+        pass
     import rdflib.plugins.sparql as rdflib_sparql
 
     rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
-    from coopgraph.store import open_store
+    from coopgraph.store import StoreError, open_store
 
     try:
         store = open_store(store_spec, base, Path(graph_file), Path(store_dir))
@@ -173,6 +178,8 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             store.refresh()  # a rebuild made a new graph current: answer from it
             answer = _answer(store, text, bindings, accept, limits, own_graphs)
             answer.version = store.version()
+        except StoreError as exc:  # the store's fault, not the query's: worth trying again
+            answer = Answer(503, f"the store is not answering: {exc}".encode(), "text/plain; charset=utf-8")
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
@@ -242,14 +249,28 @@ class QueryPool:
         self.idle.put(worker)
         return worker
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None) -> Answer:
+    def _take(self, heavy: bool) -> _Worker:
+        """An idle worker; a heavy client waits rather than take the last one."""
+        deadline = time.monotonic() + self.queue_wait
+        while True:
+            try:
+                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Busy("every query worker is busy; try again shortly") from None
+            if not heavy or not self.idle.empty() or len(self.all) <= 1:
+                return worker
+            self.idle.put(worker)  # kept for a light client
+            if time.monotonic() > deadline:
+                raise Busy("the query workers are kept for other clients while this one's queries are heavy; "
+                           "try again shortly")
+            time.sleep(0.05)
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None,
+            heavy: bool = False) -> Answer:
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
             return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
                           "text/plain; charset=utf-8")
-        try:
-            worker = self.idle.get(timeout=self.queue_wait)
-        except queue.Empty:
-            raise Busy("every query worker is busy; try again shortly") from None
+        worker = self._take(heavy)
         try:
             worker.wait_ready()
             worker.conn.send((text, bindings or {}, accept))
