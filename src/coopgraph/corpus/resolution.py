@@ -70,6 +70,12 @@ def parse_resolution_body(
         check_letters([(b.number or "", b.lines[0].no) for b in items], f"paragraph {op_block.number} item", source)
 
     units = [to_unit(block, vocab, source) for block in blocks]
+    last = next((b for b, u in zip(reversed(blocks), reversed(units)) if u.kind in {"operative", "item"}), None)
+    if last is not None:
+        text = units[blocks.index(last)].text.rstrip()
+        if text and text[-1] not in '.;:!?)]"\u201d\u2019\u2026':
+            raise CorpusError(f"the last paragraph ends mid-sentence ('...{text[-40:]}'): is the file cut short?",
+                              source, last.lines[-1].no)
     for unit in units:
         if unit.kind == "operative" and PLACEHOLDER.match(unit.text):
             unit.attrs["placeholder"] = "true"
