@@ -215,3 +215,13 @@ def test_timeline_of_a_recommendation():
     result = cli("timeline", "ICC-ASP/6/21 rec 7")
     assert result.returncode == 0, result.stderr
     assert "status: taken up" in result.stdout and "ICC-ASP/14/Res.3, para. 9" in result.stdout
+
+
+def test_a_node_without_derivations_traces_to_nothing(graph):
+    """A node no derivation touches (an actor) walks to an empty trace, both ways, and again."""
+    fresh = Lineage(graph)
+    for _ in range(2):
+        trace = fresh.trace("https://w3id.org/coopgraph/actor/bureau", "both")
+        assert trace.steps == [] and trace.root.label
+    cited = [fresh.trace("https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3", "both").steps for _ in range(2)]
+    assert cited[0] and [s.node.iri for s in cited[0]] == [s.node.iri for s in cited[1]]

@@ -124,10 +124,11 @@ class Lineage:
         where = _REACH[direction].replace("$START", f"<{iri}>")
         self._read(where)
         self._reached.add((iri, direction))
-        if direction == "up":  # every node reached up has its own up-closure read too
-            self._reached.update((n, "up") for n in nx.descendants(self.network, iri) | {iri} if n in self.network)
-        elif iri in self.network:
-            self._reached.update((n, "down") for n in nx.ancestors(self.network, iri) | {iri})
+        if iri not in self.network:
+            return
+        # every node reached has its own closure (in the same direction) read too
+        reached = nx.descendants(self.network, iri) if direction == "up" else nx.ancestors(self.network, iri)
+        self._reached.update((n, direction) for n in reached)
 
     def reach_one_step(self, iris: list[str]) -> None:
         """Read the edges up from many nodes at once (one step each, not their whole closure)."""

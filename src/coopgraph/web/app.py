@@ -71,8 +71,25 @@ class Service:
         limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes)
         source = StoreSource(settings.project.store_spec, settings.project.graph_file, settings.project.store_dir)
         self.pool = QueryPool(source, self.base, limits, size=settings.query_workers) if start_pool else None
-        self.units = sorted(
-            ((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)), key=lambda x: str(x[0]))
+        self._units: list[tuple[URIRef, str]] | None = None
+        self._triples: int | None = None
+        self.read_lock = threading.Lock()
+
+    @property
+    def units(self) -> list[tuple[URIRef, str]]:
+        """Every unit's text, for search: read on the first search, not at start-up."""
+        with self.read_lock:
+            if self._units is None:
+                self._units = sorted(((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)),
+                                     key=lambda x: str(x[0]))
+            return self._units
+
+    @property
+    def triples(self) -> int:
+        with self.read_lock:
+            if self._triples is None:
+                self._triples = len(self.graph)
+            return self._triples
 
     # -- IRIs and paths ------------------------------------------------------------------------
     def follow_rebuild(self) -> None:
@@ -86,6 +103,7 @@ class Service:
                 self.graph = self.store.graph()
                 self.lineage = Lineage(self.graph, self.store.select_strings)
                 self.report = None
+                self._units = self._triples = None
                 LOG.info("serving the rebuilt graph (%s)", self.store.version())
 
     def local(self, iri: object) -> str:
@@ -166,7 +184,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     def home(request: Request) -> HTMLResponse:
         documents = sorted(((service.label(d), service.local(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
                            key=lambda x: x[1])
-        return html(request, "home.html", documents=documents, triples=len(service.graph), queries=service.queries,
+        return html(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
                     jsonld="/dump/coopgraph.jsonld")
 
     @app.get("/search", summary="Search the text of every paragraph",
