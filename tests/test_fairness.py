@@ -1,0 +1,64 @@
+"""Per-client fairness: a client that spends its query time gets 429 with Retry-After, while
+another client, asking at the same time, keeps getting its answers."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import httpx
+import pytest
+
+from tests.conftest import RunningServer
+from tests.reliability import record
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def budgeted(built_dir):
+    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "3",
+                                           "COOPGRAPH_QUERY_WORKERS": "2"})
+    yield server
+    server.stop()
+
+
+def test_a_client_over_its_budget_gets_429_and_others_go_on(budgeted):
+    statuses: list[int] = []
+    retry_after: list[str] = []
+    light: list[float] = []
+    stop = threading.Event()
+
+    def heavy_client() -> None:
+        with httpx.Client(base_url=budgeted.url, timeout=60, headers={"User-Agent": "heavy-crawler/1.0"}) as http:
+            for n in range(8):
+                answer = http.get("/sparql", params={"query": f"{SLOW} # {n}", "format": "json"})
+                statuses.append(answer.status_code)
+                if answer.status_code == 429:
+                    retry_after.append(answer.headers.get("retry-after", ""))
+                    assert "query time" in answer.text
+        stop.set()
+
+    def light_client() -> None:
+        with httpx.Client(base_url=budgeted.url, timeout=60, headers={"User-Agent": "researcher/2.0"}) as http:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                started = time.monotonic()
+                answer = http.get("/sparql", params={"query": f"SELECT ?s WHERE {{ ?s a ?t }} LIMIT 3 # {n}", "format": "json"})
+                assert answer.status_code == 200, answer.text
+                light.append(time.monotonic() - started)
+
+    threads = [threading.Thread(target=heavy_client), threading.Thread(target=light_client)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert 503 in statuses, "the slow queries should have been stopped at the time limit"
+    assert statuses.count(429) >= 3, statuses
+    assert all(r.isdigit() and int(r) >= 1 for r in retry_after)
+    light.sort()
+    p95 = light[int(0.95 * (len(light) - 1))]
+    assert len(light) >= 5 and p95 < 1.0, f"the light client waited behind the heavy one: p95 {p95:.2f} s"
+    record("per-client budget", {"heavy client statuses": statuses, "light requests": len(light),
+                                 "light p95_ms": round(p95 * 1000, 1), "budget_s_per_min": 3, "time limit_s": 1})
