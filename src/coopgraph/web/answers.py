@@ -2,7 +2,9 @@
 
 The graph only changes when a build loads a new version, and every key names the version that
 answered, so a cached answer is right until a rebuild: then the keys change and the old answers
-age out of the cache. Clients that send the ETag back in If-None-Match get a 304 without a body.
+age out of the cache. Clients that send the ETag back in If-None-Match get a 304 without a body. An answer is kept
+the second time its key is asked for: a stream of one-off queries (a crawler's, or ad-hoc ones)
+never pushes out the answers people ask for again, and never fills the memory.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class AnswerCache:
 
     def __init__(self, max_bytes: int = 64 << 20):
         self._answers: LRUCache[str, Answer] = LRUCache(maxsize=max_bytes, getsizeof=lambda a: len(a.body) + 256)
+        self._asked: LRUCache[str, bool] = LRUCache(maxsize=50_000)  # keys asked for once (bytes each)
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -43,4 +46,7 @@ class AnswerCache:
         if answer.status != 200 or len(answer.body) + 256 > self._answers.maxsize:
             return
         with self._lock:
+            if self._asked.pop(key, None) is None:
+                self._asked[key] = True  # the first time: remember the key, not the answer
+                return
             self._answers[key] = answer
