@@ -12,8 +12,23 @@ from coopgraph.errors import (
     ReferenceNotFound,
     ValidationFailed,
 )
-from coopgraph.pipeline import build
-from coopgraph.resolve import resolve
+
+from typing import Any
+
+
+def __getattr__(name: str) -> Any:
+    """`build` and `resolve` on first use: a command that needs neither (serve, query) does not
+    pay for importing the parsers and the lineage derivation."""
+    if name == "build":
+        from coopgraph.pipeline import build
+
+        return build
+    if name == "resolve":
+        from coopgraph.resolve import resolve
+
+        return resolve
+    raise AttributeError(f"module 'coopgraph' has no attribute {name!r}")
+
 
 __all__ = [
     "CoopgraphError",

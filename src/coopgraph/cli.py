@@ -34,6 +34,9 @@ class Group(click.Group):
         except ValueError as exc:
             click.echo(f"coopgraph: error: {exc}", err=True)
             sys.exit(2)
+        except BrokenPipeError:  # the reader went away (`coopgraph ... | head`): nothing to say
+            sys.stderr.close()
+            sys.exit(141)
         except OSError as exc:  # a full disk, a file-size limit, a folder that cannot be written
             click.echo(f"coopgraph: error: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}; "
                        "the previous outputs are left as they were", err=True)

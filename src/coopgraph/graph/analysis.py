@@ -6,6 +6,7 @@ show a reader why.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -106,12 +107,18 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
     return findings
 
 
+@functools.lru_cache(maxsize=None)
+def _keyword(keyword: str) -> re.Pattern[str]:
+    """A keyword's pattern, compiled once: there are more keywords than re's own cache holds."""
+    return re.compile(rf"\b{re.escape(keyword.lower())}")
+
+
 def find_topics(text: str, lexicon: Lexicon) -> list[tuple[Topic, list[str]]]:
     """Topics whose keywords occur in the text, with the keywords found."""
     found = []
     lowered = text.lower()
     for topic in lexicon.topics:
-        words = sorted({k for k in topic.keywords if re.search(rf"\b{re.escape(k.lower())}", lowered)})
+        words = sorted({k for k in topic.keywords if _keyword(k).search(lowered)})
         if words:
             found.append((topic, words))
     return found

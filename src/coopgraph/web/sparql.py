@@ -170,7 +170,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     while True:
         try:
             message = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the server closed the pipe: it is stopping
             return
         if message is None:
             return
@@ -246,12 +246,18 @@ class QueryPool:
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
         self.killed = 0
-        for _ in range(size):
-            self._add()  # they start in the background; the first query waits for its worker
+        self.closed = False
+        # Started from a thread: the fork server imports the libraries first (about a second), and
+        # the server answers pages meanwhile; the first query waits for its worker.
+        threading.Thread(target=lambda: [self._add() for _ in range(size)], daemon=True,
+                         name="coopgraph-start-workers").start()
 
     def _add(self) -> _Worker:
         worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs)
         with self.lock:
+            if self.closed:  # the pool closed while this worker was starting
+                worker.kill()
+                return worker
             self.all.add(worker)
         self.idle.put(worker)
         return worker
@@ -296,6 +302,7 @@ class QueryPool:
 
     def close(self) -> None:
         with self.lock:
+            self.closed = True
             workers = list(self.all)
             self.all.clear()
         for worker in workers:
