@@ -41,6 +41,24 @@ QUERIES = {
 }
 
 
+def named_examples() -> dict[str, tuple[str, dict[str, str]]]:
+    """Every named query of queries/, with the example value its header gives for each parameter."""
+    import re
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from coopgraph.query import named_queries
+
+    found = {}
+    for name, named in named_queries(ROOT / "queries").items():
+        values = {}
+        for param, (_, description) in named.params.items():
+            example = re.search(r"e\.g\.\s+(\S+)", description)
+            if example:
+                values[param] = example.group(1).rstrip(".,;")
+        found[name] = (named.text, values)
+    return found
+
+
 def timed(action, runs: int) -> tuple[float, float]:
     times = []
     for _ in range(runs):
@@ -79,6 +97,11 @@ def one(kind: str, data: Path, runs: int, workdir: Path) -> dict[str, object]:
     out: dict[str, object] = {"store": kind, "load_s": load}
     for name, query in QUERIES.items():
         out[name] = timed(lambda q=query: store.run(q, {}, 100_000), runs)
+    from coopgraph.query import bind, named_queries
+
+    for name, named in named_queries(ROOT / "queries").items():
+        bindings = bind(named, named_examples()[name][1])
+        out[f"named query: {name}"] = timed(lambda t=named.text, b=bindings: store.run(t, b, 100_000), runs)
     graph = store.graph()
     started = time.perf_counter()
     lineage = Lineage(graph, store.select_strings)
@@ -93,6 +116,13 @@ def one(kind: str, data: Path, runs: int, workdir: Path) -> dict[str, object]:
             _ = step.edge.evidence, step.node.label
 
     out["30-step lineage trace"] = timed(trace, runs)
+    for depth in (1, 5, 10):
+        def shorter(d: int = depth) -> None:
+            fresh = Lineage(graph, store.select_strings)
+            for step in fresh.trace(root, "up", depth=d).steps:
+                _ = step.edge.evidence, step.node.label
+
+        out[f"lineage trace, {depth} step{'s' if depth > 1 else ''}"] = timed(shorter, runs)
     warm = Lineage(graph, store.select_strings)
     warm.trace(root, "up")
     out["30-step lineage trace, edges already read"] = timed(lambda: warm.trace(root, "up"), runs)
@@ -111,7 +141,8 @@ def http_rows(data: Path, runs: int, workdir: Path) -> dict[str, object]:
     subprocess.run([sys.executable, "-m", "coopgraph.cli", "--store", spec, "load", str(data)], check=True,
                    capture_output=True)
     port = free_port()
-    env = {**os.environ, "COOPGRAPH_STORE": spec, "COOPGRAPH_OUT": str(workdir)}
+    env = {**os.environ, "COOPGRAPH_STORE": spec, "COOPGRAPH_OUT": str(workdir), "COOPGRAPH_CLIENT_BUDGET": "0",
+           "COOPGRAPH_QUERY_TIMEOUT": "600"}  # the benchmark is one client timing slow scans on purpose
     (workdir / "coopgraph.nt").write_text("")  # serve needs the built-files folder; the graph is in the store
     started = time.perf_counter()
     server = subprocess.Popen([sys.executable, "-m", "coopgraph.cli", "serve", "--port", str(port), "--log-level", "warning"],
@@ -130,7 +161,16 @@ def http_rows(data: Path, runs: int, workdir: Path) -> dict[str, object]:
             for name, query in QUERIES.items():
                 fresh = iter(range(10 ** 6))  # a new comment each run: a new query text, so never a kept answer
                 out[name] = timed(lambda q=query: client.get("/sparql", params={"query": f"# run {next(fresh)}\n{q}", "format": "json"}).raise_for_status(), runs)
+                for _ in range(2):  # an answer is kept the second time it is asked for
+                    client.get("/sparql", params={"query": query, "format": "json"}).raise_for_status()
                 out[f"{name}, kept answer"] = timed(lambda q=query: client.get("/sparql", params={"query": q, "format": "json"}).raise_for_status(), runs)
+            for name, (_, values) in named_examples().items():
+                started_first = time.perf_counter()
+                client.get(f"/queries/{name}", params={**values, "format": "json"}).raise_for_status()
+                out[f"named query: {name}, first"] = [(time.perf_counter() - started_first) * 1000] * 2
+                client.get(f"/queries/{name}", params={**values, "format": "json"}).raise_for_status()  # now kept
+                out[f"named query: {name}"] = timed(
+                    lambda n=name, v=values: client.get(f"/queries/{n}", params={**v, "format": "json"}).raise_for_status(), runs)
             root = os.environ["BENCH_LINEAGE_ROOT"]
             out["30-step lineage trace"] = timed(lambda: client.get("/lineage", params={"ref": root}).raise_for_status(), runs)
             path = "/" + root[len(BASE):]
@@ -238,7 +278,10 @@ def cold_build_and_serve() -> dict[str, float]:
 
 def write_report(args: argparse.Namespace, results: list, cold: dict[str, float]) -> None:
     commit = current_commit()
-    operations = [o for q in QUERIES for o in (q, f"{q}, kept answer")] + [
+    named = sorted(named_examples())
+    operations = [o for q in QUERIES for o in (q, f"{q}, kept answer")] + \
+        [o for n in named for o in (f"named query: {n}, first", f"named query: {n}")] + [
+        "lineage trace, 1 step", "lineage trace, 5 steps", "lineage trace, 10 steps",
         "30-step lineage trace", "30-step lineage trace, edges already read", "JSON-LD dereference"]
     lines = [
         "# Benchmarks: stores and sizes",
@@ -284,6 +327,20 @@ def write_report(args: argparse.Namespace, results: list, cold: dict[str, float]
             if any(key in row[s] for s in stores) or key == "load_s":
                 lines.append(f"| {name} | " + " | ".join(cell(s, key) for s in stores) + " |")
         lines.append("")
+    growth = [(size, triples, row) for size, triples, row in results if "oxigraph" in row]
+    if growth:
+        lines += ["## How cost grows with size (the default store, Oxigraph; p50 ms in-process, or s)", "",
+                  "| operation | " + " | ".join(f"{t:,} triples" for _, t, _ in growth) + " |",
+                  "|---|" + "---:|" * len(growth)]
+        for key, name in [("load_s", "load (s)")] + [(op, op) for op in operations] + [("peak_rss_mb", "memory peak (MB)")]:
+            cells = []
+            for _, _, row in growth:
+                value = row["oxigraph"].get(key)
+                cells.append("—" if value is None else f"{value[0]:.1f}" if isinstance(value, list)
+                             else f"{value:.2f}" if key.endswith("_s") else f"{value:.0f}")
+            if any(c != "—" for c in cells):
+                lines.append(f"| {name} | " + " | ".join(cells) + " |")
+        lines.append("")
     lines += [
         "Notes: the Virtuoso column loads with its bulk loader (isql `ld_dir` / `rdf_loader_run`) and is queried over "
         "HTTP on 127.0.0.1; `sparql:URL` stores load through SPARQL Update instead (slower, any server). Lineage reads "
@@ -291,7 +348,9 @@ def write_report(args: argparse.Namespace, results: list, cold: dict[str, float]
         "nodes, so its cost follows the trace's length, not the graph's size; a server keeps what it has read, "
         "which is the 'edges already read' row. Over HTTP, each query runs once with a new text per run (no kept "
         "answer), then again as the same text: the 'kept answer' rows are answers kept per graph version (ETag), "
-        "which a rebuild replaces.",
+        "which a rebuild replaces (an answer is kept from the second time it is asked for). Named queries run with "
+        "the example values their headers give; over HTTP the first request is answered by a query worker, the "
+        "following ones from the kept answer.",
         "",
     ]
     publish(lines, args.out)
