@@ -42,21 +42,11 @@ QUERIES = {
 
 
 def named_examples() -> dict[str, tuple[str, dict[str, str]]]:
-    """Every named query of queries/, with the example value its header gives for each parameter."""
-    import re
-
+    """Every named query of queries/, with the example values its header gives."""
     sys.path.insert(0, str(ROOT / "src"))
     from coopgraph.query import named_queries
 
-    found = {}
-    for name, named in named_queries(ROOT / "queries").items():
-        values = {}
-        for param, (_, description) in named.params.items():
-            example = re.search(r"e\.g\.\s+(\S+)", description)
-            if example:
-                values[param] = example.group(1).rstrip(".,;")
-        found[name] = (named.text, values)
-    return found
+    return {name: (named.text, named.examples) for name, named in named_queries(ROOT / "queries").items()}
 
 
 def timed(action, runs: int) -> tuple[float, float]:

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Literal
 
 from coopgraph.lineage.engine import Lineage
-from coopgraph.query import named_queries
+from coopgraph.query import bind, named_queries
 from coopgraph.store import StoreError, open_store, parse_spec
 from coopgraph.store.virtuoso import LocalVirtuoso
 from coopgraph.synthetic import write as write_synthetic
@@ -84,6 +84,22 @@ def test_named_queries_answer_as_on_the_rdflib_baseline(loaded, built_dir, setti
         assert found.variables == expected.variables, query.name
         assert as_values(found.rows) == as_values(expected.rows), query.name
         assert len(found.rows) > 0, query.name
+
+
+def test_named_queries_with_their_parameters_answer_as_on_the_baseline(loaded, built_dir, settings):
+    """Bound parameters restrict the answer the same way on every store (Virtuoso gets them inside WHERE)."""
+    _, _, store, _ = loaded
+    baseline = open_store("memory", BASE, built_dir / "coopgraph.nt", built_dir / "store")
+    with_params = [q for q in named_queries(settings.queries_dir).values() if q.params]
+    assert with_params
+    for query in with_params:
+        bindings = bind(query, query.examples)
+        assert bindings, f"{query.name}: its parameters give no example"
+        expected = baseline.run(query.text, bindings, 100_000)
+        unbound = baseline.run(query.text, {}, 100_000)
+        found = store.run(query.text, bindings, 100_000)
+        assert 0 < len(expected.rows) < len(unbound.rows), f"{query.name}: the example should restrict the answer"
+        assert as_values(found.rows) == as_values(expected.rows), query.name
 
 
 def test_lineage_is_the_same_on_every_store(loaded, graph):

@@ -28,6 +28,15 @@ class NamedQuery:
     description: str = ""
     params: dict[str, tuple[str, str]] = field(default_factory=dict)
 
+    @property
+    def examples(self) -> dict[str, str]:
+        """The example value each parameter's description gives ('..., e.g. VALUE')."""
+        found = {}
+        for name, (_, description) in self.params.items():
+            if example := re.search(r"e\.g\.\s+(\S+)", description):
+                found[name] = example.group(1).rstrip(".,;")
+        return found
+
 
 def load_named(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")

@@ -91,6 +91,22 @@ def values_clause(bindings: dict[str, Any]) -> str:
     return "\nVALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") }"
 
 
+def values_inside_where(query: str, bindings: dict[str, Any]) -> str:
+    """Parameters as a VALUES block opening the query's WHERE group, for servers that do not bind
+    a trailing VALUES clause to variables the query does not project (Virtuoso); a trailing
+    clause when there is no WHERE keyword to find. Comments are skipped when looking."""
+    import re
+
+    if not bindings:
+        return query
+    names = sorted(bindings)
+    block = " VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(bindings[n].n3() for n in names) + ") } "
+    for match in re.finditer(r"#[^\n]*|\bWHERE\s*\{", query, flags=re.IGNORECASE):
+        if not match.group(0).startswith("#"):
+            return query[:match.end()] + block + query[match.end():]
+    return query + values_clause(bindings)
+
+
 def with_prefixes(query: str) -> str:
     """The query with PREFIX lines for the well-known prefixes it uses but does not declare, as
     rdflib and public endpoints predefine them (rdf, rdfs, xsd, skos, dct, prov, eli, cg, ...)."""

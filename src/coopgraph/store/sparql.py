@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, take, values_clause, with_prefixes
+from coopgraph.store.base import Rows, Store, take, values_inside_where, with_prefixes
 
 CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
 
@@ -116,12 +116,12 @@ class SparqlStore(Store):
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         params = {"default-graph-uri": str(self.corpus)}
         try:
-            response = self.client.post(self.url, params=params, data={"query": with_prefixes(query) + values_clause(bindings)},
+            response = self.client.post(self.url, params=params, data={"query": with_prefixes(values_inside_where(query, bindings))},
                                         headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"})
         except httpx.HTTPError as exc:
             self._fail("cannot be reached", exc)
-        if response.status_code >= 500:
-            self._fail("failed", response)  # the server's trouble (down, overloaded, out of time), not the query's
+        if response.status_code in {502, 503, 504}:
+            self._fail("is not available", response)  # the server's trouble, not the query's (Virtuoso answers 500 to bad queries)
         if response.status_code >= 400:
             raise ValueError(f"the SPARQL server answered {response.status_code}: {response.text[:300]}")
         media = response.headers.get("content-type", "").split(";")[0].strip()
