@@ -92,9 +92,10 @@ def values_clause(bindings: dict[str, Any]) -> str:
 
 
 def values_inside_where(query: str, bindings: dict[str, Any]) -> str:
-    """Parameters as a VALUES block opening the query's WHERE group, for servers that do not bind
-    a trailing VALUES clause to variables the query does not project (Virtuoso); a trailing
-    clause when there is no WHERE keyword to find. Comments are skipped when looking."""
+    """Parameters as a VALUES block opening the query's WHERE group, as rdflib's initBindings
+    binds them: Virtuoso does not bind a trailing VALUES clause to variables the query does not
+    project, and Oxigraph joins a trailing clause only after the whole pattern. A trailing clause
+    when there is no WHERE keyword to find; comments are skipped when looking."""
     import re
 
     if not bindings:
