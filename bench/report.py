@@ -16,6 +16,18 @@ def commit() -> str:
     return done.stdout.strip() or "unknown"
 
 
+def sample(action, runs: int) -> list[float]:
+    """Seconds each of `runs` calls of `action` took, sorted: what every timing here is read from."""
+    import time
+
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return sorted(times)
+
+
 def publish(lines: list[str], out: Path) -> None:
     """Write the report atomically (never a half-written table) and print it."""
     text = "\n".join(lines)

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from report import commit as current_commit  # bench/report.py
-from report import publish
+from report import publish, sample
 
 from coopgraph.ports import free_port
 
@@ -50,12 +50,7 @@ def named_examples() -> dict[str, tuple[str, dict[str, str]]]:
 
 
 def timed(action, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    times.sort()
+    times = sample(action, runs)
     return statistics.median(times) * 1000, times[min(len(times) - 1, int(0.95 * len(times)))] * 1000
 
 

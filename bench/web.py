@@ -25,7 +25,7 @@ from pathlib import Path
 import httpx
 from rdflib import URIRef
 from report import commit as current_commit  # bench/report.py
-from report import publish
+from report import publish, sample
 
 from coopgraph.ports import free_port
 
@@ -59,12 +59,7 @@ async def drive(client: httpx.AsyncClient, requests: list[tuple[str, dict, dict]
 
 
 def in_process(action, runs: int) -> dict[str, float]:
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    times.sort()
+    times = sample(action, runs)
     return {"rps": runs / sum(times), "p50": statistics.median(times) * 1000, "p95": times[int(0.95 * (runs - 1))] * 1000,
             "errors": 0, "n": runs}
 

@@ -155,8 +155,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return response
 
     @app.exception_handler(StoreError)
-    @app.exception_handler(OSError)
-    async def store_unreachable(request: Request, exc: Exception) -> Response:
+    async def store_unreachable(request: Request, exc: StoreError) -> Response:
         """The store (a SPARQL server) does not answer: 503, and the next request tries again."""
         LOG.warning("the store does not answer: %s", exc)
         return PlainTextResponse(f"the store ({service.store.describe()}) is not answering: {exc}; try again shortly",
