@@ -12,7 +12,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SH, XSD
 from coopgraph.errors import GraphFileError
 from coopgraph.graphfile import read_graph_file
 from coopgraph.terms import CG, ELI, RDFS
-from coopgraph.validate import ENGINES, Report, load_shapes, validate_graph
+from coopgraph.synthetic import write as write_synthetic
+from coopgraph.validate import ENGINES, Report, format_text, load_shapes, validate_graph
 from tests.conftest import BASE, cli, iri
 
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#entity")
@@ -58,6 +59,16 @@ def test_the_real_graph_conforms(report):
     assert report.conforms, "\n".join(f"{f.focus_label}: {f.message}" for f in report.findings[:20])
     assert report.counts["Violation"] == 0
     assert report.counts["Warning"] == 0
+
+
+def test_the_synthetic_archive_of_the_benchmarks_conforms(shapes, engine, tmp_path):
+    """The benchmarks validate synthetic archives at scale: they must be graphs the shapes accept."""
+    path = tmp_path / "synthetic.nt"
+    write_synthetic(path, BASE, 12_000)
+    archive = read_graph_file(path, BASE)
+    assert archive.value(iri("doc/SYN/2/Res.1/para/1"), CG.leadingVerb) is not None
+    found = validate_graph(archive, shapes, engine)
+    assert found.conforms and found.counts["Warning"] == 0, format_text(found, 10)
 
 
 def test_the_one_relative_due_date_is_reported_as_a_note(report):

@@ -44,8 +44,7 @@ _DOCS = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#> PREFIX dct: <http://purl.org/dc/terms/>
 SELECT ?d ?kind ?label ?session ?date ?parentDate WHERE {
     VALUES ?d { $VALUES }
-    VALUES ?kind { cg:CorpusDocument cg:ExternalDocument }
-    ?d a ?kind .
+    ?d a ?kind FILTER (?kind IN (cg:CorpusDocument, cg:ExternalDocument))  # a second VALUES is joined 4x slower
     OPTIONAL { ?d rdfs:label ?label } OPTIONAL { ?d cg:session ?s . ?s cg:sessionNumber ?session }
     OPTIONAL { ?d dct:date ?date } OPTIONAL { ?d eli:is_part_of ?parent . ?parent dct:date ?parentDate }
 }"""
