@@ -24,13 +24,12 @@ _REACH = {
     "down": "?earlier " + _STEP + " $START . ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
     "up1": "VALUES ?later { $VALUES } ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
 }
-_EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff WHERE {
+_EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff ?what ?text WHERE {
     $REACH ?d cg:derivationType ?type ; cg:confidence ?confidence ; cg:isInferred ?inferred ; cg:method ?method .
-    OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff } }"""
-_MANY = _PREFIXES + """SELECT ?d ?what ?text WHERE { $REACH
-    { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
-    { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
-    { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } }"""
+    OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff }
+    OPTIONAL { { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
+               { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
+               { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } } }"""  # one row per edge and text
 
 _NODES = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -116,7 +115,7 @@ class Lineage:
     # -- edges, read from the store as walks reach them -----------------------------------------
     def reach(self, iri: str, direction: str) -> None:
         """Read every edge reachable from `iri` up (what it derives from) or down (what derives
-        from it) with two queries, unless a walk read them already. Nothing is read at start-up,
+        from it) with one query, unless a walk read them already. Nothing is read at start-up,
         so opening a graph of any size is instant."""
         if (iri, direction) in self._reached or not _plain_iri(iri):
             return
@@ -138,21 +137,24 @@ class Lineage:
             self._reached.update((i, "up1") for i in chunk)
 
     def _read(self, where: str) -> None:
-        many: dict[str, dict[str, set[str]]] = {}
-        for d, what, text in self.select(_MANY.replace("$REACH", where)):
-            many.setdefault(str(d), {}).setdefault(str(what), set()).add(str(text))
+        rows: dict[str, tuple[str | None, ...]] = {}
+        texts: dict[str, dict[str, set[str]]] = {}
         for row in self.select(_EDGES.replace("$REACH", where)):
-            node, later, earlier, kind, confidence, inferred, method, similarity, diff = row
+            node, *_, what, text = row
+            rows.setdefault(str(node), row)
+            if what is not None and text is not None:
+                texts.setdefault(str(node), {}).setdefault(str(what), set()).add(str(text))
+        for node, (_, later, earlier, kind, confidence, inferred, method, similarity, diff, _, _) in rows.items():
             edge_type = str(kind).rsplit("#", 1)[-1]
             if self.network.has_edge(str(later), str(earlier), key=edge_type):
                 continue
-            extra = many.get(str(node), {})
+            extra = texts.get(node, {})
             edge = Edge(
                 later=str(later), earlier=str(earlier), type=edge_type,
-                confidence=float(confidence), inferred=str(inferred).lower() in {"true", "1"}, method=str(method),
+                confidence=float(confidence), inferred=str(inferred).lower() in {"true", "1"}, method=str(method),  # type: ignore[arg-type]
                 evidence=tuple(sorted(extra.get("evidence", []))), similarity=_float(similarity), diff=_str(diff),
                 deleted=tuple(sorted(extra.get("deleted", []))), inserted=tuple(sorted(extra.get("inserted", []))),
-                derivation=str(node),
+                derivation=node,
             )
             self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)
 
