@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from coopgraph.config import project_root
+from coopgraph.config import Settings
 from coopgraph.graph.lexicon import Lexicon, load_lexicon
 
 CG = "https://w3id.org/coopgraph/ontology#"
@@ -34,7 +34,6 @@ WORDS = ("cooperation court states parties assembly arrest surrender warrants wi
          "council referrals support diplomatic political voluntary agreements interim release requests timely "
          "effective recommendations review implementation mechanism coordinating feasibility study").split()
 VERBS = ("Requests", "Urges", "Invites", "Encourages", "Calls upon", "Welcomes", "Recalls", "Emphasizes")
-ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
 TRIPLES_PER_PARAGRAPH = 25  # measured on the output, for sizing
 
 
@@ -59,7 +58,7 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
     """N-Triples lines of the archive: the vocabulary, then session after session of resolutions,
     with what the graph builder states about each unit, so the archive conforms to the shapes."""
     rng = random.Random(seed)
-    lexicon = lexicon or load_lexicon(project_root() / "ontology", base)
+    lexicon = lexicon or load_lexicon(Settings(base=base).ontology_dir, base)
     iri = lambda path: f"<{base}{path}>"  # noqa: E731
     verbs = {word: next(v for v in lexicon.verbs if word.lower() in v.forms) for word in VERBS}
     actors = [f"<{a.iri}>" for a in lexicon.actors]
