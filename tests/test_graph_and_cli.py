@@ -172,6 +172,16 @@ def test_cli_query_errors_are_clear():
     assert csv_out.stdout.splitlines() == ["n", "66"]
 
 
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_cli_query_sees_the_corpus_as_a_named_graph_on_every_store(store, built_dir):
+    """rdflib's own store used to stop a `GRAPH` query with a traceback; it answers as Oxigraph does."""
+    spec = "memory" if store == "memory" else f"oxigraph:{built_dir / 'store'}"
+    found = cli("--out", str(built_dir), "--store", spec, "query", "--format", "csv",
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/coopgraph/ontology#Recommendation> } } GROUP BY ?g")
+    assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
+    assert found.stdout.splitlines() == ["g,n", f"{BASE}graph/corpus,66"]
+
+
 @pytest.mark.parametrize(("damage", "message"), [
     (lambda p: p.write_text(p.read_text().replace("\n5. Urges States Parties", "\n4. Urges States Parties")),
      "operative paragraph 4 appears twice"),

@@ -75,6 +75,16 @@ def test_the_store_holds_the_whole_graph(loaded, built_dir):
     assert int(rows[0][0]) == count
 
 
+def test_every_store_serves_the_corpus_as_its_one_named_graph(loaded):
+    """`GRAPH` patterns answer alike everywhere: the corpus graph and nothing else (not a server's
+    own graphs), and the same triples as the default graph."""
+    _, _, store, count = loaded
+    graphs = store.run("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g", {}, 100)
+    assert [(str(g), int(n)) for g, n in graphs.rows] == [(str(store.corpus), count)]
+    named = store.run(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{store.corpus}> {{ ?s ?p ?o }} }}", {}, 10)
+    assert int(named.rows[0][0]) == count
+
+
 def test_named_queries_answer_as_on_the_rdflib_baseline(loaded, built_dir, settings):
     _, _, store, _ = loaded
     baseline = open_store("memory", BASE, built_dir / "coopgraph.nt", built_dir / "store")

@@ -12,7 +12,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.parsers.notation3 import BadSyntax
 from rdflib.plugins.parsers.ntriples import NTGraphSink, ParseError, W3CNTriplesParser
 
@@ -174,14 +174,14 @@ def _parse_jsonld(path: Path, text: str, graph: Graph, base: str, contexts: dict
 
 
 def read_graph_file(path: Path, base: str, *, contexts: dict[str, Any] | None = None,
-                    max_bytes: int = DEFAULT_MAX_BYTES) -> Graph:
-    """Parse one graph file into a new graph.
+                    max_bytes: int = DEFAULT_MAX_BYTES, identifier: URIRef | None = None) -> Graph:
+    """Parse one graph file into a new graph (named `identifier` when given).
 
     `contexts` maps context URLs we publish to their content, so files that name our
     @context are read without fetching it.
     """
     text = read_text(path, max_bytes)
-    graph = Graph()
+    graph = Graph(identifier=identifier)
     fmt = detect_format(path, text)
     if fmt == "nt":
         _parse_ntriples(path, text, graph)

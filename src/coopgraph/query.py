@@ -87,8 +87,14 @@ def run(graph: Graph, text: str, bindings: dict[str, URIRef | Literal] | None = 
     """Run a query; syntax errors become QueryError with the parser's message."""
     if re.search(r"\b(?:SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE)\b", re.sub(r"#[^\n]*", "", text), re.IGNORECASE):
         raise QueryError("only read-only queries without SERVICE are allowed here")
+    from coopgraph.store.memory import dataset_view, dataset_warnings_quiet
+
     try:
-        return graph.query(text, initBindings=bindings or {})
+        with dataset_warnings_quiet():
+            result = dataset_view(graph).query(text, initBindings=bindings or {})
+            if result.type == "SELECT":
+                result.bindings  # noqa: B018 - evaluate now: rdflib raises evaluation errors while iterating
+        return result
     except Exception as exc:  # pyparsing and rdflib raise many exception types
         raise QueryError(f"SPARQL error: {exc}") from None
 

@@ -1,11 +1,19 @@
-"""rdflib's in-memory store: the built N-Triples file, parsed into each process that needs it."""
+"""rdflib's in-memory store: the built N-Triples file, parsed into each process that needs it.
+
+Queries see the dataset every store serves: the corpus as the default graph and as the one named
+graph, so `GRAPH ?g { ... }` answers here as on Oxigraph and a SPARQL server.
+"""
 
 from __future__ import annotations
 
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rdflib import Graph
+from rdflib import Dataset, Graph
+from rdflib.plugins.stores.memory import Memory
 
 from coopgraph.store.base import Rows, Store, take
 
@@ -49,17 +57,36 @@ class MemoryStore(Store):
             from coopgraph.graphfile import read_graph_file
 
             self._stamp = self._file_stamp()
-            self._graph = read_graph_file(self.graph_file, self.base, max_bytes=1 << 40)
+            self._graph = read_graph_file(self.graph_file, self.base, max_bytes=1 << 40, identifier=self.corpus)
         return self._graph
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
         from rdflib.plugins.sparql import prepareQuery
 
-        result = self.graph().query(prepareQuery(query, initNs=dict(self.graph().namespaces())), initBindings=bindings)
-        return rows_of(result, max_rows)
+        graph = self.graph()
+        with dataset_warnings_quiet():
+            result = dataset_view(graph).query(prepareQuery(query, initNs=dict(graph.namespaces())), initBindings=bindings)
+            return rows_of(result, max_rows)
 
     def describe(self) -> str:
         return f"memory ({self.graph_file})"
+
+
+def dataset_view(graph: Graph) -> Graph:
+    """The graph as a dataset for SPARQL: its triples in the default graph and in the named graph
+    they were read into; a plain rdflib Graph refuses `GRAPH` patterns with a bare Exception."""
+    if isinstance(graph.store, Memory) and not graph.context_aware:
+        return Dataset(store=graph.store, default_union=True)
+    return graph
+
+
+@contextmanager
+def dataset_warnings_quiet() -> Iterator[None]:
+    """rdflib's SPARQL engine calls its own deprecated Dataset methods for `GRAPH` patterns;
+    the warning is about rdflib, not about the query."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Dataset\.\w+ is deprecated", category=DeprecationWarning)
+        yield
 
 
 def rows_of(result: Any, max_rows: int) -> Rows:

@@ -114,7 +114,8 @@ class SparqlStore(Store):
         return Graph(store=_reporting_store(self.url), identifier=self.corpus)
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
-        params = {"default-graph-uri": str(self.corpus)}
+        # the dataset: the corpus, as default and as the one named graph (not the server's own graphs)
+        params = {"default-graph-uri": str(self.corpus), "named-graph-uri": str(self.corpus)}
         try:
             response = self.client.post(self.url, params=params, data={"query": with_prefixes(values_inside_where(query, bindings))},
                                         headers={"Accept": "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"})
