@@ -13,7 +13,7 @@ from coopgraph.errors import GraphFileError
 from coopgraph.graphfile import read_graph_file
 from coopgraph.terms import CG, ELI, RDFS
 from coopgraph.synthetic import write as write_synthetic
-from coopgraph.validate import ENGINES, Report, format_text, load_shapes, validate_graph
+from coopgraph.validate import ENGINES, Report, format_text, load_shapes, validate_file, validate_graph
 from tests.conftest import BASE, cli, iri
 
 PROV_ENTITY = URIRef("http://www.w3.org/ns/prov#entity")
@@ -405,16 +405,39 @@ def test_validate_a_file_merged_with_the_built_graph_reports_and_exits_1(built, 
     assert len(set(report.subjects(RDF.type, SH.ValidationResult))) == 3  # two violations and the note
 
 
+def test_a_file_validated_alone_gets_the_findings_rdflib_would_give(built, shapes, tmp_path):
+    """`validate --only FILE` hands the file to pyshacl-turbo through Oxigraph, not rdflib: the same
+    findings, labels and counts, for N-Triples and for Turtle with relative IRIs."""
+    archive = tmp_path / "archive.nt"
+    archive.write_text((built / "coopgraph.nt").read_text(encoding="utf-8")
+                       + f'<{BASE}doc/ICC-ASP/14/Res.3> <http://purl.org/dc/terms/date> "26 November 2015" .\n', encoding="utf-8")
+    relative = tmp_path / "relative.ttl"
+    relative.write_text(f'<doc/ICC-ASP/14/Res.3> a <{CG}Resolution> ; <http://purl.org/dc/terms/date> "26 November 2015" ;\n'
+                        '    <http://www.w3.org/2000/01/rdf-schema#label> "Resolution 3" .\n', encoding="utf-8")
+    for path in (archive, relative):
+        native = validate_file(path, shapes, BASE, 1 << 30)
+        reference = validate_graph(read_graph_file(path, BASE, max_bytes=1 << 30), shapes, "turbo")
+        assert native.findings == reference.findings and native.triples == reference.triples, path.name
+    found = validate_file(archive, shapes, BASE, 1 << 30)
+    assert found.counts["Violation"] == 2
+    assert {f.focus_label for f in found.findings if f.severity == "Violation"} == {"ICC-ASP/14/Res.3"}
+    assert ("Resolution 3", BASE + "doc/ICC-ASP/14/Res.3") in {(f.focus_label, f.focus) for f in validate_file(relative, shapes, BASE, 1 << 20).findings}
+    cli_report = cli("--out", str(built), "validate", "--only", "--max-size", "100", "--format", "json", str(archive))
+    assert cli_report.returncode == 1 and json.loads(cli_report.stdout)["violations"] == 2
+
+
+@pytest.mark.parametrize("only", [False, True])
 @pytest.mark.parametrize("name, content, message", [
+    ("bad.nt", b"<http://a> <http://b> <http://c> .\n<http://a> <http://b> \"x .\n", "bad.nt, line 2, column"),
     ("bad.ttl", b"<http://a> <http://b> .\n", "bad.ttl, line 1, column"),
     ("bad.jsonld", b'{"@id": ', "bad.jsonld, line 1, column 9: not valid JSON"),
     ("empty.nt", b"", "the file is empty"),
     ("binary.jsonld", b"\x00\x01\x02", "a binary file"),
 ])
-def test_validate_refuses_malformed_files_with_exit_2(built, tmp_path, name, content, message):
+def test_validate_refuses_malformed_files_with_exit_2(built, tmp_path, name, content, message, only):
     path = tmp_path / name
     path.write_bytes(content)
-    result = cli("--out", str(built), "validate", str(path))
+    result = cli("--out", str(built), "validate", *(["--only"] if only else []), str(path))
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr

@@ -116,16 +116,19 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
     """
     from coopgraph.graph.serialize import context
     from coopgraph.graphfile import read_graph_file
-    from coopgraph.validate import format_text, load_shapes, to_json, to_turtle, validate_graph
+    from coopgraph.validate import engine_from_env, format_text, load_shapes, to_json, to_turtle, validate_file, validate_graph
 
     settings = _settings(ctx)
     shapes = load_shapes(settings.shapes_dir, settings.base)
     contexts = {f"{settings.base}context.jsonld": context(settings.base)["@context"]}
-    extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576) for path in files]
-    graph = Graph() if only and files else _built_graph(settings)
-    for part in extra:
-        graph += part
-    report = validate_graph(graph, shapes, engine)
+    if only and len(files) == 1 and (engine or engine_from_env()) == "turbo":  # large archives: no rdflib read
+        report = validate_file(files[0], shapes, settings.base, max_size * 1_048_576, contexts)
+    else:
+        extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576) for path in files]
+        graph = Graph() if only and files else _built_graph(settings)
+        for part in extra:
+            graph += part
+        report = validate_graph(graph, shapes, engine)
     if fmt == "json":
         click.echo(to_json(report))
     elif fmt == "turtle":
