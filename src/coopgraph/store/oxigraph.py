@@ -7,6 +7,10 @@ A load fills a new version and only then points CURRENT at it, so a killed load 
 previous version current and whole. Readers (serve's processes, commands) open the current
 version read-only, which Oxigraph allows for any number of processes; nothing writes to a
 version once it is current. The previous version is kept for readers still using it.
+
+A load is one bulk load of the whole file, on one core. Loading byte ranges of the file in threads
+and then compacting (so that reads do not merge the parts) took 0.8x the time at 1M triples but
+1.4x at 10M, with three times the memory peak; without the compaction, joins read about 2x slower.
 """
 
 from __future__ import annotations
