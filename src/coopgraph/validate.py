@@ -182,11 +182,14 @@ def findings_of(report_graph: Graph, data: Graph, shapes: Graph) -> list[Finding
     return findings
 
 
-def validate_graph(data: Graph, shapes: Graph, engine: str | None = None) -> Report:
-    """Validate with the chosen engine (no inference: the graph states what it means)."""
+def validate_graph(data: Graph | Any, shapes: Graph, engine: str | None = None) -> Report:
+    """Validate with the chosen engine (no inference: the graph states what it means). `data` is an
+    rdflib Graph, or for pyshacl-turbo also a pyoxigraph Store, which it validates without rdflib."""
     engine = engine or engine_from_env()
     if engine not in ENGINES:
         raise GraphFileError(f"unknown SHACL engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    if not isinstance(data, Graph) and engine != "turbo":
+        raise TypeError("only pyshacl-turbo validates a pyoxigraph Store")
     started = time.perf_counter()
     options: dict[str, Any] = dict(inference="none", abort_on_first=False, allow_infos=True, allow_warnings=True)
     try:
@@ -208,7 +211,7 @@ def validate_graph(data: Graph, shapes: Graph, engine: str | None = None) -> Rep
     seconds = time.perf_counter() - started
     if not isinstance(report_graph, Graph):
         raise GraphFileError(f"the shapes cannot be used: {report_graph}")
-    findings = findings_of(report_graph, data, shapes)
+    findings = findings_of(report_graph, data if isinstance(data, Graph) else _labels(data, report_graph), shapes)
     return Report(findings, report_graph, len(data), count_shapes(shapes), seconds, engine)
 
 
@@ -225,34 +228,26 @@ def validate_file(path: Path, shapes: Graph, base: str, max_bytes: int, contexts
 
     from coopgraph.graphfile import detect_format, read_graph_file, read_text
 
+    def through_rdflib() -> Report:
+        return validate_graph(read_graph_file(path, base, contexts=contexts, max_bytes=max_bytes), shapes, "turbo")
+
     text = read_text(path, max_bytes)
     fmt = detect_format(path, text)
     if fmt not in {"nt", "turtle"}:
-        return validate_graph(read_graph_file(path, base, contexts=contexts, max_bytes=max_bytes), shapes, "turbo")
-    started = time.perf_counter()
+        return through_rdflib()
     store = ox.Store()
     try:
         store.bulk_load(text.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE,
                         base_iri=base if fmt == "turtle" else None)
     except (SyntaxError, ValueError, OSError):
-        del store  # rdflib reads it, naming the line and column of what is wrong in our words
-        return validate_graph(read_graph_file(path, base, contexts=contexts, max_bytes=max_bytes), shapes, "turbo")
+        return through_rdflib()  # rdflib names the line and column of what is wrong, in our words
     if len(store) == 0:
-        read_graph_file(path, base, contexts=contexts, max_bytes=max_bytes)  # an empty file: refused with its usual message
-    from pyshacl_turbo import validate as turbo_validate
-
-    try:
-        _, report_graph, _ = turbo_validate(store, shacl_graph=shapes, inference="none", abort_on_first=False,
-                                            allow_infos=True, allow_warnings=True)
-    except Exception as exc:  # the engine raises parser, runtime and its own error types
-        raise GraphFileError(f"the shapes cannot be used (turbo): {broken_constraints(shapes) or exc}") from None
-    seconds = time.perf_counter() - started
-    findings = findings_of(report_graph, _labels(store, report_graph), shapes)
-    return Report(findings, report_graph, len(store), count_shapes(shapes), seconds, "turbo")
+        return through_rdflib()  # an empty file is refused with its usual message
+    return validate_graph(store, shapes, "turbo")
 
 
 def _labels(store: Any, report_graph: Graph) -> Graph:
-    """The labels of the report's focus nodes, read from the store: all `findings_of` needs of the data."""
+    """The labels of the report's focus nodes, read from a pyoxigraph store: all `findings_of` needs of the data."""
     import pyoxigraph as ox
 
     labels = Graph()
