@@ -6,9 +6,10 @@ import pytest
 from rdflib import Literal
 
 import coopgraph
-from coopgraph.errors import ReferenceNotFound
+from coopgraph.errors import QueryError, ReferenceNotFound
 from coopgraph.query import bind, named_queries, run
 from coopgraph.resolve import resolve
+from coopgraph.store.memory import MemoryStore
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
 from tests.conftest import BASE, cli, iri
 
@@ -128,21 +129,39 @@ def test_unknown_reference_lists_nearest_matches(graph):
     assert labels and all(label.startswith("ICC-ASP/14/Res.3") for label in labels)
 
 
+def _records(rows):
+    return [dict(zip(rows.variables, (None if v is None else str(v) for v in row), strict=True)) for row in rows.rows]
+
+
 def test_named_queries_answer_on_the_real_graph(graph, settings):
     catalogue = named_queries(settings.queries_dir)
     assert set(catalogue) >= {"mandates-by-actor", "recommendations-by-cluster", "units-citing", "operative-verbs"}
     for query in catalogue.values():
         assert query.title and query.description
-    rows = list(run(graph, catalogue["mandates-by-actor"].text,
-                    bind(catalogue["mandates-by-actor"], {"actor": BASE + "actor/bureau"})))
-    assert any(str(r.unit).endswith("annex/II/item/a") and str(r.dueAt).endswith("ASP/16") for r in rows)
-    recs = list(run(graph, catalogue["recommendations-by-cluster"].text))
+    store = MemoryStore.holding(graph, BASE)
+    rows = _records(run(store, catalogue["mandates-by-actor"].text,
+                        bind(catalogue["mandates-by-actor"], {"actor": BASE + "actor/bureau"})))
+    assert any(r["unit"].endswith("annex/II/item/a") and r["dueAt"].endswith("ASP/16") for r in rows)
+    recs = _records(run(store, catalogue["recommendations-by-cluster"].text))
     assert len(recs) == 66
-    citing = list(run(graph, catalogue["units-citing"].text,
-                      bind(catalogue["units-citing"], {"document": BASE + "doc/ICC-ASP/14/Res.3"})))
-    assert any(str(r.unit).endswith("asp15-bureau-report-cooperation/para/1") for r in citing)
-    verbs = list(run(graph, catalogue["operative-verbs"].text))
-    assert any(str(r.verb) == "requests" and str(r.resolution).endswith("ICC-ASP/8/Res.2") for r in verbs)
+    citing = _records(run(store, catalogue["units-citing"].text,
+                          bind(catalogue["units-citing"], {"document": BASE + "doc/ICC-ASP/14/Res.3"})))
+    assert any(r["unit"].endswith("asp15-bureau-report-cooperation/para/1") for r in citing)
+    verbs = _records(run(store, catalogue["operative-verbs"].text))
+    assert any(r["verb"] == "requests" and r["resolution"].endswith("ICC-ASP/8/Res.2") for r in verbs)
+
+
+def test_a_query_is_checked_by_its_parse_not_by_its_words(graph):
+    """Words such as "create" or "delete" inside a string used to make the command line refuse
+    the query as an update; SERVICE, updates and foreign FROM are still refused."""
+    store = MemoryStore.holding(graph, BASE)
+    words = _records(run(store, 'SELECT (COUNT(?u) AS ?n) WHERE { ?u cg:text ?t FILTER(CONTAINS(LCASE(?t), "create")) }'))
+    assert int(words[0]["n"]) > 0
+    for refused, why in [("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "read-only"),
+                         ("SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }", "SERVICE"),
+                         ("SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }", "loads nothing from outside")]:
+        with pytest.raises(QueryError, match=why):
+            run(store, refused)
 
 
 def test_cli_build_is_deterministic_and_atomic(tmp_path):
@@ -166,7 +185,7 @@ def test_cli_resolve_and_stats(tmp_path):
 
 def test_cli_query_errors_are_clear():
     broken = cli("query", "SELECT ?x WHERE { ?x ")
-    assert broken.returncode == 2 and "SPARQL error" in broken.stderr and "Traceback" not in broken.stderr
+    assert broken.returncode == 2 and "SPARQL syntax error (line 1, column" in broken.stderr and "Traceback" not in broken.stderr
     csv_out = cli("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/coopgraph/ontology#Recommendation> }",
                   "--format", "csv")
     assert csv_out.stdout.splitlines() == ["n", "66"]
@@ -174,12 +193,17 @@ def test_cli_query_errors_are_clear():
 
 @pytest.mark.parametrize("store", ["memory", "oxigraph"])
 def test_cli_query_sees_the_corpus_as_a_named_graph_on_every_store(store, built_dir):
-    """rdflib's own store used to stop a `GRAPH` query with a traceback; it answers as Oxigraph does."""
+    """rdflib's own store used to stop a `GRAPH` query with a traceback; it answers as Oxigraph does,
+    and the command line predefines the endpoint's prefixes on every store."""
     spec = "memory" if store == "memory" else f"oxigraph:{built_dir / 'store'}"
     found = cli("--out", str(built_dir), "--store", spec, "query", "--format", "csv",
                 "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/coopgraph/ontology#Recommendation> } } GROUP BY ?g")
     assert found.returncode == 0 and "Traceback" not in found.stderr, found.stderr
     assert found.stdout.splitlines() == ["g,n", f"{BASE}graph/corpus,66"]
+    prefixed = cli("--out", str(built_dir), "--store", spec, "query", "--format", "csv",
+                   'SELECT (COUNT(?u) AS ?n) WHERE { ?u cg:text ?t FILTER(CONTAINS(LCASE(?t), "create")) }')
+    assert prefixed.returncode == 0 and "Traceback" not in prefixed.stderr, prefixed.stderr  # cg: predefined, "create" a word
+    assert prefixed.stdout.splitlines()[0] == "n" and int(prefixed.stdout.splitlines()[1]) > 0
 
 
 @pytest.mark.parametrize(("damage", "message"), [

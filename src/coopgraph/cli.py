@@ -10,12 +10,16 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rdflib import Graph, URIRef
 
 from coopgraph.config import Settings
 from coopgraph.errors import CoopgraphError
+
+if TYPE_CHECKING:
+    from coopgraph.store import Store
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -150,6 +154,18 @@ def _graph(settings: Settings) -> Graph:
     return build_graph(settings)
 
 
+def _store(settings: Settings) -> Store:
+    """The store, or, when nothing is built yet, an in-memory store of the graph built from the corpus now."""
+    from coopgraph.pipeline import build as build_graph
+    from coopgraph.store.memory import MemoryStore
+
+    store = settings.open_store()
+    if store.is_loaded():
+        return store
+    click.echo(f"coopgraph: note: nothing built in {store.describe()}; using the graph built from the corpus now", err=True)
+    return MemoryStore.holding(build_graph(settings), settings.base)
+
+
 def _built_graph(settings: Settings) -> Graph:
     """The graph `build` wrote, or, when there is none yet, the graph built from the corpus now."""
     from coopgraph.graphfile import read_graph_file
@@ -211,7 +227,7 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
           param: tuple[str, ...], list_queries: bool, fmt: str) -> None:
     """Run SPARQL given as an argument, a file (--file) or a named query (--name)."""
     from coopgraph.errors import QueryError
-    from coopgraph.query import bind, format_result, named_queries, run
+    from coopgraph.query import bind, format_rows, named_queries, run
 
     settings = _settings(ctx)
     catalogue = named_queries(settings.queries_dir)
@@ -242,7 +258,7 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
             raise QueryError(f"{query_file}: cannot read the query ({exc})") from None
     else:
         text = query or ""
-    click.echo(format_result(run(_graph(settings), text, bindings), fmt))
+    click.echo(format_rows(run(_store(settings), text, bindings), fmt))
 
 
 def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:

@@ -1,4 +1,5 @@
-"""Run SPARQL over the graph and format the results (table, JSON, CSV); named queries in queries/*.rq."""
+"""Named queries (queries/*.rq), their parameters, the check every query passes, and answers on
+the command line (table, JSON, CSV)."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import csv
 import io
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
+from rdflib import Literal, URIRef
 
 from coopgraph.errors import QueryError
+from coopgraph.store.base import Rows, Store
+from coopgraph.terms import PREFIXES
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 
@@ -83,19 +87,61 @@ def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, URIRef | Litera
     return bindings
 
 
-def run(graph: Graph, text: str, bindings: dict[str, URIRef | Literal] | None = None) -> Result:
-    """Run a query; syntax errors become QueryError with the parser's message."""
-    if re.search(r"\b(?:SERVICE|LOAD|INSERT|DELETE|CLEAR|DROP|CREATE)\b", re.sub(r"#[^\n]*", "", text), re.IGNORECASE):
-        raise QueryError("only read-only queries without SERVICE are allowed here")
-    from coopgraph.store.memory import dataset_view, dataset_warnings_quiet
+def _walk(node: Any) -> Any:
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+        for value in node:
+            yield from _walk(value)
+
+
+def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
+    """Parse and check a query as every query is checked, on the endpoint and on the command line:
+    a (status, message) refusal, or the parsed query. Read-only, no SERVICE, and FROM / FROM NAMED
+    only for the store's own graph. The parse decides, so words such as "create" or "delete"
+    inside a string are only words."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
     try:
-        with dataset_warnings_quiet():
-            result = dataset_view(graph).query(text, initBindings=bindings or {})
-            if result.type == "SELECT":
-                result.bindings  # noqa: B018 - evaluate now: rdflib raises evaluation errors while iterating
-        return result
-    except Exception as exc:  # pyparsing and rdflib raise many exception types
+        parsed = parseQuery(text)
+    except RecursionError:
+        return 400, "the query is nested too deeply to be read; flatten its groups"
+    except Exception as exc:  # pyparsing's ParseException carries line and column
+        try:
+            parseUpdate(text)
+        except Exception:
+            where = f" (line {exc.lineno}, column {exc.col})" if hasattr(exc, "lineno") else ""  # type: ignore[attr-defined]
+            return 400, f"SPARQL syntax error{where}: {exc}"
+        return 403, "SPARQL Update is not accepted: coopgraph answers read-only queries"
+    for node in _walk(parsed):
+        if node.name == "ServiceGraphPattern":
+            return 403, "SERVICE (federated query) is not accepted: coopgraph never queries other services"
+        if node.name == "DatasetClause":
+            graph = str(node.get("default") or node.get("named"))
+            if graph not in own_graphs:
+                return 403, (f"FROM <{graph}> is not accepted: coopgraph loads nothing from outside; "
+                             f"its only graph is <{sorted(own_graphs)[0]}>")
+    return parsed
+
+
+def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = None, max_rows: int = sys.maxsize) -> Rows:
+    """Answer a query on a store the way the endpoint does: the same checks, the same predefined
+    prefixes and the same dataset (the corpus as default and as named graph); any problem is a
+    QueryError that says what is wrong."""
+    from coopgraph.store import StoreError
+
+    checked = check(text, {str(store.corpus)})
+    if isinstance(checked, tuple):
+        raise QueryError(checked[1])
+    try:
+        return store.run(text, bindings or {}, max_rows)
+    except StoreError:
+        raise
+    except Exception as exc:  # each engine raises its own evaluation errors
         raise QueryError(f"SPARQL error: {exc}") from None
 
 
@@ -103,26 +149,31 @@ def _cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def format_result(result: Result, fmt: str) -> str:
-    if result.type == "ASK":
-        return json.dumps({"boolean": bool(result.askAnswer)}) if fmt == "json" else str(bool(result.askAnswer)).lower()
-    if result.type in {"CONSTRUCT", "DESCRIBE"}:
-        graph = result.graph
-        assert graph is not None
-        return graph.serialize(format="json-ld" if fmt == "json" else "turtle")
-    names = [str(v) for v in result.vars or []]
-    rows = [[_cell(row[i]) for i in range(len(names))] for row in result]
+def format_rows(rows: Rows, fmt: str) -> str:
+    """An answer as the command line prints it: a table, CSV, or the standard JSON results
+    (Turtle or JSON-LD for CONSTRUCT and DESCRIBE)."""
+    from coopgraph.web.formats import serialize_ask, serialize_rows
+
+    if rows.kind == "ASK":
+        return serialize_ask(bool(rows.boolean), "json").decode() if fmt == "json" else str(bool(rows.boolean)).lower()
+    if rows.kind == "GRAPH":
+        assert rows.graph is not None
+        for prefix, namespace in PREFIXES.items():
+            rows.graph.bind(prefix, namespace)
+        return rows.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
     if fmt == "json":
-        return json.dumps(json.loads(result.serialize(format="json")), indent=1, ensure_ascii=False)
+        return json.dumps(json.loads(serialize_rows(rows.variables, rows.rows, "json", None)), indent=1, ensure_ascii=False)
+    cells = [[_cell(value) for value in row] for row in rows.rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
+        writer.writerow(rows.variables)
+        writer.writerows(cells)
         return buffer.getvalue().rstrip("\n")
-    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    names = rows.variables
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in cells])) for i, n in enumerate(names)]
     lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), "-+-".join("-" * w for w in widths)]
-    for row in rows:
+    for row in cells:
         lines.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)))
-    lines.append(f"({len(rows)} rows)")
+    lines.append(f"({len(cells)} rows)")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from typing import Any
 from rdflib import Dataset, Graph
 from rdflib.plugins.stores.memory import Memory
 
-from coopgraph.store.base import Rows, Store, take
+from coopgraph.store.base import Rows, Store, take, with_prefixes
 
 
 class MemoryStore(Store):
@@ -60,12 +60,25 @@ class MemoryStore(Store):
             self._graph = read_graph_file(self.graph_file, self.base, max_bytes=1 << 40, identifier=self.corpus)
         return self._graph
 
+    @classmethod
+    def holding(cls, graph: Graph, base: str) -> MemoryStore:
+        """A store over a graph built in this process (nothing built on disk yet), read into the
+        corpus graph's name so that queries see the same dataset as on a loaded store."""
+        store = cls(base, Path(""))
+        store._graph = Graph(identifier=store.corpus)
+        store._graph += graph
+        for prefix, namespace in graph.namespaces():
+            store._graph.bind(prefix, namespace, replace=True)
+        return store
+
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
+        import rdflib.plugins.sparql as rdflib_sparql
         from rdflib.plugins.sparql import prepareQuery
 
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM names the corpus graph: never fetch it from the web
         graph = self.graph()
         with dataset_warnings_quiet():
-            result = dataset_view(graph).query(prepareQuery(query, initNs=dict(graph.namespaces())), initBindings=bindings)
+            result = dataset_view(graph).query(prepareQuery(with_prefixes(query)), initBindings=bindings)
             return rows_of(result, max_rows)
 
     def describe(self) -> str:

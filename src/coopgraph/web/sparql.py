@@ -21,6 +21,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from coopgraph.query import check
 from coopgraph.web.formats import GRAPH_MEDIA_OF, GRAPH_TYPES, MEDIA_OF, RESULT_TYPES, choose, serialize_ask, serialize_rows
 
 
@@ -75,44 +76,6 @@ def _guard_network(allowed: set[str]) -> None:
     socket.socket.connect = connect  # type: ignore[method-assign]
 
 
-def _walk(node: Any) -> Any:
-    from rdflib.plugins.sparql.parserutils import CompValue
-
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
-        for value in node:
-            yield from _walk(value)
-
-
-def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
-    """Parse and check a query: a (status, message) refusal, or the parsed query."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    try:
-        parsed = parseQuery(text)
-    except RecursionError:
-        return 400, "the query is nested too deeply to be read; flatten its groups"
-    except Exception as exc:  # pyparsing's ParseException carries line and column
-        try:
-            parseUpdate(text)
-        except Exception:
-            where = f" (line {exc.lineno}, column {exc.col})" if hasattr(exc, "lineno") else ""  # type: ignore[attr-defined]
-            return 400, f"SPARQL syntax error{where}: {exc}"
-        return 403, "SPARQL Update is not accepted: this endpoint is read-only"
-    for node in _walk(parsed):
-        if node.name == "ServiceGraphPattern":
-            return 403, "SERVICE (federated query) is not accepted: this endpoint never queries other services"
-        if node.name == "DatasetClause":
-            graph = str(node.get("default") or node.get("named"))
-            if graph not in own_graphs:
-                return 403, (f"FROM <{graph}> is not accepted: this endpoint loads nothing from outside; "
-                             f"its only graph is <{sorted(own_graphs)[0]}>")
-    return parsed
-
-
 def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
     checked = check(text, own_graphs)
@@ -155,9 +118,6 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         os.nice(10)  # queries yield the processor to the server itself: a slow query never slows its pages
     except OSError:
         pass
-    import rdflib.plugins.sparql as rdflib_sparql
-
-    rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM never fetches anything
     from coopgraph.store import StoreError, open_store
 
     try:
