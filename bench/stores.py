@@ -33,6 +33,8 @@ from coopgraph.ports import free_port
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
 CG = "https://w3id.org/coopgraph/ontology#"
+OTHER_ENGINES = (" The other SHACL engines on PyPI (shacl-rust, pyshifty, pyrudof) are compared with pyshacl-turbo "
+                 "on the same archives by `bench/shacl_engines.py`, in `docs/shacl-engines.md`.")
 QUERIES = {
     "aggregate (GROUP BY)": "SELECT ?doc (COUNT(?p) AS ?n) WHERE { ?p <http://data.europa.eu/eli/ontology#is_part_of> ?doc } "
                             "GROUP BY ?doc ORDER BY DESC(?n) LIMIT 10",
@@ -395,7 +397,8 @@ def write_report(args: argparse.Namespace, results: list, cold: dict[str, list[f
                   "into Oxigraph's in-memory store, which pyshacl-turbo validates directly. The rdflib columns are how "
                   "`build` validates (it holds the graph in rdflib already) and the pySHACL baseline. pySHACL runs up to "
                   "the size set by `--pyshacl-max`; above it, it takes minutes per run; above 2M triples only the file "
-                  "is validated. Every synthetic archive is built to conform, so any violation here is a finding.", ""]
+                  "is validated. Every synthetic archive is built to conform, so any violation here is a finding."
+                  + OTHER_ENGINES, ""]
     growth = [(size, triples, row) for size, triples, row in results if "oxigraph" in row]
     if growth:
         lines += ["## How cost grows with size (the default store, Oxigraph; p50 ms in-process, or s)", "",
