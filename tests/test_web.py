@@ -354,6 +354,14 @@ def test_search_finds_paragraphs(http):
     assert "<mark>arrest</mark>" in page.text.lower()
 
 
+def test_search_counts_every_hit_and_shows_the_first_by_address(http):
+    everything = http.get("/search", params={"q": "court", "limit": 500}, headers={"Accept": "application/json"}).json()
+    first = http.get("/search", params={"q": "court", "limit": 3}, headers={"Accept": "application/json"}).json()
+    assert first["total"] == everything["total"] > 3 and len(everything["results"]) == min(500, everything["total"])
+    assert [r["href"] for r in first["results"]] == sorted(r["href"] for r in everything["results"])[:3]
+    assert all(r["label"] and "court" in r["text"].lower() for r in first["results"])
+
+
 def test_the_openapi_schema_documents_the_api(http):
     schema = http.get("/openapi.json").json()
     for path in ("/sparql", "/resolve", "/lineage", "/changes", "/timeline", "/validate", "/queries"):

@@ -191,14 +191,15 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     def search(request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words to find")],
                limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
         words = [w for w in re.split(r"\s+", q.strip().lower()) if w]
-        hits = []
+        found = []
         for iri, text in service.units:
             lowered = text.lower()
             if all(w in lowered for w in words):
-                hits.append({"iri": str(iri), "href": service.local(iri), "label": service.label(iri), "text": text})
-        hits.sort(key=lambda h: h["href"])
-        total = len(hits)
-        hits = hits[:limit]
+                found.append((service.local(iri), iri, text))
+        found.sort(key=lambda hit: hit[0])
+        # labels are read for the hits shown only: a common word matches most of a large archive
+        hits = [{"iri": str(iri), "href": href, "label": service.label(iri), "text": text} for href, iri, text in found[:limit]]
+        total = len(found)
         if wants_html(request):
             for hit in hits:
                 hit["snippet"] = highlight(hit["text"], words)
