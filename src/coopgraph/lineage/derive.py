@@ -19,6 +19,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
@@ -339,18 +340,9 @@ def _runs(tokens: list[str]) -> set[tuple[str, ...]]:
 
 
 def _longest_shared(a: list[str], b: list[str]) -> list[str]:
-    best: list[str] = []
-    positions = defaultdict(list)
-    for j, word in enumerate(b):
-        positions[word].append(j)
-    for i in range(len(a)):
-        for j in positions.get(a[i], []):
-            k = 0
-            while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
-                k += 1
-            if k > len(best):
-                best = a[i:i + k]
-    return best
+    """The longest run of words both hold (the earliest in `a`, then in `b`, when several are as long)."""
+    match = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return a[match.a:match.a + match.size]
 
 
 # -- all of it -----------------------------------------------------------------------------------
