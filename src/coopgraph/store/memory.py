@@ -67,8 +67,6 @@ class MemoryStore(Store):
         store = cls(base, Path(""))
         store._graph = Graph(identifier=store.corpus)
         store._graph += graph
-        for prefix, namespace in graph.namespaces():
-            store._graph.bind(prefix, namespace, replace=True)
         return store
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
