@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
 import importlib.util
 import json
 import platform
@@ -63,8 +64,6 @@ def results_of(engine: str, data: Path, shapes: Path) -> int:
 
 
 def one(engine: str, data: Path, shapes: Path) -> dict[str, float]:
-    import importlib
-
     importlib.import_module(ENGINES[engine])  # libraries load before the clock starts, for every engine
     if engine == "pyshacl-turbo (coopgraph)":
         importlib.import_module("coopgraph.validate")

@@ -145,13 +145,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
 
 def _graph(settings: Settings) -> Graph:
     """The graph in the store, or, when nothing is built yet, the graph built from the corpus now."""
-    from coopgraph.pipeline import build as build_graph
-
-    store = settings.open_store()
-    if store.is_loaded():
-        return store.graph()
-    click.echo(f"coopgraph: note: nothing built in {store.describe()}; using the graph built from the corpus now", err=True)
-    return build_graph(settings)
+    return _store(settings).graph()
 
 
 def _store(settings: Settings) -> Store:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset, Graph
-from rdflib.plugins.stores.memory import Memory
 
 from coopgraph.store.base import Rows, Store, take, with_prefixes
 
@@ -76,19 +75,13 @@ class MemoryStore(Store):
         rdflib_sparql.SPARQL_LOAD_GRAPHS = False  # FROM names the corpus graph: never fetch it from the web
         graph = self.graph()
         with dataset_warnings_quiet():
-            result = dataset_view(graph).query(prepareQuery(with_prefixes(query)), initBindings=bindings)
+            # a Dataset over the same triples: a plain Graph refuses `GRAPH` patterns with a bare Exception
+            dataset = Dataset(store=graph.store, default_union=True)
+            result = dataset.query(prepareQuery(with_prefixes(query)), initBindings=bindings)
             return rows_of(result, max_rows)
 
     def describe(self) -> str:
         return f"memory ({self.graph_file})"
-
-
-def dataset_view(graph: Graph) -> Graph:
-    """The graph as a dataset for SPARQL: its triples in the default graph and in the named graph
-    they were read into; a plain rdflib Graph refuses `GRAPH` patterns with a bare Exception."""
-    if isinstance(graph.store, Memory) and not graph.context_aware:
-        return Dataset(store=graph.store, default_union=True)
-    return graph
 
 
 @contextmanager
