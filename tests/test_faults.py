@@ -16,7 +16,7 @@ import pytest
 
 from coopgraph.store import open_store
 from coopgraph.store.virtuoso import LocalVirtuoso
-from tests.conftest import BASE, ROOT, RunningServer, cli
+from tests.conftest import BASE, RunningServer, cli
 from tests.reliability import record
 
 OUTPUTS = ("coopgraph.ttl", "coopgraph.nt", "coopgraph.jsonld", "context.jsonld")

@@ -324,7 +324,7 @@ def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation
                 candidates.append((unit.session, -weight, unit.position, unit, run, weight))
         if not candidates:
             continue
-        session, _, _, unit, run, weight = min(candidates, key=lambda c: (c[0], c[1], c[2], str(c[3].iri)))
+        _, _, _, unit, run, weight = min(candidates, key=lambda c: (c[0], c[1], c[2], str(c[3].iri)))
         derivations.append(Derivation(
             later=unit.iri, earlier=rec.iri, type=CG.buildsOn, inferred=True,
             confidence=round(min(0.7, 0.3 + weight / 50), 2),
