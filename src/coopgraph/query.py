@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 
 from coopgraph.errors import QueryError
 from coopgraph.store.base import Rows, Store
-from coopgraph.terms import PREFIXES
+from coopgraph.terms import bind_prefixes
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 
@@ -158,9 +158,7 @@ def format_rows(rows: Rows, fmt: str) -> str:
         return serialize_ask(bool(rows.boolean), "json").decode() if fmt == "json" else str(bool(rows.boolean)).lower()
     if rows.kind == "GRAPH":
         assert rows.graph is not None
-        for prefix, namespace in PREFIXES.items():
-            rows.graph.bind(prefix, namespace)
-        return rows.graph.serialize(format="json-ld" if fmt == "json" else "turtle")
+        return bind_prefixes(rows.graph).serialize(format="json-ld" if fmt == "json" else "turtle")
     if fmt == "json":
         return json.dumps(json.loads(serialize_rows(rows.variables, rows.rows, "json", None)), indent=1, ensure_ascii=False)
     cells = [[_cell(value) for value in row] for row in rows.rows]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rdflib import Namespace
+from rdflib import Graph, Namespace
 from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 CG = Namespace("https://w3id.org/coopgraph/ontology#")
@@ -26,4 +26,12 @@ PREFIXES = {
     "xsd": XSD,
 }
 
-__all__ = ["CG", "DCTERMS", "ELI", "ELI_DL", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD"]
+
+def bind_prefixes(graph: Graph) -> Graph:
+    """The graph, with the usual prefixes bound: what it serializes reads `cg:text`, not full IRIs."""
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+__all__ = ["CG", "DCTERMS", "ELI", "ELI_DL", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "bind_prefixes"]

@@ -15,7 +15,7 @@ from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, f
 from coopgraph.graph.citations import ROME_STATUTE, find_references
 from coopgraph.graph.iris import Iris
 from coopgraph.graph.lexicon import Lexicon
-from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS
+from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, bind_prefixes
 
 UNIT_CLASSES = {
     "preamble": CG.PreambularParagraph,
@@ -112,9 +112,7 @@ class GraphBuilder:
         self.documents = documents
         self.lexicon = lexicon
         self.iris = Iris(base)
-        self.graph = Graph()
-        for prefix, namespace in PREFIXES.items():
-            self.graph.bind(prefix, namespace)
+        self.graph = bind_prefixes(Graph())
         self.graph.bind("coopgraph", base)
         self.entries = {entry.id: entry for entry in manifest.documents}
         self.externals = {entry.id: entry for entry in manifest.externals}

@@ -10,7 +10,7 @@ from rdflib import Graph, URIRef
 
 from coopgraph.lineage.engine import Edge, Lineage, Node, Trace
 from coopgraph.lineage.timeline import Timeline
-from coopgraph.terms import CG, PREFIXES, RDF, RDFS
+from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
 
 ARROWS = {"up": "comes from", "down": "goes to"}
 
@@ -63,9 +63,7 @@ def trace_json(trace: Trace) -> str:
 def trace_graph(lineage: Lineage, trace: Trace) -> Graph:
     """The trace as RDF: the nodes with their labels, the edges and their evidence nodes."""
     source = lineage.graph
-    out = Graph()
-    for prefix, namespace in PREFIXES.items():
-        out.bind(prefix, namespace)
+    out = bind_prefixes(Graph())
     nodes = [trace.root] + [s.node for s in trace.steps]
     for node in nodes:
         ref = URIRef(node.iri)

@@ -10,7 +10,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from coopgraph.graph.serialize import context
-from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS
+from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS, bind_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -30,10 +30,7 @@ def plain(term: object) -> object:
 
 
 def new_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph
+    return bind_prefixes(Graph())
 
 
 def exists(graph: Graph, iri: URIRef) -> bool:

@@ -94,11 +94,9 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
     if rows.kind == "GRAPH":
         note = (f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned"
                 if rows.truncated else None)
-        out = rows.graph
-        from coopgraph.terms import PREFIXES
+        from coopgraph.terms import bind_prefixes
 
-        for prefix, namespace in PREFIXES.items():
-            out.bind(prefix, namespace)
+        out = bind_prefixes(rows.graph)
         fmt = GRAPH_TYPES[media]
         if fmt == "json-ld":  # compact, with the prefixes inline: nothing to fetch
             from coopgraph.graph.serialize import context
