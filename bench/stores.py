@@ -209,7 +209,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     parser.add_argument("--one", nargs=3, metavar=("STORE", "FILE", "WORKDIR"), help=argparse.SUPPRESS)
     parser.add_argument("--http", nargs=2, metavar=("FILE", "WORKDIR"), help=argparse.SUPPRESS)
-    parser.add_argument("--validate", nargs=2, metavar=("FILE", "REFERENCE"), help=argparse.SUPPRESS)
+    parser.add_argument("--validate", nargs=2, metavar=("FILE", "ENGINES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.validate:
         print(json.dumps(validation(Path(args.validate[0]), args.validate[1])))
