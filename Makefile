@@ -21,6 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	.ci/ensure-browser
 	.ci/ensure-virtuoso
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

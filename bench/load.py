@@ -89,7 +89,7 @@ def workload(url: str) -> list[tuple[str, dict]]:
     mix += [("named query", {"url": "/queries/mandates-by-actor", "params": {"actor": f"{BASE}actor/bureau"}})] * 5
     mix += [("search", {"url": "/search", "params": {"q": w}}) for w in WORDS]
     mix += [("ad-hoc SPARQL", {"url": "/sparql", "sparql": q}) for q in (
-        f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ ?s ?p ?o }} GROUP BY ?p ORDER BY DESC(?n) LIMIT {{n}}",
+        "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) LIMIT {n}",
         f"SELECT ?u ?t WHERE {{ ?u <{BASE}ontology#text> ?t FILTER(CONTAINS(?t, \"Court\")) }} LIMIT {{n}}",
         "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } LIMIT {n}",
     )] * 4

@@ -1,5 +1,5 @@
 """Per-client fairness: a client that spends its query time gets 429 with Retry-After, while
-another client, asking at the same time, keeps getting its answers."""
+another client (another address: 127.0.0.2), asking at the same time, keeps getting its answers."""
 
 from __future__ import annotations
 
@@ -40,7 +40,8 @@ def test_a_client_over_its_budget_gets_429_and_others_go_on(budgeted):
         stop.set()
 
     def light_client() -> None:
-        with httpx.Client(base_url=budgeted.url, timeout=60, headers={"User-Agent": "researcher/2.0"}) as http:
+        with httpx.Client(base_url=budgeted.url, timeout=60, headers={"User-Agent": "researcher/2.0"},
+                          transport=httpx.HTTPTransport(local_address="127.0.0.2")) as http:
             n = 0
             while not stop.is_set():
                 n += 1

@@ -11,8 +11,8 @@ from rdflib.namespace import DCTERMS, OWL, RDF, SH, XSD
 
 from coopgraph.errors import GraphFileError
 from coopgraph.graphfile import read_graph_file
-from coopgraph.terms import CG, ELI, RDFS
 from coopgraph.synthetic import write as write_synthetic
+from coopgraph.terms import CG, ELI, RDFS
 from coopgraph.validate import ENGINES, Report, format_text, load_shapes, validate_file, validate_graph
 from tests.conftest import BASE, cli, iri
 

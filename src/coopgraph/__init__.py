@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from coopgraph.config import Settings
 from coopgraph.errors import (
     CoopgraphError,
@@ -12,8 +14,6 @@ from coopgraph.errors import (
     ReferenceNotFound,
     ValidationFailed,
 )
-
-from typing import Any
 
 
 def __getattr__(name: str) -> Any:

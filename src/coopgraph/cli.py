@@ -374,12 +374,27 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Server processes sharing the port, each reading the one store (default 1; COOPGRAPH_WORKERS).")
 @click.option("--client-budget", type=click.FloatRange(min=0), default=None,
-              help="Seconds of query time each client (address and User-Agent) may use per minute; "
+              help="Seconds of query time each client (its address) may use per minute; "
                    "past it, 429 with Retry-After. 0 turns it off (default 30; COOPGRAPH_CLIENT_BUDGET).")
+@click.option("--query-memory", type=click.IntRange(min=0), default=None,
+              help="MB of memory each query worker may use; past it the query gets 503 and the worker is "
+                   "replaced. 0: no limit (default 4096; COOPGRAPH_QUERY_MEMORY).")
+@click.option("--max-connections", type=click.IntRange(min=1), default=None,
+              help="Open connections at once; more are closed on arrival (default 512; COOPGRAPH_MAX_CONNECTIONS).")
+@click.option("--header-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds a connection has to send its request headers (default 10; COOPGRAPH_HEADER_TIMEOUT).")
+@click.option("--forwarded-allow-ips", default=None,
+              help="Comma-separated addresses of reverse proxies whose X-Forwarded-For names the client; "
+                   "by default no proxy header is believed (COOPGRAPH_FORWARDED_ALLOW_IPS).")
+@click.option("--public-url", default=None,
+              help="The address users reach the server at, for links and the VoID and service descriptions "
+                   "(default http://HOST:PORT/; COOPGRAPH_PUBLIC_URL). The Host header is never used.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
-          query_workers: int | None, workers: int | None, client_budget: float | None, log_level: str) -> None:
+          query_workers: int | None, workers: int | None, client_budget: float | None, query_memory: int | None,
+          max_connections: int | None, header_timeout: float | None, forwarded_allow_ips: str | None,
+          public_url: str | None, log_level: str) -> None:
     """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
 
     Builds the graph first when there is none in the output folder.
@@ -394,7 +409,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
 
     settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
                                       max_rows=max_rows, query_workers=query_workers, workers=workers,
-                                      client_budget=client_budget)
+                                      client_budget=client_budget, query_memory=query_memory,
+                                      max_connections=max_connections, header_timeout=header_timeout,
+                                      forwarded_allow_ips=forwarded_allow_ips, public_url=public_url)
     store = settings.project.open_store()
     if not store.is_loaded():
         if settings.project.store is not None:  # a store the user named: say so rather than build into it
@@ -403,10 +420,17 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
         click.echo(f"coopgraph: no built graph in {store.describe()}; building it now", err=True)
         ctx.invoke(build, allow_invalid=False, no_validate=False)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from coopgraph.sandbox import query_isolation
+    from coopgraph.web.connections import uvicorn_options
+
+    isolation = query_isolation(settings.project.store_spec)
+    click.echo(f"coopgraph: query workers {'run without network' if isolation is None else 'are NOT isolated from the network: ' + isolation}",
+               err=True)
+    options = uvicorn_options(settings)
     if settings.workers == 1:
         app = create_app(settings)
         click.echo(f"coopgraph: serving {settings.graph_file} on http://{settings.host}:{settings.port}/", err=True)
-        uvicorn.run(app, host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+        uvicorn.run(app, log_level=log_level, access_log=False, **options)
         return
     store = settings.project.open_store()
     store.version()  # fail here, clearly, rather than in every server process
@@ -415,7 +439,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     store.close()
     os.environ.update(settings.environment())
     uvicorn.run("coopgraph.web.app:app_from_environment", factory=True, workers=settings.workers,
-                host=settings.host, port=settings.port, log_level=log_level, access_log=False)
+                log_level=log_level, access_log=False, **options)
 
 
 @main.command()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -120,55 +123,52 @@ def _parse_turtle(path: Path, text: str, graph: Graph, base: str) -> None:
         raise GraphFileError(f"{path}: not valid Turtle: {exc}") from None
 
 
-def _inline_contexts(node: Any, published: dict[str, str | dict[str, Any]], path: Path) -> Any:
-    """Replace references to our published @context by its content; refuse any other remote one."""
-    if isinstance(node, list):
-        return [_inline_contexts(item, published, path) for item in node]
-    if not isinstance(node, dict):
-        return node
-    result: dict[str, Any] = {}
-    for key, value in node.items():
-        if key == "@context":
-            result[key] = _resolve_context(value, published, path)
-        elif key == "@import":
-            raise GraphFileError(f"{path}: the JSON-LD @import of {value!r} is refused: contexts are never fetched")
-        else:
-            result[key] = _inline_contexts(value, published, path)
-    return result
+_LOADER_LOCK = threading.Lock()
 
 
-def _resolve_context(value: Any, published: dict[str, str | dict[str, Any]], path: Path) -> Any:
-    if isinstance(value, list):
-        return [_resolve_context(item, published, path) for item in value]
-    if isinstance(value, str):
-        if value in published:
-            return published[value]
+@contextmanager
+def _contexts_never_fetched(path: Path, published: dict[str, Any]) -> Iterator[None]:
+    """rdflib's JSON-LD processor, with a document loader that serves our published contexts from
+    memory and refuses every other one: remote, file:, @import, or scoped inside a term or type
+    definition at any depth. rdflib fetches every context through this one function."""
+    import rdflib.plugins.shared.jsonld.context as jsonld_context
+
+    def load(source: Any, *args: Any, **kwargs: Any) -> tuple[Any, None]:
+        url = str(source)
+        if url in published:
+            return {"@context": published[url]}, None
         raise GraphFileError(
-            f"{path}: the JSON-LD @context {value!r} is not fetched (coopgraph never loads contexts from the "
-            f"network or disk); inline it, or use {' or '.join(sorted(published)) or 'an inline context'}"
-        )
-    if isinstance(value, dict):
-        if "@import" in value:
-            raise GraphFileError(f"{path}: the JSON-LD @import of {value['@import']!r} is refused: contexts are never fetched")
-        return value
-    return value
+            f"{path}: the JSON-LD context {url!r} is not fetched (coopgraph never loads contexts from the network "
+            f"or disk, at any depth); inline it, or use {' or '.join(sorted(published)) or 'an inline context'}")
+
+    with _LOADER_LOCK:
+        original = jsonld_context.source_to_json
+        jsonld_context.source_to_json = load  # type: ignore[assignment]
+        try:
+            yield
+        finally:
+            jsonld_context.source_to_json = original
 
 
 def _parse_jsonld(path: Path, text: str, graph: Graph, base: str, contexts: dict[str, Any]) -> None:
+    too_deep = GraphFileError(f"{path}: the JSON is nested too deeply to be read; no graph file needs that depth")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise GraphFileError(f"{path}, line {exc.lineno}, column {exc.colno}: not valid JSON: {exc.msg}") from None
+    except RecursionError:
+        raise too_deep from None
     if not isinstance(data, (dict, list)):
         raise GraphFileError(f"{path}: JSON-LD must be an object or an array, not {type(data).__name__}")
-    safe = _inline_contexts(data, contexts, path)
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _contexts_never_fetched(path, contexts):
             # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
             warnings.filterwarnings("ignore", message="ConjunctiveGraph is deprecated", category=DeprecationWarning)
-            graph.parse(data=json.dumps(safe), format="json-ld", base=base)
+            graph.parse(data=json.dumps(data), format="json-ld", base=base)
     except GraphFileError:
         raise
+    except RecursionError:
+        raise too_deep from None
     except Exception as exc:  # the JSON-LD processor raises assorted types on invalid documents
         raise GraphFileError(f"{path}: not valid JSON-LD: {exc}") from None
 

@@ -99,13 +99,43 @@ def _walk(node: Any) -> Any:
             yield from _walk(value)
 
 
-def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
+@dataclass(frozen=True)
+class CheckedQuery:
+    """A query that passed the check: the text every engine is to run, and its form."""
+
+    text: str
+    form: str  # SelectQuery | AskQuery | ConstructQuery | DescribeQuery
+
+
+def normalise(text: str) -> str:
+    """The one text that both the check and the engine read, so that they cannot read it apart.
+
+    rdflib expands \\uXXXX and \\UXXXXXXXX escapes anywhere in a query, as the SPARQL grammar
+    says; Oxigraph only inside IRIs and strings. rdflib ends a comment only at LF; Oxigraph also
+    at CR. So the escapes are expanded here (once: an escape that spells another is refused) and
+    every CR becomes LF; then the text has one reading, and that is the text the engine runs."""
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes, expandUnicodeEscapes_re
+
+    try:
+        expanded = expandUnicodeEscapes(text)
+    except ValueError as exc:
+        raise QueryError(f"SPARQL syntax error: {exc}") from None
+    if expanded != text and expandUnicodeEscapes_re.search(expanded):
+        raise QueryError("SPARQL syntax error: a \\u escape spells another escape; write the character itself")
+    return expanded.replace("\r", "\n")
+
+
+def check(text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
     """Parse and check a query as every query is checked, on the endpoint and on the command line:
-    a (status, message) refusal, or the parsed query. Read-only, no SERVICE, and FROM / FROM NAMED
-    only for the store's own graph. The parse decides, so words such as "create" or "delete"
-    inside a string are only words."""
+    a (status, message) refusal, or the checked query, whose `text` is what the engine must run.
+    Read-only, no SERVICE, and FROM / FROM NAMED only for the store's own graph. The parse
+    decides, so words such as "create" or "delete" inside a string are only words."""
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 
+    try:
+        text = normalise(text)
+    except QueryError as exc:
+        return 400, str(exc)
     try:
         parsed = parseQuery(text)
     except RecursionError:
@@ -125,7 +155,7 @@ def check(text: str, own_graphs: set[str]) -> tuple[int, str] | Any:
             if graph not in own_graphs:
                 return 403, (f"FROM <{graph}> is not accepted: coopgraph loads nothing from outside; "
                              f"its only graph is <{sorted(own_graphs)[0]}>")
-    return parsed
+    return CheckedQuery(text, parsed[1].name)
 
 
 def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = None, max_rows: int = sys.maxsize) -> Rows:
@@ -138,7 +168,7 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
     if isinstance(checked, tuple):
         raise QueryError(checked[1])
     try:
-        return store.run(text, bindings or {}, max_rows)
+        return store.run(checked.text, bindings or {}, max_rows)
     except StoreError:
         raise
     except Exception as exc:  # each engine raises its own evaluation errors

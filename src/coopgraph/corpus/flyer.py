@@ -62,8 +62,8 @@ def _rejoin_capitals(lines: list[Line], vocab: frozenset[str]) -> list[Line]:
 
 def _mark_footnote(lines: list[Line]) -> list[Line]:
     """The flyer's one footnote marker is a digit glued to a word ("Court1.")."""
-    return [Line(l.no, re.sub(r"(?<=[a-z])(\d)(?=[.,;]?\s*$)", lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", l.text))
-            for l in lines]
+    return [Line(line.no, re.sub(r"(?<=[a-z])(\d)(?=[.,;]?\s*$)", lambda m: f"{MARK_OPEN}{m.group(1)}{MARK_CLOSE}", line.text))
+            for line in lines]
 
 
 def parse_flyer(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
@@ -101,7 +101,7 @@ def parse_flyer(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) 
         text = " ".join(piece if "://" in piece else repair_inline_hyphens(piece, vocab) for piece in text.split(" "))
         if kind == "footnote":
             text = re.sub(rf"^{block['number']}(?=\S)", "", text)
-        span_lines = [l.no for l in heading_lines + text_lines]
+        span_lines = [line.no for line in heading_lines + text_lines]
         span = (min(span_lines), max(span_lines))
         if kind == "key-area":
             number = str(block["number"])

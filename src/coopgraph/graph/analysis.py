@@ -107,7 +107,7 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
     return findings
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _keyword(keyword: str) -> re.Pattern[str]:
     """A keyword's pattern, compiled once: there are more keywords than re's own cache holds."""
     return re.compile(rf"\b{re.escape(keyword.lower())}")

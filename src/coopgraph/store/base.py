@@ -73,6 +73,24 @@ class Store(ABC):
         """Release files or connections."""
 
 
+def check_load_source(graph_file: Path) -> None:
+    """Refuse, before opening it, what cannot be a graph to load: a missing or empty file, and a
+    FIFO, device or directory (opening a FIFO would wait forever for a writer)."""
+    import stat
+
+    from coopgraph.store import StoreError
+
+    try:
+        mode = graph_file.stat().st_mode
+    except OSError as exc:
+        raise StoreError(f"cannot load {graph_file}: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):
+        raise StoreError(f"cannot load {graph_file}: not a regular file (a FIFO, device or directory); "
+                         "save the triples to a file first")
+    if graph_file.stat().st_size == 0:
+        raise StoreError(f"cannot load {graph_file}: the file is empty; the store keeps the graph it has")
+
+
 def take(items: Any, limit: int) -> tuple[list[Any], bool]:
     """At most `limit` items, and whether there were more (the result-size limit)."""
     taken = []

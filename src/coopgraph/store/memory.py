@@ -14,7 +14,7 @@ from typing import Any
 
 from rdflib import Dataset, Graph
 
-from coopgraph.store.base import Rows, Store, take, with_prefixes
+from coopgraph.store.base import Rows, Store, check_load_source, take, with_prefixes
 
 
 class MemoryStore(Store):
@@ -44,6 +44,7 @@ class MemoryStore(Store):
         return True
 
     def load(self, graph_file: Path) -> int:
+        check_load_source(graph_file)
         self.graph_file = graph_file
         self._graph = None
         return len(self.graph())

@@ -23,7 +23,9 @@ from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, take, values_inside_where, with_prefixes
+from coopgraph.store.base import Rows, Store, check_load_source, take, values_inside_where, with_prefixes
+
+LOADING = ".loading-"  # the prefix of a version being loaded
 
 
 def _rdflib(term: Any) -> Any:
@@ -74,29 +76,49 @@ class OxigraphStore(Store):
 
         from coopgraph.store import StoreError
 
+        check_load_source(graph_file)
         versions = self.path / "versions"
         versions.mkdir(parents=True, exist_ok=True)
+        self._remove_abandoned_loads(versions)
         previous = self.current()
         name = f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+        loading = versions / f"{LOADING}{name}"  # no reader ever opens a name like this one
         target = versions / name
         try:
-            store = ox.Store(str(target))
+            store = ox.Store(str(loading))
             store.bulk_load(path=str(graph_file), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(self.corpus)))
             store.flush()
             count = len(store)
             del store
-        except (OSError, SyntaxError, ValueError, RuntimeError) as exc:
-            shutil.rmtree(target, ignore_errors=True)
-            raise StoreError(f"cannot load {graph_file} into the Oxigraph store at {self.path}: {exc}") from None
+            if count == 0:
+                raise StoreError(f"cannot load {graph_file}: it holds no triples; the store keeps the graph it has")
+            os.replace(loading, target)
+        except (OSError, SyntaxError, ValueError, RuntimeError, MemoryError) as exc:
+            why = (f"a term is larger than the loader's buffer ({exc})" if isinstance(exc, MemoryError) else str(exc))
+            raise StoreError(f"cannot load {graph_file} into the Oxigraph store at {self.path}: {why}") from None
+        finally:  # a failed or interrupted load leaves nothing behind (a killed one: see _remove_abandoned_loads)
+            shutil.rmtree(loading, ignore_errors=True)
         tmp = self.path / f".CURRENT.{os.getpid()}"
         tmp.write_text(name + "\n", encoding="utf-8")
         os.replace(tmp, self.pointer)  # the switch: readers now open the new version
         keep = {name, previous.name if previous else ""}
         for old in versions.iterdir():
-            if old.name not in keep:
+            if old.name not in keep and not old.name.startswith(LOADING):
                 shutil.rmtree(old, ignore_errors=True)
         self._reader = None
         return count
+
+    @staticmethod
+    def _remove_abandoned_loads(versions: Path) -> None:
+        """Delete the partial versions of loads that were killed (their process is gone)."""
+        for folder in versions.glob(f"{LOADING}*"):
+            try:
+                pid = int(folder.name.removeprefix(LOADING).split("-")[1])
+                os.kill(pid, 0)  # still running: another load in progress
+            except (IndexError, ValueError, ProcessLookupError):
+                shutil.rmtree(folder, ignore_errors=True)
+            except PermissionError:
+                pass
 
     # -- reading ----------------------------------------------------------------------------------
     def reader(self) -> Any:

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
-from coopgraph.store.base import Rows, Store, take, values_inside_where, with_prefixes
+from coopgraph.store.base import Rows, Store, check_load_source, take, values_inside_where, with_prefixes
 
 CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
 
@@ -89,6 +89,7 @@ class SparqlStore(Store):
         return json.loads(response.text)  # type: ignore[no-any-return]
 
     def load(self, graph_file: Path) -> int:
+        check_load_source(graph_file)
         self.update(f"DROP SILENT GRAPH <{self.staging}>")
         count = 0
         chunk: list[str] = []
@@ -103,6 +104,10 @@ class SparqlStore(Store):
         if chunk:
             self.update(f"INSERT DATA {{ GRAPH <{self.staging}> {{\n" + "\n".join(chunk) + "\n} }")
             count += len(chunk)
+        if count == 0:
+            from coopgraph.store import StoreError
+
+            raise StoreError(f"cannot load {graph_file}: it holds no triples; the store keeps the graph it has")
         self.update(f"MOVE SILENT GRAPH <{self.staging}> TO GRAPH <{self.corpus}>")
         return count
 

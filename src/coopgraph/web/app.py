@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -37,8 +38,9 @@ from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
 from coopgraph.web.fairness import OverBudget, QueryBudgets
 from coopgraph.web.formats import FORMAT_PARAM, choose
+from coopgraph.web.security import add_security, read_body
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import Answer, Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource
+from coopgraph.web.sparql import Answer, Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource, WorkerLost
 from coopgraph.web.svg import lineage_svg
 
 HERE = Path(__file__).parent
@@ -68,7 +70,7 @@ class Service:
         self.context = context(self.base)
         self.validate_lock = threading.Lock()
         self.report: Any = None
-        limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes)
+        limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes, settings.query_memory)
         source = StoreSource(settings.project.store_spec, settings.project.graph_file, settings.project.store_dir)
         self.pool = QueryPool(source, self.base, limits, size=settings.query_workers) if start_pool else None
         self._units: list[tuple[URIRef, str]] | None = None
@@ -111,6 +113,14 @@ class Service:
         text = str(iri)
         return "/" + text[len(self.base):] if text.startswith(self.base) else text
 
+    def href(self, iri: object) -> str | None:
+        """Where a link to an IRI may point: this server's path for its own IRIs, the IRI itself
+        when it is http(s), and nowhere for any other scheme (javascript:, data:, file: ...)."""
+        text = str(iri)
+        if text.startswith(self.base):
+            return self.local(text)
+        return text if re.match(r"(?i)https?://", text) else None
+
     def iri_of(self, path: str) -> URIRef:
         return URIRef(self.base + path.lstrip("/"))
 
@@ -138,21 +148,37 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                     "a read-only SPARQL 1.1 endpoint, linked data for every IRI, and the lineage of every "
                     "paragraph and mandate.",
         lifespan=lifespan,
+        docs_url=None,  # served below from packaged files: no CDN, and no inline script
+        redoc_url=None,
+        redirect_slashes=False,  # Starlette's redirect names the Host header's server: ours is below
     )
     app.state.service = service
     templates = Jinja2Templates(directory=str(HERE / "templates"))
-    templates.env.globals["local"] = service.local
+    templates.env.globals["local"] = lambda iri: service.href(iri) or ""
     templates.env.filters["marked"] = marked_html
+    app.mount("/static/swagger", StaticFiles(directory=str(swagger_assets())), name="swagger")  # before /static
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.middleware("http")
+    async def without_trailing_slash(request: Request, call_next: Any) -> Response:
+        """'/queries/' goes to '/queries' by a relative redirect: never to the server a Host header names."""
+        path = request.url.path
+        if len(path) > 1 and path.endswith("/") and request.method in {"GET", "HEAD"}:
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(quote(path.rstrip("/"), safe="/:@!$&'()*+,;=-._~") + query, status_code=308)
+        response: Response = await call_next(request)
+        return response
 
     @app.middleware("http")
     async def log_requests(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
-        service.follow_rebuild()
+        await run_in_threadpool(service.follow_rebuild)  # it may reopen the store: never on the event loop
         response: Response = await call_next(request)
         LOG.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
                  (time.perf_counter() - started) * 1000)
         return response
+
+    add_security(app)
 
     @app.exception_handler(StoreError)
     async def store_unreachable(request: Request, exc: StoreError) -> Response:
@@ -170,7 +196,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         status = 404 if isinstance(exc, ReferenceNotFound) else 400
         body: dict[str, Any] = {"error": str(exc).split("\nnearest matches:")[0]}
         if isinstance(exc, ReferenceNotFound):
-            body["suggestions"] = [{"label": label, "iri": iri, "href": service.local(iri)} for label, iri in exc.suggestions]
+            body["suggestions"] = [{"label": label, "iri": iri, "href": service.href(iri)} for label, iri in exc.suggestions]
         if wants_html(request):
             return templates.TemplateResponse(request, "error.html", {"status": status, **body}, status_code=status)
         return JSONResponse(body, status_code=status)
@@ -195,7 +221,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         for iri, text in service.units:
             lowered = text.lower()
             if all(w in lowered for w in words):
-                found.append((service.local(iri), iri, text))
+                found.append((service.href(iri) or "", iri, text))
         found.sort(key=lambda hit: hit[0])
         # labels are read for the hits shown only: a common word matches most of a large archive
         hits = [{"iri": str(iri), "href": href, "label": service.label(iri), "text": text} for href, iri, text in found[:limit]]
@@ -220,10 +246,10 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             kept = service.answers.get(key)
             if kept is not None:
                 return kept
-        client = f"{request.client.host if request.client else '-'} {request.headers.get('user-agent', '')}"
+        client = request.client.host if request.client else "-"  # its address: nothing it says of itself
         service.budgets.admit(client)
         try:
-            answer = service.pool.run(text, bindings, accept, heavy=service.budgets.heavy(client))
+            answer = service.pool.run(text, bindings, accept, client=client, admit=lambda: service.budgets.admit(client))
         except QueryTimeout:
             service.budgets.charge(client, service.settings.query_timeout)
             raise
@@ -259,7 +285,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             if browser:
                 return html(request, "sparql.html", query=None, queries=service.queries, result=None, jsonld="/void")
             media = choose(accept, list(RDF_MEDIA)) or "text/turtle"
-            description = linked_data.service_description(service.base, public(request))
+            isolation = service.pool.isolation() if service.pool is not None else "unknown (no query workers)"
+            description = linked_data.service_description(service.base, public(request), isolation)
             return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media)
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
@@ -267,7 +294,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             accept = "application/sparql-results+json, text/turtle;q=0.9"
         try:
             answer = answer_of(request, text, None, accept)
-        except (QueryTimeout, Busy) as exc:
+        except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
@@ -289,6 +316,13 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                    format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld or a media type")] = None,
                    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
                    named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None) -> Response:
+        params = request.query_params
+        if "update" in params:
+            return PlainTextResponse("SPARQL Update is never sent by GET (SPARQL 1.1 Protocol, 2.2), and this "
+                                     "endpoint is read-only", status_code=400)
+        if len(params.getlist("query")) > 1:
+            return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
+                                     status_code=400)
         return sparql_response(request, query, format, default_graph_uri or [], named_graph_uri or [])
 
     @app.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
@@ -298,9 +332,12 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                       "query": {"type": "string"}, "format": {"type": "string"}}}}}}})
     async def sparql_post(request: Request) -> Response:
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        raw = await request.body()
-        if len(raw) > settings.max_query_bytes * 4:
-            return PlainTextResponse("the request body is too large", status_code=413)
+        raw = await read_body(request, settings.max_query_bytes * 4)
+        if isinstance(raw, Response):
+            return raw
+        return await run_in_threadpool(sparql_post_body, request, media, raw)  # a query never runs on the event loop
+
+    def sparql_post_body(request: Request, media: str, raw: bytes) -> Response:
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -315,6 +352,9 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             form = parse_qs(body, keep_blank_values=True)
             if "update" in form:
                 return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
+            if len(form.get("query", [])) + len(params.getlist("query")) > 1:
+                return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
+                                         status_code=400)
             text = (form.get("query") or [None])[0]
             if text is None:
                 return PlainTextResponse("the form has no 'query' field", status_code=400)
@@ -350,7 +390,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             accept = "application/sparql-results+json"
         try:
             answer = answer_of(request, named.text, bindings, accept)
-        except (QueryTimeout, Busy) as exc:
+        except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
@@ -370,7 +410,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         found = resolve(service.graph, service.base, ref)
         if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
             return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
-        return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.local(found.iri)})
+        return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.href(found.iri)})
 
     @app.get("/lineage", summary="Where a unit came from (up) and where it went (down), with evidence")
     def lineage_route(request: Request,
@@ -479,27 +519,27 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                         action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers)
         parts = sorted(((graph.value(c, CG.firstLine) or 0, c) for c in graph.subjects(URIRef("http://data.europa.eu/eli/ontology#is_part_of"), iri)),
                        key=lambda x: (int(x[0]), str(x[1])))
-        children = [{"href": service.local(c), "label": service.label(c), "number": graph.value(c, CG.number),
+        children = [{"href": service.href(c), "label": service.label(c), "number": graph.value(c, CG.number),
                      "text": str(graph.value(c, CG.text) or graph.value(c, CG.heading) or "")} for _, c in parts]
-        footnotes = [{"href": service.local(f), "number": graph.value(f, CG.number), "text": str(graph.value(f, CG.text) or "")}
+        footnotes = [{"href": service.href(f), "number": graph.value(f, CG.number), "text": str(graph.value(f, CG.text) or "")}
                      for f in sorted(graph.objects(iri, CG.footnote), key=str)]
-        cites = [{"href": service.local(graph.value(c, CG.citedNode)), "label": service.label(graph.value(c, CG.citedNode)),
+        cites = [{"href": service.href(graph.value(c, CG.citedNode)), "label": service.label(graph.value(c, CG.citedNode)),
                   "words": str(graph.value(c, CG.citedText))} for c in sorted(graph.objects(iri, CG.citation), key=str)]
-        cited_by = [{"href": service.local(s), "label": service.label(s)} for s in sorted(set(graph.subjects(CG.cites, iri)), key=str)]
-        mandates = [{"href": service.local(m), "label": service.label(m), "action": str(graph.value(m, CG.action) or "")}
+        cited_by = [{"href": service.href(s), "label": service.label(s)} for s in sorted(set(graph.subjects(CG.cites, iri)), key=str)]
+        mandates = [{"href": service.href(m), "label": service.label(m), "action": str(graph.value(m, CG.action) or "")}
                     for m in sorted(graph.objects(iri, CG.mandate), key=str)]
         trace = service.lineage.trace(str(iri), "both")
         predecessors = [e for e in service.lineage.edges(str(iri), "up", frozenset({"repeats", "amends", "restates"}))]
-        diffs = [{"href": service.local(e.earlier), "label": service.label(URIRef(e.earlier)), "type": e.type,
+        diffs = [{"href": service.href(e.earlier), "label": service.label(URIRef(e.earlier)), "type": e.type,
                   "confidence": e.confidence, "diff": e.diff, "verbatim": e.type == "repeats" and not e.diff} for e in predecessors]
-        steps = [{"href": service.local(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
+        steps = [{"href": service.href(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
                   "depth": s.depth, "confidence": s.edge.confidence, "inferred": s.edge.inferred,
                   "evidence": s.edge.evidence[0] if s.edge.evidence else ""} for s in trace.steps]
         properties = [(str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for p, o in sorted(graph.predicate_objects(iri), key=lambda x: (str(x[0]), str(x[1])))
                       if p not in {CG.text, RDFS.label}]
-        props = [{"name": name, "value": str(o), "href": service.local(o) if isinstance(o, URIRef) else None,
+        props = [{"name": name, "value": str(o), "href": service.href(o) if isinstance(o, URIRef) else None,
                   "label": service.label(o) if isinstance(o, URIRef) else str(o)} for name, o in properties]
-        svg = Markup(lineage_svg(trace, service.local)) if trace.steps else None
+        svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#")) if trace.steps else None
         return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
                     text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                     footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
@@ -516,6 +556,11 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     def ontology() -> Response:
         return FileResponse(settings.project.ontology_dir / "coopgraph.ttl", media_type="text/turtle")
 
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        """The API's Swagger UI, from files this package ships (no CDN), started by a script file."""
+        return HTMLResponse(DOCS_PAGE)
+
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
         return RedirectResponse("/static/favicon.svg")
@@ -528,8 +573,11 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 def app_from_environment() -> FastAPI:
     """The app as each of several server processes builds it, from COOPGRAPH_* variables."""
     from coopgraph.config import Settings
+    from coopgraph.web.connections import configure
 
-    return create_app(ServeSettings.from_env(Settings.from_env()))
+    settings = ServeSettings.from_env(Settings.from_env())
+    configure(settings.header_timeout, settings.max_connections)
+    return create_app(settings)
 
 
 def search_construct(words: list[str]) -> str:
@@ -545,7 +593,23 @@ def wants_html(request: Request) -> bool:
 
 
 def public(request: Request) -> str:
-    return str(request.base_url)
+    """The server's public address, from its settings: never from the request's Host header."""
+    return request.app.state.service.settings.public_url
+
+
+def swagger_assets() -> Path:
+    """Swagger UI's files, as the fastapi-offline package ships them."""
+    import fastapi_offline
+
+    return Path(fastapi_offline.__file__).parent / "static"
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>coopgraph API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css"><link rel="icon" href="/static/favicon.svg"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
+"""
 
 
 def highlight(text: str, words: list[str], width: int = 260) -> Markup:
@@ -553,10 +617,18 @@ def highlight(text: str, words: list[str], width: int = 260) -> Markup:
     first = min((lowered.find(w) for w in words if lowered.find(w) >= 0), default=0)
     start = max(0, first - width // 3)
     snippet = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
-    out = escape(snippet)
-    for word in sorted(set(words), key=len, reverse=True):
-        out = re.sub(re.escape(escape(word)), lambda m: f"<mark>{m.group(0)}</mark>", out, flags=re.IGNORECASE)
-    return Markup(out)
+    # one pass over the plain text with every word at once (the longest first), then escape each
+    # piece: a word inside another, or inside markup, can never open a mark within a mark
+    pattern = "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
+    if not pattern:
+        return Markup(escape(snippet))
+    out, at = [], 0
+    for match in re.finditer(pattern, snippet, flags=re.IGNORECASE):
+        out.append(escape(snippet[at:match.start()]))
+        out.append(f"<mark>{escape(match.group(0))}</mark>")
+        at = match.end()
+    out.append(escape(snippet[at:]))
+    return Markup("".join(out))
 
 
 def marked_html(diff: str | None) -> Markup:
@@ -583,8 +655,9 @@ def results_table(body: bytes, media: str) -> dict[str, Any] | None:
             term = binding.get(v)
             if term is None:
                 row.append({"value": "", "href": None})
-            elif term["type"] == "uri":
-                row.append({"value": term["value"], "href": term["value"]})
+            elif term["type"] == "uri":  # a link only for http(s): never javascript: or data:
+                safe = re.match(r"(?i)https?://", term["value"])
+                row.append({"value": term["value"], "href": term["value"] if safe else None})
             else:
                 row.append({"value": term["value"], "href": None})
         rows.append(row)

@@ -1,11 +1,12 @@
-"""Fair shares of query time: a budget per client, and a worker kept free for light clients.
+"""Fair shares of query time: a budget per client, and workers handed out in turn.
 
-A client is its address and User-Agent, as public SPARQL services count them. Each client may
-spend `budget` seconds of query time per `window` seconds (a bucket that refills steadily); a
-client that has spent it gets 429 with the seconds until it may ask again. A client that has
-spent more than a quarter of its budget is heavy, and a heavy client may not take the last idle
-query worker, so one slow client never leaves the others queueing behind its queries. Answers
-kept from earlier runs cost nothing. Memory is bounded: clients not seen for a window are forgotten.
+A client is its network address, nothing it says about itself: a User-Agent or a forwarded-for
+header costs nothing to change (proxy headers count only from proxies the operator lists). Each
+client may spend `budget` seconds of query time per `window` seconds (a bucket that refills
+steadily); a client that has spent it gets 429 with the seconds until it may ask again, checked
+again when its turn for a worker comes, so queries queued in parallel do not slip past it.
+Answers kept from earlier runs cost nothing. Memory is bounded: clients not seen for a window
+are forgotten.
 """
 
 from __future__ import annotations
@@ -13,9 +14,13 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from cachetools import TTLCache
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -69,8 +74,74 @@ class QueryBudgets:
             account.spent += seconds
             self._accounts[client] = account
 
-    def heavy(self, client: str) -> bool:
-        if not self.enabled:
-            return False
-        with self._lock:
-            return self._current(client, time.monotonic()).spent > self.budget / 4
+
+class QueueWaitExceeded(Exception):
+    """No turn came within the time a request may wait."""
+
+
+class FairTurns(Generic[T]):
+    """Idle query workers handed to waiting clients in turn, not first come, first served.
+
+    Each client waits in its own line; the lines are served round-robin, and a client may hold at
+    most `per_client` workers at once. So a client with nine queries waiting never stands between
+    another client and a free worker: a newcomer waits for at most one running query of each
+    other client, and with more than one worker, usually for none (one is always left to others).
+    """
+
+    def __init__(self, per_client: int):
+        self.per_client = max(1, per_client)
+        self._cond = threading.Condition()
+        self._idle: deque[T] = deque()
+        self._lines: OrderedDict[str, deque[object]] = OrderedDict()
+        self._holding: Counter[str] = Counter()
+
+    def put(self, item: T) -> None:
+        """An idle worker, new or back from a query."""
+        with self._cond:
+            self._idle.append(item)
+            self._cond.notify_all()
+
+    def _first_in_turn(self) -> tuple[str, object] | None:
+        for client, line in self._lines.items():
+            if self._holding[client] < self.per_client:
+                return client, line[0]
+        return None
+
+    def take(self, client: str, timeout: float) -> T:
+        """The next idle worker for `client` when its turn comes; QueueWaitExceeded after `timeout`."""
+        ticket = object()
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._lines.setdefault(client, deque()).append(ticket)
+            try:
+                while True:
+                    if self._idle and self._first_in_turn() == (client, ticket):
+                        self._holding[client] += 1
+                        self._lines.move_to_end(client)  # the others' turn next
+                        return self._idle.popleft()
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        raise QueueWaitExceeded(f"no query worker became free for this client within {timeout:g} s")
+                    self._cond.wait(remaining)
+            finally:
+                line = self._lines.get(client)
+                if line is not None:
+                    if ticket in line:
+                        line.remove(ticket)
+                    if not line:
+                        del self._lines[client]
+                self._cond.notify_all()
+
+    def done(self, client: str) -> None:
+        """The client's query ended (its worker goes back with `put`, or is replaced)."""
+        with self._cond:
+            self._holding[client] -= 1
+            if self._holding[client] <= 0:
+                del self._holding[client]
+            self._cond.notify_all()
+
+    def drain(self) -> list[T]:
+        with self._cond:
+            items = list(self._idle)
+            self._idle.clear()
+            return items

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
@@ -83,7 +85,24 @@ def _term_json(term: object) -> dict[str, str]:
     return out
 
 
+# the characters XML 1.0 cannot carry at all, not even as a character reference
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+class NotRepresentable(ValueError):
+    """An answer holds a character the asked-for format cannot carry."""
+
+
+def require_xml_chars(texts: Any) -> None:
+    """Refuse (NotRepresentable) when any text holds a character XML 1.0 cannot carry."""
+    for text in texts:
+        if bad := _NOT_XML.search(text):
+            raise NotRepresentable(f"the answer holds the character U+{ord(bad.group(0)):04X}, which XML 1.0 cannot "
+                                   "carry; ask for JSON, CSV or TSV results (or Turtle for a graph) instead")
+
+
 def _xml_escape(text: str) -> str:
+    require_xml_chars((text,))
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 

@@ -130,8 +130,9 @@ def void_description(graph: Graph, base: str, public: str) -> Graph:
     return out
 
 
-def service_description(base: str, public: str) -> Graph:
-    """The SPARQL 1.1 service description a GET of /sparql without a query returns."""
+def service_description(base: str, public: str, isolation: str = "unknown") -> Graph:
+    """The SPARQL 1.1 service description a GET of /sparql without a query returns; `isolation` is
+    what the query workers report of their network isolation ('isolated', or why not)."""
     out = new_graph()
     out.bind("sd", SD)
     service = URIRef(f"{public}sparql#service")
@@ -150,4 +151,8 @@ def service_description(base: str, public: str) -> Graph:
     out.add((default, RDFS.seeAlso, URIRef(f"{base}graph/corpus")))
     out.add((service, RDFS.comment, Literal("Read-only: SPARQL Update, SERVICE, LOAD and FROM of outside graphs are refused; "
                                               "every query has a time limit and a result-size limit.", lang="en")))
+    note = ("Query workers run without any network: no query can open a connection."
+            if isolation == "isolated" else f"Query workers are not isolated from the network ({isolation}); "
+            "only the query check refuses SERVICE.")
+    out.add((service, RDFS.comment, Literal(note, lang="en")))
     return out

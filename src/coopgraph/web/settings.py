@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,11 @@ class ServeSettings:
     max_query_bytes: int = 256_000
     workers: int = 1  # server processes, each with its own query workers, all over one store
     client_budget: float = 30.0  # seconds of query time per client per minute; 0: no budget
+    query_memory: int = 4096  # MB of address space per query worker; 0: no limit
+    max_connections: int = 512  # open connections at once; more are closed on arrival
+    header_timeout: float = 10.0  # seconds a connection has to send a request's headers
+    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (comma-separated); none by default
+    public_url: str = ""  # the address the server is reached at (links, VoID); default http://HOST:PORT/
 
     @classmethod
     def from_env(cls, project: Settings, **overrides: object) -> ServeSettings:
@@ -37,6 +43,11 @@ class ServeSettings:
             "query_workers": int(_env("QUERY_WORKERS", "2")),
             "workers": int(_env("WORKERS", "1")),
             "client_budget": float(_env("CLIENT_BUDGET", "30")),
+            "query_memory": int(_env("QUERY_MEMORY", "4096")),
+            "max_connections": int(_env("MAX_CONNECTIONS", "512")),
+            "header_timeout": float(_env("HEADER_TIMEOUT", "10")),
+            "forwarded_allow_ips": _env("FORWARDED_ALLOW_IPS", ""),
+            "public_url": _env("PUBLIC_URL", ""),
         }
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(project=project, **values)  # type: ignore[arg-type]
@@ -44,6 +55,13 @@ class ServeSettings:
             raise ValueError("query timeout, max rows, query workers and workers must be positive")
         if settings.client_budget < 0:
             raise ValueError("the client budget must be 0 (none) or a positive number of seconds")
+        if settings.query_memory < 0 or settings.max_connections <= 0 or settings.header_timeout <= 0:
+            raise ValueError("query memory must be 0 (no limit) or positive; max connections and the header "
+                             "timeout must be positive")
+        if not settings.public_url:
+            settings = dataclasses.replace(settings, public_url=f"http://{settings.host}:{settings.port}/")
+        elif not settings.public_url.endswith("/"):
+            settings = dataclasses.replace(settings, public_url=settings.public_url + "/")
         return settings
 
     def environment(self) -> dict[str, str]:
@@ -53,7 +71,9 @@ class ServeSettings:
                   "STORE": project.store_spec, "HOST": self.host, "PORT": str(self.port),
                   "QUERY_TIMEOUT": repr(self.query_timeout), "MAX_ROWS": str(self.max_rows),
                   "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers),
-                  "CLIENT_BUDGET": repr(self.client_budget)}
+                  "CLIENT_BUDGET": repr(self.client_budget), "QUERY_MEMORY": str(self.query_memory),
+                  "MAX_CONNECTIONS": str(self.max_connections), "HEADER_TIMEOUT": repr(self.header_timeout),
+                  "FORWARDED_ALLOW_IPS": self.forwarded_allow_ips, "PUBLIC_URL": self.public_url}
         return {f"COOPGRAPH_{k}": v for k, v in values.items()}
 
     @property

@@ -4,15 +4,18 @@ rdflib evaluates queries in Python and its parser is not thread-safe; a thread c
 stopped. Each worker process holds its own copy of the graph, parses, checks and runs one
 query at a time, and serializes the result. When a query overruns its time limit the worker
 is killed and a fresh one takes its place. Workers refuse SPARQL Update, SERVICE, and FROM /
-FROM NAMED naming anything but this endpoint's own graph, never load remote graphs, and refuse
-any network connection that is not to loopback.
+FROM NAMED naming anything but this endpoint's own graph, and never load remote graphs.
+
+That check is a parser's judgement, so the operating system backs it: a worker on a local store
+runs in a network namespace with no interface (no connection can leave it, whichever library
+opens one), under a memory limit, and dies with its parent. A worker on a SPARQL server store
+needs the network to reach that server; it keeps a Python-level guard that allows that host only.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import queue
 import socket
 import threading
 import time
@@ -21,8 +24,20 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from coopgraph import sandbox
 from coopgraph.query import check
-from coopgraph.web.formats import GRAPH_MEDIA_OF, GRAPH_TYPES, MEDIA_OF, RESULT_TYPES, choose, serialize_ask, serialize_rows
+from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
+from coopgraph.web.formats import (
+    GRAPH_MEDIA_OF,
+    GRAPH_TYPES,
+    MEDIA_OF,
+    RESULT_TYPES,
+    NotRepresentable,
+    choose,
+    require_xml_chars,
+    serialize_ask,
+    serialize_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +45,7 @@ class QueryLimits:
     timeout: float = 10.0  # seconds of work per query, parse included
     max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned
     max_query_bytes: int = 256_000
+    memory_mb: int = 4096  # address space of each query worker; 0: no limit
 
 
 @dataclass
@@ -42,6 +58,7 @@ class Answer:
     truncated: str | None = None
     seconds: float = 0.0
     version: str | None = None  # the build of the graph that answered (None: unknown)
+    retire: bool = False  # the worker should not answer again (it ran out of memory)
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,10 @@ class QueryTimeout(Exception):
 
 class Busy(Exception):
     pass
+
+
+class WorkerLost(Exception):
+    """The worker ended while answering: it went over its memory limit, or was killed."""
 
 
 # -- inside the worker -------------------------------------------------------------------------------
@@ -81,14 +102,14 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
     checked = check(text, own_graphs)
     if isinstance(checked, tuple):
         return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
-    kind = checked[1].name
+    kind = checked.form
     graph_query = kind in {"ConstructQuery", "DescribeQuery"}
     offered = list(GRAPH_MEDIA_OF.values()) if graph_query else list(MEDIA_OF.values())
     media = choose(accept, offered + (["application/json", "application/xml"] if not graph_query else []))
     if media is None:
         return Answer(406, f"cannot answer this {kind} in {accept}; offered: {', '.join(offered)}".encode(),
                       "text/plain; charset=utf-8")
-    rows = store.run(text, bindings, limits.max_rows)
+    rows = store.run(checked.text, bindings, limits.max_rows)
     if rows.kind == "ASK":
         return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
     if rows.kind == "GRAPH":
@@ -103,6 +124,8 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
 
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
             return Answer(200, out.serialize(format=fmt, context=ctx, auto_compact=True, encoding="utf-8"), media, note)
+        if fmt == "xml":
+            require_xml_chars(str(term) for triple in out for term in triple)
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
     note = (f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
             if rows.truncated else None)
@@ -111,7 +134,14 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
 
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
             own_graphs: set[str]) -> None:
-    _guard_network_except_store(store_spec)
+    sandbox.die_with_parent(os.getppid())
+    if store_spec.startswith("sparql:"):
+        isolation = "not isolated: the store is a SPARQL server, reached over the network"
+        _guard_network_except_store(store_spec)
+    else:
+        reason = sandbox.isolate_network()
+        isolation = "isolated" if reason is None and sandbox.network_isolated() else f"not isolated: {reason}"
+        _guard_network_except_store(store_spec)  # a second fence, for Python's own sockets
     try:
         os.nice(10)  # queries yield the processor to the server itself: a slow query never slows its pages
     except OSError:
@@ -119,12 +149,13 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     from coopgraph.store import StoreError, open_store
 
     try:
+        sandbox.limit_memory(limits.memory_mb)
         store = open_store(store_spec, base, Path(graph_file), Path(store_dir))
         size = len(store.graph()) if store.kind == "memory" else 0
     except Exception as exc:  # reported to the server, which refuses to start
         conn.send(("failed", str(exc)))
         return
-    conn.send(("ready", size))
+    conn.send(("ready", size, isolation))
     while True:
         try:
             message = conn.recv()
@@ -138,12 +169,23 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             store.refresh()  # a rebuild made a new graph current: answer from it
             answer = _answer(store, text, bindings, accept, limits, own_graphs)
             answer.version = store.version()
+        except NotRepresentable as exc:
+            answer = Answer(406, str(exc).encode(), "text/plain; charset=utf-8")
+        except MemoryError:
+            answer = Answer(503, _over_memory(limits).encode(), "text/plain; charset=utf-8", retire=True)
         except StoreError as exc:  # the store's fault, not the query's: worth trying again
             answer = Answer(503, f"the store is not answering: {exc}".encode(), "text/plain; charset=utf-8")
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
         conn.send(answer)
+        if answer.retire:
+            return
+
+
+def _over_memory(limits: QueryLimits) -> str:
+    return (f"the query needed more than the {limits.memory_mb:,} MB of memory a query may use, and was stopped; "
+            "make it cheaper (shorter strings, fewer rows held for ORDER BY or GROUP BY)")
 
 
 def _guard_network_except_store(store_spec: str) -> None:
@@ -169,17 +211,19 @@ class _Worker:
         self.process.start()
         child.close()
         self.ready = False
+        self.isolation = "unknown"
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         if self.ready:
             return
         if not self.conn.poll(timeout):
             raise RuntimeError("a SPARQL worker did not start in time")
-        tag, detail = self.conn.recv()
+        tag, detail, *rest = self.conn.recv()
         if tag != "ready":
             from coopgraph.store import StoreError
 
             raise StoreError(f"a SPARQL worker cannot open the store: {detail}")
+        self.isolation = rest[0] if rest else "unknown"
         self.ready = True
 
     def kill(self) -> None:
@@ -189,7 +233,8 @@ class _Worker:
 
 
 class QueryPool:
-    """A fixed number of worker processes; a request waits for a free one (up to `queue_wait`)."""
+    """A fixed number of worker processes, handed to clients in turn (see `FairTurns`); a
+    request waits for its turn up to `queue_wait` seconds."""
 
     def __init__(self, source: StoreSource, base: str, limits: QueryLimits, size: int = 2, queue_wait: float = 30.0):
         self.source, self.base, self.limits, self.queue_wait = source, base, limits, queue_wait
@@ -197,10 +242,15 @@ class QueryPool:
         # A fork server with the libraries already imported: a worker that replaces a stopped one
         # is ready in milliseconds, not the second a fresh interpreter takes.
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["coopgraph.web.sparql", "coopgraph.store", "coopgraph.store.oxigraph",
+        self.context.set_forkserver_preload(["coopgraph.web.forkserver_guard", "coopgraph.web.sparql", "coopgraph.store", "coopgraph.store.oxigraph",
                                              "coopgraph.store.memory", "coopgraph.store.sparql", "rdflib",
                                              "rdflib.plugins.sparql", "pyoxigraph", "oxrdflib", "httpx"])
-        self.idle: queue.Queue[_Worker] = queue.Queue()
+        # Started here, on the thread that builds the app (the server's main thread): the fork server
+        # dies with the thread that started it (forkserver_guard), so not with a short-lived one.
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+        self.turns: FairTurns[_Worker] = FairTurns(per_client=max(1, size - 1))
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
         self.killed = 0
@@ -217,45 +267,70 @@ class QueryPool:
                 worker.kill()
                 return worker
             self.all.add(worker)
-        self.idle.put(worker)
+        self.turns.put(worker)
         return worker
 
-    def _take(self, heavy: bool) -> _Worker:
-        """An idle worker; a heavy client waits rather than take the last one."""
-        deadline = time.monotonic() + self.queue_wait
-        while True:
-            try:
-                worker = self.idle.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
-                raise Busy("every query worker is busy; try again shortly") from None
-            if not heavy or not self.idle.empty() or len(self.all) <= 1:
-                return worker
-            self.idle.put(worker)  # kept for a light client
-            if time.monotonic() > deadline:
-                raise Busy("the query workers are kept for other clients while this one's queries are heavy; "
-                           "try again shortly")
-            time.sleep(0.05)
-
-    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None,
-            heavy: bool = False) -> Answer:
-        if len(text.encode("utf-8")) > self.limits.max_query_bytes:
-            return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
-                          "text/plain; charset=utf-8")
-        worker = self._take(heavy)
-        try:
-            worker.wait_ready()
-            worker.conn.send((text, bindings or {}, accept))
-            if worker.conn.poll(self.limits.timeout):
-                answer: Answer = worker.conn.recv()
-                self.idle.put(worker)
-                return answer
-        except (EOFError, OSError, BrokenPipeError):
-            pass  # the worker died: replace it below
+    def _replace(self, worker: _Worker) -> None:
         with self.lock:
             self.all.discard(worker)
             self.killed += 1
         worker.kill()
         self._add()
+
+    def isolation(self) -> str:
+        """What the workers report of their network isolation ('isolated', or why not)."""
+        with self.lock:
+            reports = {w.isolation for w in self.all if w.ready}
+        return "; ".join(sorted(reports)) or "unknown (no worker has started yet)"
+
+    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None,
+            client: str = "-", admit: Any = None) -> Answer:
+        """Answer a query in a worker when the client's turn comes. `admit`, when given, is called
+        once the turn has come and may refuse by raising (the client's budget, checked at the last
+        moment so that queries queued in parallel cannot slip past it)."""
+        if len(text.encode("utf-8")) > self.limits.max_query_bytes:
+            return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
+                          "text/plain; charset=utf-8")
+        try:
+            worker = self.turns.take(client, self.queue_wait)
+        except QueueWaitExceeded:
+            raise Busy("every query worker is busy; try again shortly") from None
+        try:
+            if admit is not None:
+                try:
+                    admit()
+                except BaseException:
+                    self.turns.put(worker)
+                    raise
+            return self._ask(worker, text, bindings, accept)
+        finally:
+            self.turns.done(client)
+
+    def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, accept: str | None) -> Answer:
+        started = time.monotonic()
+        try:
+            worker.wait_ready()
+            worker.conn.send((text, bindings or {}, accept))
+            if worker.conn.poll(self.limits.timeout):
+                answer: Answer = worker.conn.recv()
+                if answer.retire:
+                    self._replace(worker)
+                else:
+                    self.turns.put(worker)
+                return answer
+        except (EOFError, OSError, BrokenPipeError):
+            pass  # the worker ended: replaced below
+        elapsed = time.monotonic() - started
+        if elapsed < self.limits.timeout:
+            worker.process.join(1.0)  # it is ending: let it, to read how
+        code = worker.process.exitcode
+        ended_early = code is not None and elapsed < self.limits.timeout
+        self._replace(worker)
+        if ended_early:
+            raise WorkerLost(f"the query worker ended while answering (exit code {code})"
+                             + (f": a query that needs more than the {self.limits.memory_mb:,} MB of memory a query may "
+                                "use ends this way; make it cheaper (shorter strings, fewer rows held for ORDER BY or "
+                                "GROUP BY)" if self.limits.memory_mb else "; try again"))
         raise QueryTimeout(f"the query ran longer than the {self.limits.timeout:g} s limit and was stopped")
 
     def close(self) -> None:

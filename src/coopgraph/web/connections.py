@@ -1,0 +1,89 @@
+"""Connections the server holds: a cap on how many, and a time limit on sending headers.
+
+uvicorn closes idle keep-alive connections but waits forever for a request that never finishes
+its headers; enough such connections use up the file descriptors, and then nobody is answered.
+Here a connection must complete each request's headers within `header_timeout` seconds of
+opening (or of its previous answer), and one that arrives when `max_connections` are open is
+closed at once. Proxy headers are believed only from the proxies the operator lists.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from typing import TYPE_CHECKING, Any
+
+import h11
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+if TYPE_CHECKING:
+    from coopgraph.web.settings import ServeSettings
+
+LIMITS = {"header_timeout": 10.0, "max_connections": 512}
+
+
+def configure(header_timeout: float, max_connections: int) -> None:
+    """Set the limits for this server process (each of several processes sets its own)."""
+    LIMITS["header_timeout"] = header_timeout
+    LIMITS["max_connections"] = max_connections
+    _raise_file_limit(max_connections)
+
+
+def _raise_file_limit(max_connections: int) -> None:
+    """Room for every allowed connection plus the store's files and the workers' pipes."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max_connections + 512
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a connection cap and a header timeout."""
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        if len(self.connections) >= LIMITS["max_connections"]:
+            self.transport = transport
+            transport.abort()  # no answer: answering would cost the descriptor time we lack
+            return
+        super().connection_made(transport)
+        self._arm_header_timer()
+
+    def _arm_header_timer(self) -> None:
+        self._waiting_since = self.cycle  # the request in progress when armed (None at first)
+        self._header_timer: asyncio.TimerHandle | None = self.loop.call_later(LIMITS["header_timeout"],
+                                                                               self._headers_too_slow)
+
+    def _headers_too_slow(self) -> None:
+        self._header_timer = None
+        if self.transport.is_closing() or self.cycle is not self._waiting_since:
+            return  # a new request's headers arrived in time
+        if self.conn.our_state in {h11.IDLE, h11.DONE} or self.cycle is None:
+            self.transport.close()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._cancel_header_timer()
+            self._arm_header_timer()
+
+    def _cancel_header_timer(self) -> None:
+        timer = getattr(self, "_header_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._header_timer = None
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_header_timer()
+        if self.flow is None:  # refused at connection_made: nothing else was set up
+            self.connections.discard(self)
+            return
+        super().connection_lost(exc)
+
+
+def uvicorn_options(settings: ServeSettings) -> dict[str, Any]:
+    """What uvicorn.run needs to serve with these limits."""
+    configure(settings.header_timeout, settings.max_connections)
+    trusted = settings.forwarded_allow_ips.strip()
+    return {"host": settings.host, "port": settings.port, "http": "coopgraph.web.connections:GuardedH11Protocol",
+            "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None, "timeout_keep_alive": 5,
+            "backlog": 256}

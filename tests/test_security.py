@@ -1,0 +1,547 @@
+"""Attacks on the server and on the commands, each with the finding it holds (docs/reliability.md).
+
+Every test here was written against an attack that worked: outbound connections through SERVICE
+hidden from the check, a frozen event loop, exhausted connections, budgets sidestepped, remote
+JSON-LD contexts, script in links, oversized bodies, runaway memory, orphaned workers, damaging
+loads and protocol slips. Servers run on 127.0.0.1 only.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+from xml.dom import minidom
+
+import httpx
+import pytest
+
+from tests.conftest import ROOT, RunningServer, cli
+from tests.reliability import record
+from tests.support.listener import Listener
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+HTML = {"Accept": "text/html"}
+
+
+def service_variants(url: str) -> dict[str, str]:
+    """SERVICE hidden from one reading of the query or another: line ends, escapes, comments."""
+    service = f"SERVICE <{url}> {{ ?x ?p ?o }}"
+    return {
+        "CR ends the comment": f"SELECT ?x WHERE {{ # c \r {service} \n }}",
+        "CR LF": f"SELECT ?x WHERE {{ # c \r\n {service} }}",
+        "CR at the end": f"SELECT ?x WHERE {{ {service} }} # \r",
+        "escaped quote ends a string early": 'SELECT * WHERE { BIND("\\u0022 # " AS ?x) ' + service + " } # \\u000A AS ?x) }",
+        "escaped CR": f"SELECT ?x WHERE {{ # c \\u000D {service} \n }}",
+        "escaped LF": f"SELECT ?x WHERE {{ # c \\u000A {service} \n }}",
+        "escaped keyword": f"SELECT ?x WHERE {{ \\u0053ERVICE <{url}> {{ ?x ?p ?o }} }}",
+        "8-digit escape": f"SELECT ?x WHERE {{ # c \\U0000000D {service} \n }}",
+        "escape spelling an escape": 'SELECT * WHERE { BIND("\\u005Cu0022 # " AS ?x) ' + service + " }",
+        "U+2028 line separator": f"SELECT ?x WHERE {{ # c \u2028 {service} \n }}",
+        "U+0085 next line": f"SELECT ?x WHERE {{ # c \u0085 {service} \n }}",
+        "form feed": f"SELECT ?x WHERE {{ # c \x0c {service} \n }}",
+        "vertical tab": f"SELECT ?x WHERE {{ # c \x0b {service} \n }}",
+        "lower case": f"select ?x where {{ service <{url}> {{ ?x ?p ?o }} }}",
+        "SILENT": f"SELECT ?x WHERE {{ SERVICE SILENT <{url}> {{ ?x ?p ?o }} }}",
+        "in a sub-select": f"SELECT ?x WHERE {{ {{ SELECT ?x WHERE {{ {service} }} }} }}",
+        "long string hides nothing": f"SELECT ?x WHERE {{ BIND('''a\rb''' AS ?y) {service} }}",
+        "IRI with a hash": f"PREFIX e: <http://e.org/ns#> SELECT ?x WHERE {{ {service} }}",
+        "less-than then hash": f"SELECT ?x WHERE {{ FILTER(1<2#>\r) {service} }}",
+    }
+
+
+@pytest.fixture(scope="module")
+def guarded(built_dir):
+    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "3", "COOPGRAPH_CLIENT_BUDGET": "0",
+                                           "COOPGRAPH_QUERY_WORKERS": "2", "COOPGRAPH_MAX_CONNECTIONS": "40",
+                                           "COOPGRAPH_HEADER_TIMEOUT": "1.5", "COOPGRAPH_QUERY_MEMORY": "1536"})
+    yield server
+    server.stop()
+
+
+# -- 1. SERVICE: the check reads as the engine does, and the OS holds when it does not -------------
+
+def test_service_hidden_from_the_check_never_connects(guarded):
+    with Listener() as listener, httpx.Client(base_url=guarded.url, timeout=20) as http:
+        statuses = {}
+        for name, query in service_variants(listener.url).items():
+            for method in ("GET", "form", "direct"):
+                if method == "GET":
+                    answer = http.get("/sparql", params={"query": query, "format": "json"})
+                elif method == "form":
+                    answer = http.post("/sparql", data={"query": query}, headers={"Accept": "application/sparql-results+json"})
+                else:
+                    answer = http.post("/sparql", content=query.encode(),
+                                       headers={"Content-Type": "application/sparql-query", "Accept": "application/json"})
+                statuses[f"{name} ({method})"] = answer.status_code
+                # refused, or (when SERVICE sits in a comment for both readers) answered without it
+                assert answer.status_code in {200, 400, 403}, (name, method, answer.text)
+        time.sleep(0.5)
+        assert listener.connections == [], f"a query reached the listener: {listener.connections}"
+    assert statuses["CR ends the comment (GET)"] == 403
+    assert statuses["escaped keyword (direct)"] == 403
+    record("SERVICE hidden from the check", {"variants": len(statuses), "connections": 0})
+
+
+def test_service_hidden_from_the_check_never_connects_from_the_command_line(built_dir):
+    with Listener() as listener:
+        for name, query in list(service_variants(listener.url).items())[:6]:
+            done = cli("--out", str(built_dir), "query", query, "--format", "json")
+            assert done.returncode in {0, 2}, (name, done.stderr)
+            assert "Traceback" not in done.stderr
+        time.sleep(0.3)
+        assert listener.connections == []
+
+
+WORKER_PROBE = textwrap.dedent("""
+    import multiprocessing, sys
+    from pathlib import Path
+    from coopgraph import sandbox
+    from coopgraph.query import CheckedQuery
+    from coopgraph.web import sparql
+
+    # the check fails on purpose: every query passes it, SERVICE included
+    sparql.check = lambda text, own: CheckedQuery(text, "SelectQuery")
+    if sys.argv[3] == "without-sandbox":
+        sandbox.isolate_network = lambda: None
+    out = Path(sys.argv[1])
+    parent, child = multiprocessing.Pipe()
+    worker = multiprocessing.get_context("fork").Process(target=sparql._worker, args=(
+        child, f"oxigraph:{out / 'store'}", "https://w3id.org/coopgraph/", str(out / "coopgraph.nt"), str(out / "store"),
+        sparql.QueryLimits(timeout=5), {"https://w3id.org/coopgraph/graph/corpus"}), daemon=True)
+    worker.start()
+    print(parent.recv())
+    parent.send((f"SELECT * WHERE {{ SERVICE <{sys.argv[2]}> {{ ?s ?p ?o }} }}", {}, "application/json"))
+    print(parent.recv().body[:300] if parent.poll(5) else "no answer")
+    worker.kill()
+    worker.join(5)
+""")
+
+
+@pytest.mark.parametrize("mode", ["with-sandbox", "without-sandbox"])
+def test_a_worker_cannot_connect_even_when_the_check_is_wrong(built_dir, mode):
+    """Oxigraph's own HTTP client against a local listener: with the sandbox, no connection; the
+    run without it shows that the probe would see one."""
+    with Listener() as listener:
+        done = subprocess.run([sys.executable, "-c", WORKER_PROBE, str(built_dir), listener.url + "sparql", mode],
+                              capture_output=True, text=True, timeout=60, cwd=ROOT)
+        time.sleep(0.3)
+        assert done.returncode == 0, done.stderr
+        if mode == "with-sandbox":
+            assert "'isolated'" in done.stdout, done.stdout
+            assert listener.connections == [], done.stdout
+            assert "unreachable" in done.stdout.lower(), done.stdout
+        else:
+            assert listener.connections, "the probe saw no connection even without the sandbox: it proves nothing"
+
+
+def test_the_service_description_says_whether_workers_are_isolated(guarded):
+    http = httpx.Client(base_url=guarded.url, timeout=20)
+    http.get("/sparql", params={"query": "ASK {}"})  # a worker has started and reported
+    description = http.get("/sparql", headers={"Accept": "text/turtle"}).text
+    assert "Query workers run without any network" in description
+    assert "run without network" in guarded.log.read_text()
+
+
+# -- 2. nothing slow on the event loop -------------------------------------------------------------
+
+def test_pages_answer_while_a_slow_post_query_runs(guarded):
+    slow = threading.Thread(target=lambda: httpx.post(guarded.url + "/sparql", data={"query": f"{SLOW} # post"},
+                                                      timeout=30))
+    slow.start()
+    time.sleep(0.4)
+    started = time.monotonic()
+    page = httpx.get(guarded.url + "/", headers=HTML, timeout=30)
+    waited = time.monotonic() - started
+    slow.join(30)
+    assert page.status_code == 200
+    assert waited < 1.0, f"the home page waited {waited:.2f} s behind a POSTed query"
+    record("slow POST beside a page", {"page_ms": round(waited * 1000, 1)})
+
+
+# -- 3. connections ----------------------------------------------------------------------------------
+
+def test_connections_that_never_finish_their_headers_are_closed(guarded):
+    slow = []
+    for _ in range(60):  # more than the cap of 40
+        sock = socket.create_connection(("127.0.0.1", guarded.port), timeout=5)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")  # and never the rest
+        slow.append(sock)
+    time.sleep(1.5 + 1.5)  # the header timeout, and some
+    closed = 0
+    for sock in slow:
+        sock.settimeout(2)
+        try:
+            closed += sock.recv(1024) == b""
+        except (ConnectionResetError, TimeoutError, OSError) as exc:
+            closed += not isinstance(exc, TimeoutError)
+        sock.close()
+    answer = httpx.get(guarded.url + "/queries", timeout=10)
+    assert answer.status_code == 200
+    assert closed == len(slow), f"{len(slow) - closed} of {len(slow)} half-open connections were kept"
+    log = guarded.log.read_text()
+    assert "Traceback" not in log and len(log) < 2_000_000
+    record("half-open connections", {"opened": len(slow), "closed by the server": closed})
+
+
+# -- 4. fairness: identity by address, turns, and the budget ------------------------------------------
+
+@pytest.fixture(scope="module")
+def budgeted(built_dir):
+    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "2",
+                                           "COOPGRAPH_QUERY_WORKERS": "2"})
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("rotate", ["User-Agent", "X-Forwarded-For"])
+def test_rotating_what_a_client_says_of_itself_still_meets_the_budget(budgeted, rotate):
+    statuses = []
+    with httpx.Client(base_url=budgeted.url, timeout=30) as http:
+        for n in range(8):
+            headers = {"User-Agent": f"crawler/{n}"} if rotate == "User-Agent" else {"X-Forwarded-For": f"198.51.100.{n}"}
+            answer = http.get("/sparql", params={"query": f"{SLOW} # {rotate} {n}", "format": "json"}, headers=headers)
+            statuses.append(answer.status_code)
+    assert 429 in statuses, statuses
+    record(f"budget with a new {rotate} per request", {"statuses": statuses})
+    time.sleep(4)  # let the budget refill for the next test
+
+
+def test_parallel_queries_from_one_client_are_not_all_admitted(budgeted):
+    statuses: list[int] = []
+
+    def ask(n: int) -> None:
+        statuses.append(httpx.get(budgeted.url + "/sparql", params={"query": f"{SLOW} # parallel {n}", "format": "json"},
+                                  timeout=60).status_code)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert statuses.count(429) >= 3, statuses
+    time.sleep(4)
+
+
+@pytest.fixture(scope="module")
+def stormed(built_dir):
+    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "0",
+                                           "COOPGRAPH_QUERY_WORKERS": "2"})
+    yield server
+    server.stop()
+
+
+def test_a_light_client_is_answered_during_another_clients_storm(stormed):
+    """9 heavy queries in flight from 127.0.0.1; an ASK from 127.0.0.2 waits for no more than one."""
+    storm = [threading.Thread(target=lambda n=n: httpx.get(stormed.url + "/sparql", timeout=60,
+                                                           params={"query": f"{SLOW} # storm {n}", "format": "json"}))
+             for n in range(9)]
+    for thread in storm:
+        thread.start()
+    time.sleep(0.5)
+    waits = []
+    with httpx.Client(base_url=stormed.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as light:
+        for n in range(8):
+            started = time.monotonic()
+            answer = light.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # light {n}", "format": "json"})
+            waits.append(time.monotonic() - started)
+            assert answer.status_code == 200, answer.text
+            time.sleep(0.2)
+    for thread in storm:
+        thread.join(60)
+    waits.sort()
+    assert waits[-1] < 2.0 and waits[len(waits) // 2] < 0.5, waits
+    record("light client during a storm", {"heavy in flight": 9, "light p50_ms": round(waits[len(waits) // 2] * 1000, 1),
+                                           "light max_ms": round(waits[-1] * 1000, 1)})
+
+
+# -- 5. JSON-LD contexts are never fetched, at any depth ------------------------------------------------
+
+@pytest.mark.parametrize("where", ["top", "term-scoped", "type-scoped", "import", "file"])
+def test_validate_never_fetches_a_jsonld_context(tmp_path, built_dir, where):
+    with Listener() as listener:
+        remote = listener.url + "context.jsonld"
+        term = {"ex": "http://example.org/", "knows": {"@id": "ex:knows", "@context": remote}}
+        documents = {
+            "top": {"@context": remote, "@id": "http://example.org/a"},
+            "term-scoped": {"@context": term, "@id": "ex:a", "knows": {"@id": "ex:b", "ex:name": "b"}},
+            "type-scoped": {"@context": {"ex": "http://example.org/", "T": {"@id": "ex:T", "@context": remote}},
+                            "@id": "ex:a", "@type": "T", "ex:name": "a"},
+            "import": {"@context": {"@version": 1.1, "@import": remote}, "@id": "http://example.org/a"},
+            "file": {"@context": {"ex": "http://example.org/", "T": {"@id": "ex:T", "@context": "file:///etc/passwd"}},
+                     "@id": "ex:a", "@type": "T", "ex:name": "a"},
+        }
+        path = tmp_path / f"{where}.jsonld"
+        import json
+
+        path.write_text(json.dumps(documents[where]), encoding="utf-8")
+        started = time.monotonic()
+        done = cli("--out", str(built_dir), "validate", str(path))
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "not fetched" in done.stderr and "Traceback" not in done.stderr
+        assert time.monotonic() - started < 30
+        time.sleep(0.2)
+        assert listener.connections == []
+
+
+def test_validate_refuses_deeply_nested_json(tmp_path, built_dir):
+    path = tmp_path / "deep.jsonld"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    done = cli("--out", str(built_dir), "validate", str(path))
+    assert done.returncode == 2 and "nested too deeply" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- 6. pages: links, headers, bodies, memory ----------------------------------------------------------
+
+def test_a_javascript_iri_in_results_is_never_a_link(guarded):
+    query = 'SELECT ?x WHERE { BIND(IRI("javascript:alert(document.domain)") AS ?x) }'
+    page = httpx.get(guarded.url + "/sparql", params={"query": query}, headers=HTML, timeout=20)
+    assert page.status_code == 200 and "javascript:alert" in page.text
+    assert 'href="javascript:' not in page.text.lower()
+
+
+def test_a_javascript_iri_in_a_loaded_archive_is_never_a_link(built_dir, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(built_dir, out, ignore=shutil.ignore_patterns("serve-*.log"))
+    archive = tmp_path / "archive.nt"
+    archive.write_text((built_dir / "coopgraph.nt").read_text(encoding="utf-8") +
+                       "<https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3> <http://purl.org/dc/terms/source> "
+                       "<javascript:alert(1)> .\n", encoding="utf-8")
+    assert cli("--out", str(out), "load", str(archive)).returncode == 0
+    server = RunningServer(out)
+    try:
+        page = httpx.get(server.url + "/doc/ICC-ASP/14/Res.3", headers=HTML, timeout=20)
+    finally:
+        server.stop()
+    assert page.status_code == 200 and "javascript:alert(1)" in page.text
+    assert 'href="javascript:' not in page.text.lower()
+
+
+def test_html_pages_carry_the_security_headers(guarded):
+    for path in ("/", "/doc/ICC-ASP/14/Res.3", "/docs", "/search?q=arrest"):
+        answer = httpx.get(guarded.url + path, headers=HTML, timeout=20)
+        assert answer.status_code == 200, path
+        policy = answer.headers.get("content-security-policy", "")
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+        assert answer.headers.get("x-content-type-options") == "nosniff", path
+        assert "<script>" not in answer.text, f"{path} has an inline script the policy would block"
+
+
+def test_docs_need_no_network(guarded):
+    page = httpx.get(guarded.url + "/docs", timeout=20).text
+    sources = [part.split('"')[1] for part in page.split("src=")[1:]] + [part.split('"')[1] for part in page.split("href=")[1:]]
+    assert sources and all(source.startswith("/") for source in sources), sources
+    for source in sources:
+        assert httpx.get(guarded.url + source, timeout=20).status_code == 200, source
+
+
+def raw_request(port: int, head: bytes, body: bytes, wait: float = 10) -> bytes:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=wait)
+    try:
+        sock.sendall(head + body)
+        sock.settimeout(wait)
+        return sock.recv(4096)
+    except TimeoutError:
+        return b""
+    finally:
+        sock.close()
+
+
+def test_an_oversized_body_is_refused_before_it_is_read(guarded):
+    started = time.monotonic()
+    head = (b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100000000\r\n\r\n")
+    answer = raw_request(guarded.port, head, b"x" * 65536)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    chunked = b"".join(b"%x\r\n" % 65536 + b"y" * 65536 + b"\r\n" for _ in range(20))  # 1.3 MB, never finished
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nTransfer-Encoding: chunked\r\n\r\n"
+    answer = raw_request(guarded.port, head, chunked)
+    assert answer.startswith(b"HTTP/1.1 413"), answer[:200]
+    record("oversized bodies", {"declared 100 MB": 413, "chunked past 1 MB": 413,
+                                "seconds": round(time.monotonic() - started, 2)})
+
+
+def test_a_query_over_the_memory_limit_gets_503_and_the_worker_is_replaced(guarded):
+    binds = 'BIND("' + "x" * 1024 + '" AS ?a0) ' + " ".join(f"BIND(CONCAT(?a{n}, ?a{n}) AS ?a{n + 1})" for n in range(22))
+    query = f"SELECT (STRLEN(?a22) AS ?n) WHERE {{ {binds} }}"  # 4 GB by doubling
+    answer = httpx.get(guarded.url + "/sparql", params={"query": query, "format": "json"}, timeout=30)
+    assert answer.status_code == 503, answer.text
+    assert "memory" in answer.text
+    after = httpx.get(guarded.url + "/sparql", params={"query": "ASK { ?s ?p ?o } # after", "format": "json"}, timeout=30)
+    assert after.status_code == 200
+    record("worker memory limit", {"limit_mb": 1536, "doubling query": 503, "next query": 200})
+
+
+def test_xml_results_stay_well_formed(guarded):
+    query = 'SELECT ?x WHERE { BIND("bell\\u0007 and ok" AS ?x) }'
+    answer = httpx.get(guarded.url + "/sparql", params={"query": query, "format": "xml"}, timeout=20)
+    if answer.status_code == 200:
+        minidom.parseString(answer.content)
+    else:
+        assert answer.status_code == 406 and "XML 1.0" in answer.text
+    fine = httpx.get(guarded.url + "/sparql", params={"query": 'SELECT ?x WHERE { BIND("a < b & c" AS ?x) }', "format": "xml"},
+                     timeout=20)
+    assert fine.status_code == 200
+    minidom.parseString(fine.content)
+
+
+def test_search_never_nests_marks(guarded):
+    page = httpx.get(guarded.url + "/search", params={"q": "arrest arrest strategies"}, headers=HTML, timeout=20).text
+    assert "<mark>" in page
+    for piece in page.split("<mark>")[1:]:
+        assert piece.index("</mark>") < piece.find("<mark>") if "<mark>" in piece else True
+
+
+def test_the_host_header_is_never_echoed(guarded):
+    evil = {"Host": "evil.example"}
+    with httpx.Client(base_url=guarded.url, timeout=20, headers=evil) as http:
+        for answer in (http.get("/queries/"), http.get("/sparql", headers={**evil, "Accept": "text/turtle"}),
+                       http.get("/void", headers={**evil, "Accept": "text/turtle"})):
+            assert "evil.example" not in answer.text and "evil.example" not in answer.headers.get("location", "")
+
+
+# -- 7. workers die with the server ------------------------------------------------------------------
+
+def descendants(pid: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    living = set()
+    for pid in pids:
+        try:
+            state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            living.add(pid)
+    return living
+
+
+@pytest.mark.parametrize("killed", ["the fork server", "the server"])
+def test_query_workers_die_with_their_parents(built_dir, killed):
+    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_WORKERS": "2", "COOPGRAPH_QUERY_TIMEOUT": "30"})
+    try:
+        assert httpx.get(server.url + "/sparql", params={"query": "ASK {}"}, timeout=60).status_code == 200
+
+        def long_query() -> None:
+            try:
+                httpx.get(server.url + "/sparql", params={"query": SLOW + " # orphan"}, timeout=60)
+            except httpx.HTTPError:
+                pass  # the server is killed under it
+
+        busy = threading.Thread(target=long_query, daemon=True)
+        busy.start()  # a worker in the middle of a long query
+        time.sleep(1.0)
+        family = descendants(server.process.pid)
+        forkserver = [pid for pid in descendants(server.process.pid) - set().union(*(descendants(p) for p in family))
+                      if "forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+        assert len(forkserver) == 1, family
+        workers = descendants(forkserver[0])
+        assert len(workers) >= 2
+        os.kill(forkserver[0] if killed == "the fork server" else server.process.pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(workers), f"workers outlived {killed}"
+    finally:
+        if server.process.poll() is None:
+            server.stop()
+        else:
+            server.log_handle.close()
+
+
+# -- 8. loads that would damage the store -------------------------------------------------------------
+
+def store_versions(out: Path) -> list[str]:
+    return sorted(p.name for p in (out / "store" / "versions").iterdir())
+
+
+@pytest.mark.parametrize("kind", ["empty", "comments only", "fifo", "device", "huge literal"])
+def test_a_load_that_cannot_be_a_graph_is_refused_and_changes_nothing(built_dir, tmp_path, kind):
+    out = tmp_path / "out"
+    import shutil
+
+    shutil.copytree(built_dir, out, ignore=shutil.ignore_patterns("serve-*.log"))
+    before = store_versions(out)
+    source = tmp_path / "input.nt"
+    if kind == "empty":
+        source.write_text("")
+    elif kind == "comments only":
+        source.write_text("# nothing here\n\n")
+    elif kind == "fifo":
+        os.mkfifo(source)
+    elif kind == "device":
+        source = Path("/dev/zero")
+    else:
+        source.write_text('<http://a/s> <http://a/p> "' + "x" * 20_000_000 + '" .\n')
+    done = cli("--out", str(out), "load", str(source))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr and "cannot load" in done.stderr
+    assert store_versions(out) == before
+    count = cli("--out", str(out), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    assert count.returncode == 0 and int(count.stdout.split()[-1]) > 10_000
+
+
+def test_a_killed_load_leaves_no_partial_version(built_dir, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(built_dir, out, ignore=shutil.ignore_patterns("serve-*.log"))
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as handle:
+        for n in range(400_000):
+            handle.write(f"<http://example.org/s{n}> <http://example.org/p> \"{n}\" .\n")
+    before = store_versions(out)
+    load = subprocess.Popen([sys.executable, "-m", "coopgraph.cli", "--root", str(ROOT), "--out", str(out), "load", str(big)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not any(name.startswith(".loading-") for name in store_versions(out)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    load.kill()
+    load.wait(10)
+    done = cli("--out", str(out), "load", str(built_dir / "coopgraph.nt"))
+    assert done.returncode == 0, done.stderr
+    assert not [name for name in store_versions(out) if name.startswith(".loading-")]
+    assert len(store_versions(out)) <= len(before) + 1
+
+
+# -- 9. protocol --------------------------------------------------------------------------------------
+
+def test_protocol_refusals_and_cors(guarded):
+    with httpx.Client(base_url=guarded.url, timeout=20) as http:
+        assert http.get("/sparql", params={"update": "DROP ALL"}).status_code == 400
+        assert http.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D").status_code == 400
+        assert http.post("/sparql", data={"query": ["ASK {}", "ASK {}"]}).status_code == 400
+        preflight = http.options("/sparql", headers={"Origin": "https://yasgui.example", "Access-Control-Request-Method": "POST",
+                                                     "Access-Control-Request-Headers": "content-type"})
+        assert preflight.status_code == 200
+        assert preflight.headers["access-control-allow-origin"] == "*"
+        assert "POST" in preflight.headers["access-control-allow-methods"]
+        assert "access-control-allow-credentials" not in preflight.headers
+        for path in ("/sparql?query=ASK%7B%7D", "/queries", "/doc/ICC-ASP/14/Res.3?format=jsonld"):
+            answer = http.get(path, headers={"Origin": "https://yasgui.example"})
+            assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*", path
