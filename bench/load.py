@@ -2,7 +2,7 @@
 
     python bench/load.py [--clients 1,10,50] [--seconds 20] [--soak 600] [--out FILE.json]
 
-Each client is its own User-Agent and runs a realistic mix: named queries, dereferencing (HTML
+Each client is its own loopback address (127.0.x.y, as a server counts clients) and runs a realistic mix: named queries, dereferencing (HTML
 and JSON-LD), lineage, search and ad-hoc SPARQL (each ad-hoc text new, so no kept answer).
 Per phase: throughput, p50/p95/p99, errors (any status other than 200), and the memory of the
 server and its query workers at start and end. Then the slow-query phase: 10 clients measured
@@ -96,9 +96,16 @@ def workload(url: str) -> list[tuple[str, dict]]:
     return mix
 
 
-async def client(url: str, name: str, mix: list, until: float, budget: list[int], out: list, slow: bool = False) -> None:
+def address(group: int, index: int) -> str:
+    """A loopback address of its own for each client (all of 127.0.0.0/8 reaches the server)."""
+    return f"127.{group}.{index // 250}.{index % 250 + 1}"
+
+
+async def client(url: str, name: str, mix: list, until: float, budget: list[int], out: list, slow: bool = False,
+                 source: str = "127.0.0.1") -> None:
     rng = random.Random(name)
-    async with httpx.AsyncClient(base_url=url, timeout=60, headers={"User-Agent": name}) as http:
+    transport = httpx.AsyncHTTPTransport(local_address=source)
+    async with httpx.AsyncClient(base_url=url, timeout=60, headers={"User-Agent": name}, transport=transport) as http:
         while time.monotonic() < until and budget[0] > 0:
             budget[0] -= 1
             n = rng.randrange(1, 10_000_000)
@@ -140,8 +147,9 @@ async def phase(server: Server, mix: list, clients: int, seconds: float, max_req
     slow_budget = [max_requests]
     memory_start = server.memory()
     started = time.monotonic()
-    tasks = [client(server.url, f"load-client-{i}", mix, until, budget, normal) for i in range(clients)]
-    tasks += [client(server.url, f"slow-client-{i}", mix, until, slow_budget, stopped, slow=True) for i in range(slow)]
+    tasks = [client(server.url, f"load-client-{i}", mix, until, budget, normal, source=address(1, i)) for i in range(clients)]
+    tasks += [client(server.url, f"slow-client-{i}", mix, until, slow_budget, stopped, slow=True, source=address(2, i))
+              for i in range(slow)]
     await asyncio.gather(*tasks)
     elapsed = time.monotonic() - started
     result = {"clients": clients, "seconds": round(elapsed, 1), **summary(normal, elapsed),
@@ -157,7 +165,8 @@ async def soak(server: Server, mix: list, seconds: float) -> dict:
     results: list = []
     until = time.monotonic() + seconds
     budget = [10 ** 9]
-    clients = asyncio.gather(*[client(server.url, f"soak-client-{i}", mix, until, budget, results) for i in range(10)])
+    clients = asyncio.gather(*[client(server.url, f"soak-client-{i}", mix, until, budget, results, source=address(3, i))
+                               for i in range(10)])
     while time.monotonic() < until:
         await asyncio.sleep(min(30, max(0.1, until - time.monotonic())))
         samples.append((round(seconds - (until - time.monotonic())), round(server.memory())))

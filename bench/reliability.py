@@ -1,10 +1,11 @@
 """docs/reliability.md from one run: the reliability tests, then the load and soak runs.
 
-    python bench/reliability.py [--soak 600] [--seconds 20]
+    python bench/reliability.py [--soak 600] [--seconds 20] [--before REV]
 
-Runs tests/test_hostile.py, test_hostile_input.py, test_faults.py and test_fairness.py with
-COOPGRAPH_RELIABILITY_LOG set (each test records what it tried), then bench/load.py, and writes
-every figure with the date, the commit and the command that reproduces it.
+Runs tests/test_hostile.py, test_hostile_input.py, test_faults.py, test_fairness.py and
+test_security.py with COOPGRAPH_RELIABILITY_LOG set (each test records what it tried), then
+bench/load.py, then bench/limits.py (the same load on the code before the protective limits and
+now), and writes every figure with the date, the commit and the command that reproduces it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,59 @@ from report import commit as current_commit  # bench/report.py
 from report import publish
 
 ROOT = Path(__file__).resolve().parents[1]
-TESTS = ["tests/test_hostile.py", "tests/test_hostile_input.py", "tests/test_faults.py", "tests/test_fairness.py"]
+TESTS = ["tests/test_hostile.py", "tests/test_hostile_input.py", "tests/test_faults.py", "tests/test_fairness.py",
+         "tests/test_security.py"]
+
+# Every attack found against the server and the commands: what must happen, and the test that holds it.
+ATTACKS = [
+    ("SERVICE hidden from the check by a CR, escapes (\\u0022, \\u000D, \\u0053ERVICE, an escape spelling an escape), "
+     "U+2028, U+0085, form feed, vertical tab; GET, form POST, direct POST",
+     "refused (403/400) or answered with SERVICE in a comment for both readers; a local listener sees no connection",
+     "SERVICE hidden from the check", "test_security.py::test_service_hidden_from_the_check_never_connects"),
+    ("the same through `coopgraph query`", "exit 2 or an answer; no connection", None,
+     "test_security.py::test_service_hidden_from_the_check_never_connects_from_the_command_line"),
+    ("SERVICE that passes a check that is wrong (the check disabled), run by Oxigraph's own HTTP client",
+     "the worker's network namespace has no interface: 'Network is unreachable', no connection "
+     "(and without the namespace the listener does see one)", None,
+     "test_security.py::test_a_worker_cannot_connect_even_when_the_check_is_wrong"),
+    ("a slow POSTed query", "pages answer in under 1 s meanwhile", "slow POST beside a page",
+     "test_security.py::test_pages_answer_while_a_slow_post_query_runs"),
+    ("60 connections that never finish their headers (cap 40, header timeout 1.5 s)",
+     "the excess closed on arrival, the rest after the timeout; normal requests answered; no traceback in the log",
+     "half-open connections", "test_security.py::test_connections_that_never_finish_their_headers_are_closed"),
+    ("a new User-Agent, or a new X-Forwarded-For, on every request", "the budget still applies: 429",
+     "budget with a new User-Agent per request", "test_security.py::test_rotating_what_a_client_says_of_itself_still_meets_the_budget"),
+    ("8 queries in parallel from one client over its budget", "at least 3 refused with 429", None,
+     "test_security.py::test_parallel_queries_from_one_client_are_not_all_admitted"),
+    ("9 heavy queries in flight from one address; an ASK from another", "within 2 s, p50 under 0.5 s",
+     "light client during a storm", "test_security.py::test_a_light_client_is_answered_during_another_clients_storm"),
+    ("JSON-LD contexts: remote, term-scoped, type-scoped, @import, file:", "exit 2 naming the context; nothing fetched",
+     None, "test_security.py::test_validate_never_fetches_a_jsonld_context"),
+    ("JSON nested 200,000 deep", "exit 2, no traceback", None, "test_security.py::test_validate_refuses_deeply_nested_json"),
+    ("a javascript: IRI in SPARQL results and in a loaded archive", "shown as text, never a link", None,
+     "test_security.py::test_a_javascript_iri_in_results_is_never_a_link, ..._in_a_loaded_archive_is_never_a_link"),
+    ("pages without CSP, nosniff or frame-ancestors; /docs from a CDN",
+     "strict CSP (script only from the site), nosniff, frame-ancestors 'none'; /docs from packaged files", None,
+     "test_security.py::test_html_pages_carry_the_security_headers, test_docs_need_no_network"),
+    ("a POST declaring 100 MB, and a chunked POST past 1 MB", "413 before the body is read", "oversized bodies",
+     "test_security.py::test_an_oversized_body_is_refused_before_it_is_read"),
+    ("a string-doubling query (4 GB)", "503 at the worker's memory limit; the worker replaced; the next query answered",
+     "worker memory limit", "test_security.py::test_a_query_over_the_memory_limit_gets_503_and_the_worker_is_replaced"),
+    ("the fork server, or the server, killed while a worker runs a long query", "every worker gone within 5 s", None,
+     "test_security.py::test_query_workers_die_with_their_parents"),
+    ("`load` of an empty file, a comments-only file, a FIFO, a device, a 20 MB literal",
+     "exit 2 with a message; the store unchanged", None,
+     "test_security.py::test_a_load_that_cannot_be_a_graph_is_refused_and_changes_nothing"),
+    ("`load` killed with SIGKILL", "its partial version removed by the next load; readers never see it", None,
+     "test_security.py::test_a_killed_load_leaves_no_partial_version"),
+    ("a Host header of another server", "never in redirects, the service description or VoID", None,
+     "test_security.py::test_the_host_header_is_never_echoed"),
+    ("a literal with a control character, asked for as XML", "406 naming the formats that can carry it", None,
+     "test_security.py::test_xml_results_stay_well_formed"),
+    ("search words inside one another", "marks never nested", None, "test_security.py::test_search_never_nests_marks"),
+    ("update= by GET; two query parameters; a CORS preflight", "400; 400; answered, any origin, no credentials", None,
+     "test_security.py::test_protocol_refusals_and_cors"),
+]
 
 
 def run_tests() -> tuple[list[dict], str, float]:
@@ -46,6 +99,7 @@ def main() -> None:
     parser.add_argument("--soak", type=float, default=600)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "reliability.md")
+    parser.add_argument("--before", default="9496d10", help="the commit before the protective limits ('' to skip)")
     args = parser.parse_args()
     commit = current_commit()
     records, outcome, test_seconds = run_tests()
@@ -72,8 +126,14 @@ def main() -> None:
         "- Every query runs in a worker process under a time limit (`--query-timeout`, default 10 s) and a result limit "
         "(`--max-rows`); past the time limit the worker is killed (503, Retry-After) and replaced from a fork server "
         "in milliseconds. Query workers run at a lower CPU priority than the server, so pages stay fast.",
-        "- Each client (address and User-Agent) has a query-time budget (`--client-budget`, default 30 s per minute); "
-        "past it, 429 with Retry-After. A client that has spent a quarter of it may not take the last free query worker.",
+        "- A client is its address (proxy headers count only from `--forwarded-allow-ips`). Each has a query-time budget "
+        "(`--client-budget`, default 30 s per minute), checked again when its turn comes; past it, 429 with Retry-After. "
+        "Workers are handed to waiting clients in turn, at most all but one to any client, so another client waits for "
+        "at most one running query.",
+        "- The check and the engine read one text (escapes expanded, CR made LF). Behind the check, query workers run "
+        "in a network namespace with no interface, under a memory limit (`--query-memory`), and die with the server.",
+        "- Connections: at most `--max-connections`; each has `--header-timeout` seconds to send its headers. Request "
+        "bodies are counted while they arrive. Nothing slow runs on the event loop.",
         "- Answers are kept per graph version with ETags; a rebuild is followed within a second.",
         "- A build writes every file to a temporary name and renames it; the store loads into a new version and "
         "switches a pointer: a build killed at any point, or stopped by a full disk, leaves the previous outputs and "
@@ -119,9 +179,29 @@ def main() -> None:
                  f"client's p95 {fair['light p95_ms']} ms over {fair['light requests']} requests | "
                  "`pytest tests/test_fairness.py` |")
     lines.append("| data lost | every fault above | 0 | — |")
+    lines += ["", "## Attacks", "",
+              "Each was tried against the server or the commands; each test fails on the code before the fix.", "",
+              "| attack | expected | observed | test |", "|---|---|---|---|"]
+    for attack, expected, key, test in ATTACKS:
+        figures = {k: v for k, v in (by.get(key) or [{}])[0].items() if k != "what"} if key else {}
+        observed = "; ".join(f"{k}: {v}" for k, v in figures.items()) if figures else "as expected (the test passed)"
+        lines.append(f"| {attack} | {expected} | {observed} | `{test}` |")
+    if args.before:
+        from limits import compare  # bench/limits.py
+
+        cost = compare(args.before, args.seconds / 2, rounds=2)
+        lines += ["", f"## What the limits cost (`python bench/limits.py --before {cost['before']}`)", "",
+                  f"The same load (bench/load.py, {cost['seconds']:g} s per phase, each client its own address) on the code "
+                  f"before the limits ({cost['before']}) and now, alternately, {cost['rounds']} rounds; medians.", "",
+                  "| clients | requests/s before | after | ratio | p95 ms before | after | ratio | errors before / after |",
+                  "|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for row in cost["rows"]:
+            lines.append(f"| {row['clients']} | {row['before_per_second']} | {row['after_per_second']} | "
+                         f"{row['throughput_ratio']}x | {row['before_p95_ms']} | {row['after_p95_ms']} | {row['p95_ratio']}x | "
+                         f"{row['before_errors']:g} / {row['after_errors']:g} |")
     lines += ["", f"## Load (`python bench/load.py --seconds {args.seconds:g}`; query time limit {load['time limit_s']:g} s)", "",
               "A mix of named queries, dereferencing (HTML and JSON-LD), lineage, search and ad-hoc SPARQL; each client "
-              "has its own User-Agent. The load generator runs on the same 2-core machine as the server.", "",
+              "has its own loopback address. The load generator runs on the same 2-core machine as the server.", "",
               "| clients | requests | per second | p50 ms | p95 ms | p99 ms | errors | memory start → end |",
               "|---:|---:|---:|---:|---:|---:|---:|---|"]
     for p in load["phases"]:

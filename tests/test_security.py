@@ -60,7 +60,7 @@ def service_variants(url: str) -> dict[str, str]:
 def guarded(built_dir):
     server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "3", "COOPGRAPH_CLIENT_BUDGET": "0",
                                            "COOPGRAPH_QUERY_WORKERS": "2", "COOPGRAPH_MAX_CONNECTIONS": "40",
-                                           "COOPGRAPH_HEADER_TIMEOUT": "1.5", "COOPGRAPH_QUERY_MEMORY": "1536"})
+                                           "COOPGRAPH_HEADER_TIMEOUT": "1.5", "COOPGRAPH_QUERY_MEMORY": "1024"})
     yield server
     server.stop()
 
@@ -142,9 +142,9 @@ def test_a_worker_cannot_connect_even_when_the_check_is_wrong(built_dir, mode):
 
 
 def test_the_service_description_says_whether_workers_are_isolated(guarded):
-    http = httpx.Client(base_url=guarded.url, timeout=20)
-    http.get("/sparql", params={"query": "ASK {}"})  # a worker has started and reported
-    description = http.get("/sparql", headers={"Accept": "text/turtle"}).text
+    with httpx.Client(base_url=guarded.url, timeout=20) as http:
+        http.get("/sparql", params={"query": "ASK {}"})  # a worker has started and reported
+        description = http.get("/sparql", headers={"Accept": "text/turtle"}).text
     assert "Query workers run without any network" in description
     assert "run without network" in guarded.log.read_text()
 
@@ -378,7 +378,7 @@ def test_a_query_over_the_memory_limit_gets_503_and_the_worker_is_replaced(guard
     assert "memory" in answer.text
     after = httpx.get(guarded.url + "/sparql", params={"query": "ASK { ?s ?p ?o } # after", "format": "json"}, timeout=30)
     assert after.status_code == 200
-    record("worker memory limit", {"limit_mb": 1536, "doubling query": 503, "next query": 200})
+    record("worker memory limit", {"limit_mb": 1024, "doubling query": 503, "next query": 200})
 
 
 def test_xml_results_stay_well_formed(guarded):

@@ -252,7 +252,12 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
             raise QueryError(f"{query_file}: cannot read the query ({exc})") from None
     else:
         text = query or ""
-    click.echo(format_rows(run(_store(settings), text, bindings), fmt))
+    store = _store(settings)
+    if store.kind != "sparql":  # a local store needs no network: leave it, as the server's query workers do
+        from coopgraph.sandbox import isolate_network
+
+        isolate_network()  # where namespaces are not allowed, the query check alone refuses SERVICE
+    click.echo(format_rows(run(store, text, bindings), fmt))
 
 
 def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:

@@ -94,6 +94,9 @@ class Service:
             return self._triples
 
     # -- IRIs and paths ------------------------------------------------------------------------
+    def rebuild_check_due(self) -> bool:
+        return time.monotonic() - self.rebuild_checked >= 1.0
+
     def follow_rebuild(self) -> None:
         """At most once a second: when a build made a new graph current, serve that one."""
         now = time.monotonic()
@@ -172,7 +175,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     @app.middleware("http")
     async def log_requests(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
-        await run_in_threadpool(service.follow_rebuild)  # it may reopen the store: never on the event loop
+        if service.rebuild_check_due():  # at most once a second, and then off the event loop (it may reopen the store)
+            await run_in_threadpool(service.follow_rebuild)
         response: Response = await call_next(request)
         LOG.info("%s %s %d %.1f ms", request.method, request.url.path, response.status_code,
                  (time.perf_counter() - started) * 1000)
