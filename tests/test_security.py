@@ -9,6 +9,7 @@ loads and protocol slips. Servers run on 127.0.0.1 only.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -261,6 +262,31 @@ def test_a_light_client_is_answered_during_another_clients_storm(stormed):
                                            "light max_ms": round(waits[-1] * 1000, 1)})
 
 
+def test_a_flood_of_queries_from_one_client_leaves_pages_their_threads(stormed):
+    """Each waiting query holds a server thread; 60 at once must not take them all."""
+    statuses: list[int] = []
+
+    def ask(n: int) -> None:
+        try:
+            statuses.append(httpx.get(stormed.url + "/sparql", params={"query": f"{SLOW} # flood {n}", "format": "json"},
+                                      timeout=90).status_code)
+        except httpx.HTTPError:
+            statuses.append(0)
+
+    flood = [threading.Thread(target=ask, args=(n,)) for n in range(60)]
+    for thread in flood:
+        thread.start()
+    time.sleep(1.0)
+    started = time.monotonic()
+    page = httpx.get(stormed.url + "/doc/ICC-ASP/14/Res.3", headers=HTML, timeout=30)
+    waited = time.monotonic() - started
+    for thread in flood:
+        thread.join(90)
+    assert page.status_code == 200 and waited < 1.0, f"a page waited {waited:.2f} s during the flood"
+    assert statuses.count(503) >= 40 and 0 not in statuses, statuses
+    record("flood of 60 queries from one client", {"page_ms": round(waited * 1000, 1), "503": statuses.count(503)})
+
+
 # -- 5. JSON-LD contexts are never fetched, at any depth ------------------------------------------------
 
 @pytest.mark.parametrize("where", ["top", "term-scoped", "type-scoped", "import", "file"])
@@ -395,10 +421,12 @@ def test_xml_results_stay_well_formed(guarded):
 
 
 def test_search_never_nests_marks(guarded):
-    page = httpx.get(guarded.url + "/search", params={"q": "arrest arrest strategies"}, headers=HTML, timeout=20).text
+    page = httpx.get(guarded.url + "/search", params={"q": "strategies strateg"}, headers=HTML, timeout=20).text
     assert "<mark>" in page
-    for piece in page.split("<mark>")[1:]:
-        assert piece.index("</mark>") < piece.find("<mark>") if "<mark>" in piece else True
+    depth = 0
+    for tag in re.findall(r"</?mark>", page):
+        depth += 1 if tag == "<mark>" else -1
+        assert depth in {0, 1}, "a mark inside a mark"
 
 
 def test_the_host_header_is_never_echoed(guarded):
@@ -523,10 +551,13 @@ def test_a_killed_load_leaves_no_partial_version(built_dir, tmp_path):
         time.sleep(0.02)
     load.kill()
     load.wait(10)
-    done = cli("--out", str(out), "load", str(built_dir / "coopgraph.nt"))
-    assert done.returncode == 0, done.stderr
-    assert not [name for name in store_versions(out) if name.startswith(".loading-")]
-    assert len(store_versions(out)) <= len(before) + 1
+    broken = tmp_path / "broken.nt"
+    broken.write_text("<http://a> <http://b> .\n")  # the next load fails too: the killed one's leftovers go anyway
+    done = cli("--out", str(out), "load", str(broken))
+    assert done.returncode == 2, done.stderr
+    assert store_versions(out) == before
+    count = cli("--out", str(out), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv")
+    assert count.returncode == 0 and int(count.stdout.split()[-1]) > 10_000
 
 
 # -- 9. protocol --------------------------------------------------------------------------------------

@@ -140,6 +140,10 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> Any:
+        import anyio.to_thread
+
+        # Threads for sync routes: waiting queries hold at most 32 (FairTurns), pages get the rest
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 80
         yield
         if service.pool is not None:
             service.pool.close()

@@ -88,8 +88,10 @@ class FairTurns(Generic[T]):
     other client, and with more than one worker, usually for none (one is always left to others).
     """
 
-    def __init__(self, per_client: int):
+    def __init__(self, per_client: int, max_waiting: int = 32, max_waiting_per_client: int = 10):
         self.per_client = max(1, per_client)
+        # each waiting query holds a server thread: bounded, so that pages always find one
+        self.max_waiting, self.max_waiting_per_client = max_waiting, max_waiting_per_client
         self._cond = threading.Condition()
         self._idle: deque[T] = deque()
         self._lines: OrderedDict[str, deque[object]] = OrderedDict()
@@ -112,6 +114,10 @@ class FairTurns(Generic[T]):
         ticket = object()
         deadline = time.monotonic() + timeout
         with self._cond:
+            waiting = sum(len(line) for line in self._lines.values())
+            if waiting >= self.max_waiting or len(self._lines.get(client, ())) >= self.max_waiting_per_client:
+                raise QueueWaitExceeded(f"too many queries are waiting ({waiting} in all; at most "
+                                        f"{self.max_waiting_per_client} of one client)")
             self._lines.setdefault(client, deque()).append(ticket)
             try:
                 while True:

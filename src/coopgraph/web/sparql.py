@@ -293,8 +293,8 @@ class QueryPool:
                           "text/plain; charset=utf-8")
         try:
             worker = self.turns.take(client, self.queue_wait)
-        except QueueWaitExceeded:
-            raise Busy("every query worker is busy; try again shortly") from None
+        except QueueWaitExceeded as exc:
+            raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
             if admit is not None:
                 try:
