@@ -199,8 +199,8 @@ def main() -> None:
                   "| clients | requests/s before | after | ratio | p95 ms before | after | ratio | errors before / after |",
                   "|---:|---:|---:|---:|---:|---:|---:|---|"]
         for row in cost["rows"]:
-            lines.append(f"| {row['clients']} | {row['before_per_second']} | {row['after_per_second']} | "
-                         f"{row['throughput_ratio']}x | {row['before_p95_ms']} | {row['after_p95_ms']} | {row['p95_ratio']}x | "
+            lines.append(f"| {row['clients']} | {row['before_per_second']:.1f} | {row['after_per_second']:.1f} | "
+                         f"{row['throughput_ratio']}x | {row['before_p95_ms']:.1f} | {row['after_p95_ms']:.1f} | {row['p95_ratio']}x | "
                          f"{row['before_errors']:g} / {row['after_errors']:g} |")
     lines += ["", f"## Load (`python bench/load.py --seconds {args.seconds:g}`; query time limit {load['time limit_s']:g} s)", "",
               "A mix of named queries, dereferencing (HTML and JSON-LD), lineage, search and ad-hoc SPARQL; each client "

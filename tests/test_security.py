@@ -265,13 +265,17 @@ def test_a_light_client_is_answered_during_another_clients_storm(stormed):
 def test_a_flood_of_queries_from_one_client_leaves_pages_their_threads(stormed):
     """Each waiting query holds a server thread; 60 at once must not take them all."""
     statuses: list[int] = []
+    refused_at_once: list[str] = []
 
     def ask(n: int) -> None:
         try:
-            statuses.append(httpx.get(stormed.url + "/sparql", params={"query": f"{SLOW} # flood {n}", "format": "json"},
-                                      timeout=90).status_code)
+            answer = httpx.get(stormed.url + "/sparql", params={"query": f"{SLOW} # flood {n}", "format": "json"}, timeout=90)
         except httpx.HTTPError:
             statuses.append(0)
+            return
+        statuses.append(answer.status_code)
+        if "too many queries are waiting" in answer.text:
+            refused_at_once.append(answer.text)
 
     flood = [threading.Thread(target=ask, args=(n,)) for n in range(60)]
     for thread in flood:
@@ -283,8 +287,9 @@ def test_a_flood_of_queries_from_one_client_leaves_pages_their_threads(stormed):
     for thread in flood:
         thread.join(90)
     assert page.status_code == 200 and waited < 1.0, f"a page waited {waited:.2f} s during the flood"
-    assert statuses.count(503) >= 40 and 0 not in statuses, statuses
-    record("flood of 60 queries from one client", {"page_ms": round(waited * 1000, 1), "503": statuses.count(503)})
+    assert len(refused_at_once) >= 40 and 0 not in statuses, statuses  # at most 10 wait and 1 runs
+    record("flood of 60 queries from one client", {"page_ms": round(waited * 1000, 1),
+                                                   "refused at once (503)": len(refused_at_once)})
 
 
 # -- 5. JSON-LD contexts are never fetched, at any depth ------------------------------------------------

@@ -167,18 +167,13 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.middleware("http")
-    async def without_trailing_slash(request: Request, call_next: Any) -> Response:
-        """'/queries/' goes to '/queries' by a relative redirect: never to the server a Host header names."""
-        path = request.url.path
-        if len(path) > 1 and path.endswith("/") and request.method in {"GET", "HEAD"}:
-            query = f"?{request.url.query}" if request.url.query else ""
-            return RedirectResponse(quote(path.rstrip("/"), safe="/:@!$&'()*+,;=-._~") + query, status_code=308)
-        response: Response = await call_next(request)
-        return response
-
-    @app.middleware("http")
     async def log_requests(request: Request, call_next: Any) -> Response:
         started = time.perf_counter()
+        path = request.url.path
+        if len(path) > 1 and path.endswith("/") and request.method in {"GET", "HEAD"}:
+            # '/queries/' to '/queries' by a relative redirect: never to a server the Host header names
+            query = f"?{request.url.query}" if request.url.query else ""
+            return RedirectResponse(quote(path.rstrip("/"), safe="/:@!$&'()*+,;=-._~") + query, status_code=308)
         if service.rebuild_check_due():  # at most once a second, and then off the event loop (it may reopen the store)
             await run_in_threadpool(service.follow_rebuild)
         response: Response = await call_next(request)
@@ -258,7 +253,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         service.budgets.admit(client)
         try:
             answer = service.pool.run(text, bindings, accept, client=client, admit=lambda: service.budgets.admit(client))
-        except QueryTimeout:
+        except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
             service.budgets.charge(client, service.settings.query_timeout)
             raise
         service.budgets.charge(client, answer.seconds)
