@@ -52,7 +52,7 @@ ATTACKS = [
     ("9 heavy queries in flight from one address; an ASK from another", "within 2 s, p50 under 0.5 s",
      "light client during a storm", "test_security.py::test_a_light_client_is_answered_during_another_clients_storm"),
     ("60 queries at once from one client", "pages still answer in under 1 s; the excess gets 503 at once (a waiting "
-     "query holds a server thread: at most 32 wait, 10 of one client)", "flood of 60 queries from one client",
+     "query holds a server thread: at most 48 wait, 16 of one client)", "flood of 60 queries from one client",
      "test_security.py::test_a_flood_of_queries_from_one_client_leaves_pages_their_threads"),
     ("JSON-LD contexts: remote, term-scoped, type-scoped, @import, file:", "exit 2 naming the context; nothing fetched",
      None, "test_security.py::test_validate_never_fetches_a_jsonld_context"),

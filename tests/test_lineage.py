@@ -139,21 +139,91 @@ def test_paths_carry_their_evidence(lineage):
     assert [[e.type for e in p] for p in paths] == [["restates", "repeats"]]
 
 
-def test_a_mandate_renewed_and_reported_on(lineage):
+def test_a_mandate_carried_by_the_draft_is_proposed_for_renewal_not_renewed(lineage):
+    """ICC-ASP/14/Res.3 para 4 asks the Bureau to report on arrest strategies; the ASP15 draft
+    (annex I para 4) and the mandates list (annex II item (a)) ask it again, but neither was adopted."""
     timeline = mandate_timeline(lineage, BASE + f"doc/{RES14}/para/4/mandate/1")
-    assert timeline.status == "renewed"
+    assert timeline.status == "proposed for renewal"
     whats = {(e.what, short(e.unit)) for e in timeline.events}
-    assert ("renewed", f"{DRAFT}/para/4") in whats
-    assert ("restated", f"{MANDATES}/item/a") in whats
+    assert ("issued", f"{RES14}/para/4") in whats
+    assert ("proposed for renewal", f"{DRAFT}/para/4") in whats
+    assert ("restated in a proposal", f"{MANDATES}/item/a") in whats
     assert ("reported on", "asp15-bureau-report-cooperation/para/18") in whats
     assert ("due", "session/ASP/15") in {(e.what, e.unit.removeprefix(BASE)) for e in timeline.events}
+    assert not {"renewed", "restated", "modified"} & {e.what for e in timeline.events}
 
 
-def test_a_mandate_of_a_dropped_paragraph_is_dropped(graph, lineage):
+def test_a_mandate_the_draft_leaves_out_is_not_proposed_for_renewal_rather_than_dropped(graph, lineage):
     mandates = list(graph.objects(iri(f"doc/{RES14}/para/6"), CG.mandate))
     assert mandates
     timeline = mandate_timeline(lineage, str(mandates[0]))
-    assert timeline.status == "dropped" and "asp15" in timeline.explanation.lower()
+    assert timeline.status == "not proposed for renewal" and "asp15" in timeline.explanation.lower()
+
+
+# -- legal status: only an adopted resolution issues or renews (issue: say what the texts establish) ----
+
+ADOPTED = {"ICC-ASP/8/Res.2", "ICC-ASP/14/Res.3"}  # each states "Adopted at the ... plenary meeting"
+
+
+def enclosing_corpus_documents(graph, unit) -> set[str]:
+    from coopgraph.terms import ELI, RDF
+
+    found, node = set(), unit
+    while node is not None:
+        if (node, RDF.type, CG.CorpusDocument) in graph:
+            found.add(str(node).removeprefix(BASE + "doc/"))
+        node = graph.value(node, ELI.is_part_of)
+    return found
+
+
+def test_only_mandates_of_adopted_resolutions_are_issued(graph):
+    statuses: dict[str, set[str]] = {}
+    for mandate in graph.subjects(CG.mandateStatus, None):
+        documents = enclosing_corpus_documents(graph, graph.value(mandate, CG.issuedBy))
+        status = str(graph.value(mandate, CG.mandateStatus)).rsplit("#", 1)[-1]
+        expected = "IssuedMandate" if documents and documents <= ADOPTED else "ProposedMandate"
+        assert status == expected, (mandate, documents)
+        for document in documents:
+            statuses.setdefault(document, set()).add(status)
+    assert statuses[DRAFT] == {"ProposedMandate"}  # the draft resolution
+    assert statuses[MANDATES] == {"ProposedMandate"}
+    assert statuses["ICC-ASP/6/21"] == {"ProposedMandate"}  # the 2007 report's proposed omnibus language
+    assert statuses[RES14] == statuses["ICC-ASP/8/Res.2"] == {"IssuedMandate"}
+
+
+def test_no_draft_or_proposal_is_called_issued_or_renewed(graph, lineage):
+    proposed = [m for m in graph.subjects(CG.mandateStatus, CG.ProposedMandate)]
+    assert len(proposed) >= 30  # the ASP15 draft (23), its mandates list (7), the 2007 proposed language (2)
+    for mandate in proposed:
+        timeline = mandate_timeline(lineage, str(mandate))
+        assert timeline.status == "proposed", (mandate, timeline.status)
+        assert not {"issued", "renewed", "restated", "modified"} & {e.what for e in timeline.events}, mandate
+        assert timeline.events[0].what == "proposed"
+
+
+def test_a_status_follows_the_addressee_not_the_paragraph(graph, lineage):
+    """ICC-ASP/8/Res.2 para 17 addresses the Bureau; ICC-ASP/14/Res.3 para 28, its wording's
+    heir, addresses the Court: the Bureau's mandate is not renewed by it."""
+    bureau, court = iri("actor/bureau"), iri("actor/court")
+    mandates = {m: set(graph.objects(m, CG.mandatedActor)) for m in graph.objects(iri("doc/ICC-ASP/8/Res.2/para/17"), CG.mandate)}
+    assert sorted(len(a) for a in mandates.values()) == [1, 1, 1]  # two clauses to the Bureau, one to the Court
+    for mandate, actors in mandates.items():
+        timeline = mandate_timeline(lineage, str(mandate))
+        renewed_by = {short(e.unit) for e in timeline.events if e.what == "renewed"}
+        if actors == {bureau}:
+            assert timeline.status != "renewed" and f"{RES14}/para/28" not in renewed_by
+        else:  # "further requests the Court to submit an updated report on cooperation": para 28 asks the Court again
+            assert actors == {court} and timeline.status == "renewed" and f"{RES14}/para/28" in renewed_by
+
+
+def test_no_status_word_across_the_gap_of_sessions_9_to_13(graph, lineage):
+    for mandate in graph.subjects(CG.mandateStatus, CG.IssuedMandate):
+        if not str(graph.value(mandate, CG.issuedBy)).startswith(BASE + "doc/ICC-ASP/8/Res.2/"):
+            continue
+        timeline = mandate_timeline(lineage, str(mandate))
+        assert timeline.status in {"renewed", "unknown across a gap"}, (mandate, timeline.status)
+        if timeline.status != "renewed":
+            assert "sessions 9-13 are not in the corpus" in timeline.explanation
 
 
 def test_what_became_of_recommendations_17_and_7(lineage):
@@ -225,3 +295,52 @@ def test_a_node_without_derivations_traces_to_nothing(graph):
         assert trace.steps == [] and trace.root.label
     cited = [fresh.trace("https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3", "both").steps for _ in range(2)]
     assert cited[0] and [s.node.iri for s in cited[0]] == [s.node.iri for s in cited[1]]
+
+
+# -- citations and output (issue: say what the texts establish) -----------------------------------------
+
+def test_the_assemblys_name_is_not_a_citation_of_the_rome_statute(graph):
+    """'Official Records of the Assembly of States Parties to the Rome Statute ...' (ICC-ASP/6/21
+    footnotes 1, 3, 11; ICC-ASP/8/Res.2 footnote 1) names the Assembly; it cites no Statute."""
+    statute = BASE + "doc/rome-statute"
+    for unit in ("ICC-ASP/6/21/footnote/1", "ICC-ASP/6/21/footnote/3", "ICC-ASP/6/21/footnote/11",
+                 "ICC-ASP/8/Res.2/footnote/1"):
+        assert "Assembly of States Parties to the Rome Statute" in str(graph.value(iri(f"doc/{unit}"), CG.text)), unit
+        cited = {str(o) for o in graph.objects(iri(f"doc/{unit}"), CG.cites)}
+        assert not {c for c in cited if c == statute or c.startswith(statute + "/")}, (unit, cited)
+
+
+def test_a_pinpoint_keeps_its_annex(graph):
+    """ICC-ASP/6/21 para 56: 'contained in annex II of resolution ICC-ASP/4/Res.4'."""
+    cited = {str(o) for o in graph.objects(iri("doc/ICC-ASP/6/21/para/56"), CG.cites)}
+    assert BASE + "doc/ICC-ASP/4/Res.4/annex/II" in cited
+    assert BASE + "doc/ICC-ASP/4/Res.4" not in cited
+
+
+def test_the_lineage_tree_puts_each_step_under_the_node_it_came_from(built_dir):
+    result = cli("--out", str(built_dir), "lineage", "asp15-bureau-report-cooperation annex II (a)")
+    assert result.returncode == 0, result.stderr
+    steps = [(len(line) - len(line.lstrip()), line.strip()) for line in result.stdout.splitlines() if "comes from" in line]
+    for index, (indent, line) in enumerate(steps):
+        if "ICC-ASP/14/Res.3, para. 4 " in line:
+            parent = next(text for level, text in reversed(steps[:index]) if level < indent)
+            assert "annex I, para. 4" in parent, (parent, line)
+            break
+    else:
+        raise AssertionError(result.stdout)
+
+
+def test_corpus_documents_are_never_called_outside_the_corpus(lineage):
+    assert lineage.node(BASE + "doc/ICC-ASP/6/21").in_corpus
+    assert lineage.node(BASE + "doc/ICC-ASP/6/21/rec/17").in_corpus
+    assert not lineage.node(BASE + "doc/ICC-ASP/13/Res.3").in_corpus
+
+
+def test_changes_across_the_gap_name_it_and_call_nothing_new_or_dropped(lineage, built_dir):
+    rows = lineage.changes(BASE + "doc/ICC-ASP/8/Res.2", BASE + f"doc/{RES14}")
+    assert rows and all(row["gap"] == "sessions 9-13 lie between the two texts and are not in the corpus" for row in rows)
+    assert not {"new", "dropped"} & {row["status"] for row in rows}
+    result = cli("--out", str(built_dir), "changes", "ICC-ASP/8/Res.2", RES14)
+    assert result.returncode == 0 and "sessions 9-13 lie between" in result.stdout
+    consecutive = lineage.changes(BASE + f"doc/{RES14}", BASE + f"doc/{DRAFT}")
+    assert all(row["gap"] is None for row in consecutive) and "new" in {row["status"] for row in consecutive}

@@ -287,7 +287,7 @@ def test_a_flood_of_queries_from_one_client_leaves_pages_their_threads(stormed):
     for thread in flood:
         thread.join(90)
     assert page.status_code == 200 and waited < 1.0, f"a page waited {waited:.2f} s during the flood"
-    assert len(refused_at_once) >= 40 and 0 not in statuses, statuses  # at most 10 wait and 1 runs
+    assert len(refused_at_once) >= 40 and 0 not in statuses, statuses  # at most 16 wait and 1 runs
     record("flood of 60 queries from one client", {"page_ms": round(waited * 1000, 1),
                                                    "refused at once (503)": len(refused_at_once)})
 

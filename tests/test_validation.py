@@ -487,3 +487,23 @@ def test_shapes_resolve_against_the_base_iri(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "conforms: 0 violations" in result.stdout
 
+
+
+# -- legal status -------------------------------------------------------------------------------------
+
+def test_a_mandate_of_a_draft_cannot_be_called_issued(graph, shapes, engine):
+    broken = copy(graph)
+    mandate = iri("doc/asp15-bureau-report-cooperation/annex/I/para/4/mandate/1")
+    assert (mandate, CG.mandateStatus, CG.ProposedMandate) in broken
+    broken.set((mandate, CG.mandateStatus, CG.IssuedMandate))
+    findings = [f for f in validate_graph(broken, shapes, engine).findings if f.severity == "Violation"]
+    assert [f.focus for f in findings] == [str(mandate)] * len(findings) and findings
+    assert all("called issued" in f.message and "not an adopted resolution" in f.message for f in findings)
+
+
+def test_every_corpus_document_states_its_legal_status(graph, shapes, engine):
+    broken = copy(graph)
+    draft = iri("doc/asp15-bureau-report-cooperation/annex/I")
+    broken.remove((draft, CG.legalStatus, None))
+    found = results(validate_graph(broken, shapes, engine))
+    assert (str(draft), "the corpus document must have one legal status of cg:LegalStatusScheme") in found

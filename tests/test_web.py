@@ -323,7 +323,7 @@ def test_resolve_lineage_changes_timeline_and_validate(http):
     rows = http.get("/changes", params={"from": "ICC-ASP/14/Res.3", "to": "asp15-bureau-report-cooperation annex I"}).json()
     assert sum(r["status"] == "dropped" for r in rows) == 2
     timeline = http.get("/timeline", params={"ref": "ICC-ASP/14/Res.3 para 4"}).json()
-    assert timeline[0]["status"] == "renewed"
+    assert timeline[0]["status"] == "proposed for renewal"  # the ASP15 draft carries it; a draft renews nothing
     report = http.get("/validate").json()
     assert report["conforms"] is True and report["violations"] == 0
 
@@ -385,7 +385,7 @@ def test_every_page_links_to_the_jsonld_of_what_it_shows(http):
 def test_a_mandate_page_shows_its_timeline(http):
     page = http.get("/doc/ICC-ASP/14/Res.3/para/4/mandate/1", headers={"Accept": "text/html"})
     assert page.status_code == 200
-    assert 'id="status">renewed<' in page.text and "ASP15 Bureau report on cooperation, para. 18" in page.text
+    assert 'id="status">proposed for renewal<' in page.text and "ASP15 Bureau report on cooperation, para. 18" in page.text
 
 
 def test_resolve_and_validate_as_jsonld(http):

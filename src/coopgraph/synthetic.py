@@ -82,6 +82,7 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
             yield f"{iri(doc)} <{DCT}date> {date} ."
             yield f"{iri(doc)} <{DCT}dateAccepted> {date} ."
             yield f"{iri(doc)} <{CG}adoptedAtMeeting> {_lit('plenary meeting')} ."
+            yield f"{iri(doc)} <{CG}legalStatus> <{CG}AdoptedResolutionStatus> ."
             yield f"{iri(doc)} <{CG}adoptionMethod> {_lit('by consensus')} ."
             yield f"{iri(doc)} <{CG}sourceFile> {source} ."
             yield f"{source} {RDF_TYPE} <{CG}SourceFile> ."
@@ -132,6 +133,7 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
                     mandate = f"{path}/mandate/1"
                     actor = rng.choice(actors)
                     yield f"{iri(mandate)} {RDF_TYPE} <{CG}Mandate> ."
+                    yield f"{iri(mandate)} <{CG}mandateStatus> <{CG}IssuedMandate> ."  # a resolution's, adopted
                     yield f"{iri(mandate)} {LABEL} {_lit(f'SYN/{s}/Res.{r}, para. {position}: {verb.label}')}@en ."
                     yield f"{iri(path)} <{CG}mandate> {iri(mandate)} ."
                     yield f"{iri(mandate)} <{CG}issuedBy> {iri(path)} ."

@@ -43,6 +43,14 @@ DOCUMENT_CLASSES = {
     "flyer": CG.Flyer,
     "treaty": CG.Treaty,
 }
+# What each kind of text is in law (ontology: cg:LegalStatusScheme); a resolution counts as
+# adopted only when the manifest records the adoption its text states.
+LEGAL_STATUS = {
+    "draft-resolution": CG.DraftResolutionStatus,
+    "mandate-list": CG.ProposedLanguageStatus,
+    "report": CG.ReportStatus,
+    "flyer": CG.InformationMaterialStatus,
+}
 VERB_KINDS = {"preamble", "operative", "clause", "item", "mandate-item"}
 MANDATE_KINDS = {"operative", "clause", "mandate-item"}
 ADDRESSEE_GROUPS = {
@@ -203,13 +211,22 @@ class GraphBuilder:
         self.add(iri, CG.sourceFile, source)
         self.add(source, RDF.type, CG.SourceFile)
         self.add(source, RDFS.label, Literal(entry.file))
+        self.add(iri, CG.legalStatus, legal_status(entry.type, bool(entry.adopted)))
         for annex in entry.annexes:
             annex_iri = self.iris.unit(entry.id, ("annex", annex.number))
             self.add(annex_iri, RDF.type, DOCUMENT_CLASSES[annex.type])
             self.add(annex_iri, RDF.type, CG.CorpusDocument)
+            self.add(annex_iri, CG.legalStatus, legal_status(annex.type, False))
             self.text(annex_iri, DCTERMS.title, annex.title)
             if annex.session:
                 self.add(annex_iri, CG.session, self.iris.asp_session(annex.session))
+
+    def issues(self, entry: DocumentEntry, unit: Unit) -> bool:
+        """Whether the unit's clauses issue mandates: only an adopted resolution's do, and not
+        those of an annex the manifest lists as a text of its own (a draft, a list of proposals)."""
+        if any(unit.path[:2] == ("annex", annex.number) for annex in entry.annexes):
+            return False
+        return legal_status(entry.type, bool(entry.adopted)) == CG.AdoptedResolutionStatus
 
     def session_of(self, entry: DocumentEntry, unit: Unit) -> int | None:
         for annex in entry.annexes:
@@ -277,9 +294,11 @@ class GraphBuilder:
         if unit.kind not in MANDATE_KINDS:
             return
         session = self.session_of(entry, unit)
+        status = CG.IssuedMandate if self.issues(entry, unit) else CG.ProposedMandate
         for number, finding in enumerate(find_mandates(unit.text, uses, self.lexicon, session), start=1):
             mandate = URIRef(f"{iri}/mandate/{number}")
             self.add(mandate, RDF.type, CG.Mandate)
+            self.add(mandate, CG.mandateStatus, status)
             who = ", ".join(actor.label for actor in finding.actors)
             self.text(mandate, RDFS.label, f"{self.doc_label(entry)}, {pinpoint_label(unit.path)}: {finding.verb.label} {who}")
             self.add(iri, CG.mandate, mandate)
@@ -371,6 +390,13 @@ class GraphBuilder:
                     docs = [r.doc_id for r in references if r.doc_id != ROME_STATUTE]
                     if docs:
                         previous[scope] = docs[-1]
+
+
+def legal_status(kind: str, adopted: bool) -> URIRef:
+    """The legal status of a text of the manifest's `type`, with or without stated adoption."""
+    if kind == "resolution":
+        return CG.AdoptedResolutionStatus if adopted else CG.AdoptionNotStatedStatus
+    return LEGAL_STATUS.get(kind, CG.ReportStatus)
 
 
 def build_graph(manifest: Manifest, documents: list[ParsedDocument], lexicon: Lexicon, base: str) -> Graph:

@@ -30,12 +30,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:operative )?paragraphs? (\d+)(?: to (\d+))? of (?:resolution )?({SYMBOL})"), "para-of"),
     (re.compile(rf"({SYMBOL}),? (?:operative paragraphs?|paragraphs?|para\.) ?(\d+)(?: to (\d+))?"), "symbol-para"),
     (re.compile(rf"({SYMBOL}),? annex (I|II|III)\b"), "symbol-annex"),
+    (re.compile(rf"\bannex (I|II|III) (?:of|to) (?:resolution )?({SYMBOL})"), "annex-of"),
     (re.compile(r"(?i:article) (\d+)(?:, paragraph (\d+),)? of the (?:Rome )?Statute"), "article"),
     (re.compile(r"Part (9|IX) of the Rome Statute"), "part"),
     (re.compile(r"Ibid\.,? (?:operative )?(?:paragraph|para\.) (\d+)"), "ibid"),
     (re.compile(SYMBOL), "symbol"),
     (re.compile(r"\bRome Statute\b"), "statute"),
 ]
+
+
+# The Assembly's own name (in "Official Records of the Assembly of States Parties to the Rome
+# Statute ...", or a flyer's masthead) ends in the Statute's name without citing it.
+_ASSEMBLY_NAME = re.compile(r"Assembly\s+of\s+(?:the\s+)?States\s+Parties\s+to\s+the\s+$")
 
 
 def find_references(text: str, previous_doc: str | None = None) -> list[Reference]:
@@ -53,6 +59,8 @@ def find_references(text: str, previous_doc: str | None = None) -> list[Referenc
                     candidates.append(Reference(groups[0], pin, words, start, end))
             elif kind == "symbol-annex":
                 candidates.append(Reference(groups[0], ("annex", groups[1]), words, start, end))
+            elif kind == "annex-of":  # the pinpoint keeps its granularity: the annex, not the whole resolution
+                candidates.append(Reference(groups[1], ("annex", groups[0]), words, start, end))
             elif kind == "article":
                 pin: tuple[str, ...] = ("article", groups[0]) + (("para", groups[1]) if groups[1] else ())
                 candidates.append(Reference(ROME_STATUTE, pin, words, start, end))
@@ -63,8 +71,8 @@ def find_references(text: str, previous_doc: str | None = None) -> list[Referenc
                     candidates.append(Reference(previous_doc, ("para", groups[0]), words, start, end))
             elif kind == "symbol":
                 candidates.append(Reference(words, (), words, start, end))
-            else:
-                candidates.append(Reference(ROME_STATUTE, (), words, start, end))
+            elif not _ASSEMBLY_NAME.search(text, 0, start):  # "the Assembly of States Parties to the Rome Statute"
+                candidates.append(Reference(ROME_STATUTE, (), words, start, end))  # names the Assembly, cites nothing
     chosen: list[Reference] = []
     spans: list[tuple[int, int]] = []
     for ref in sorted(candidates, key=lambda r: (-(r.end - r.start), r.start)):

@@ -63,6 +63,7 @@ class Node:
     document_label: str | None
     session: int | None
     year: int | None
+    in_corpus: bool = False  # a unit or document of the corpus (a document node has no text of its own)
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class Lineage:
                 self._nodes[iri] = Node(iri=iri, label=label or iri, text=text, document=document,
                                         document_label=(facts.get("label") or document) if document else None,
                                         session=int(facts["session"]) if facts.get("session") else None,  # type: ignore[arg-type]
-                                        year=int(year[:4]) if year else None)
+                                        year=int(year[:4]) if year else None, in_corpus=corpus is not None)
 
     def _node_from_triples(self, iri: str) -> Node:
         graph, ref = self.graph, URIRef(iri)
@@ -218,7 +219,8 @@ class Lineage:
         return Node(iri=iri, label=str(graph.value(ref, RDFS.label) or iri), text=str(text) if text else None,
                     document=str(document) if document else None,
                     document_label=str(graph.value(document, RDFS.label) or document) if document else None,
-                    session=session_number(graph, document) if document else None, year=year)
+                    session=session_number(graph, document) if document else None, year=year,
+                    in_corpus=corpus is not None)
 
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:
@@ -295,9 +297,29 @@ class Lineage:
                     found.append((int(line) if line is not None else 0, str(unit)))
         return [iri for _, iri in sorted(found)]
 
+    def gap(self, earlier_doc: str, later_doc: str) -> str | None:
+        """The sessions between two documents' sessions, whose texts the corpus lacks: 'sessions
+        9-13', or None when the two are of the same or consecutive sessions."""
+        first, last = self.node(earlier_doc).session, self.node(later_doc).session
+        if first is None or last is None or abs(last - first) <= 1:
+            return None
+        low, high = sorted((first, last))
+        return f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
+
     def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
         """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
-        dropped (an earlier unit no later unit takes its text from)."""
+        dropped (an earlier unit no later unit takes its text from). Across a gap of sessions whose
+        texts are not in the corpus, 'new' and 'dropped' would claim too much: the rows say 'not in
+        the earlier text' and 'not in the later text', and each names the gap."""
+        gap = self.gap(earlier_doc, later_doc)
+        rows = self._changes(earlier_doc, later_doc)
+        for row in rows:
+            row["gap"] = f"{gap} lie between the two texts and are not in the corpus" if gap else None
+            if gap and row["status"] in {"new", "dropped"}:
+                row["status"] = "not in the earlier text" if row["status"] == "new" else "not in the later text"
+        return rows
+
+    def _changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
         earlier_units = set(self.units_of(earlier_doc))
         later_units = self.units_of(later_doc)
         self.reach_one_step(later_units)

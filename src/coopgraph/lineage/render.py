@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from rdflib import Graph, URIRef
 
-from coopgraph.lineage.engine import Edge, Lineage, Node, Trace
+from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace
 from coopgraph.lineage.timeline import Timeline
 from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
 
@@ -27,28 +27,53 @@ def _edge_line(edge: Edge) -> str:
     return f"{edge.type} (confidence {edge.confidence:.2f}{inferred}; {edge.method})"
 
 
+def lineage_session(node: Node | None) -> int | None:
+    return node.session if node is not None else None
+
+
 def trace_text(trace: Trace, width: int = 100) -> str:
-    """Each step with its reference, year, edge type, confidence and the diff or evidence."""
+    """Each step with its reference, year, edge type, confidence and the diff or evidence, drawn
+    as a tree: every step under the node it was reached from."""
     root = trace.root
     lines = [f"{root.label} ({_when(root)})", f"<{root.iri}>"]
     if root.text:
         lines.append(f"  “{root.text}”")
     if not trace.steps:
         lines.append("\nNo derivation edges in this direction.")
+    parent_nodes = {root.iri: root} | {step.node.iri: step.node for step in trace.steps}
+    children: dict[str, list[Step]] = {}
     for step in trace.steps:
-        node, edge = step.node, step.edge
-        indent = "  " * step.depth
-        lines.append("")
-        lines.append(f"{indent}{'↑' if step.direction == 'up' else '↓'} {ARROWS[step.direction]} "
-                     f"{node.label} ({_when(node)}) — {_edge_line(edge)}")
-        lines.append(f"{indent}  <{node.iri}>")
-        if edge.type in {"repeats", "amends", "restates"} and edge.diff:
-            lines.append(f"{indent}  changes: {edge.evidence[0] if edge.evidence else edge.diff}")
-        else:
-            for evidence in edge.evidence:
-                lines.append(f"{indent}  evidence: {evidence}")
-        if node.text is None:
-            lines.append(f"{indent}  (not in the corpus: a node without text)")
+        parent = step.edge.later if step.direction == "up" else step.edge.earlier
+        children.setdefault(parent, []).append(step)
+    shown: set[tuple[str, str, str]] = set()
+
+    def draw(parent: str, level: int) -> None:
+        for step in children.get(parent, []):
+            node, edge = step.node, step.edge
+            if (parent, node.iri, step.direction) in shown:
+                continue
+            shown.add((parent, node.iri, step.direction))
+            indent = "  " * level
+            lines.append("")
+            lines.append(f"{indent}{'↑' if step.direction == 'up' else '↓'} {ARROWS[step.direction]} "
+                         f"{node.label} ({_when(node)}) — {_edge_line(edge)}")
+            lines.append(f"{indent}  <{node.iri}>")
+            if edge.type in {"repeats", "amends", "restates"} and edge.diff:
+                lines.append(f"{indent}  changes: {edge.evidence[0] if edge.evidence else edge.diff}")
+            else:
+                for evidence in edge.evidence:
+                    lines.append(f"{indent}  evidence: {evidence}")
+            if not node.in_corpus:
+                lines.append(f"{indent}  (not in the corpus: a node without text)")
+            here = lineage_session(parent_nodes.get(parent))
+            if here is not None and node.session is not None and abs(here - node.session) > 1:
+                low, high = sorted((here, node.session))
+                between = f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
+                lines.append(f"{indent}  ({between} lie between; their texts are not in the corpus)")
+            if node.iri != root.iri:
+                draw(node.iri, level + 1)
+
+    draw(root.iri, 1)
     return "\n".join(lines)
 
 
@@ -94,7 +119,7 @@ def trace_dot(trace: Trace) -> str:
     lines.append(f'  n0 [label="{_short(trace.root)}\\n{_when(trace.root)}", style=bold];')
     for index, step in enumerate(trace.steps, start=1):
         ids[step.node.iri] = f"n{index}"
-        style = ", style=dashed" if step.node.text is None else ""
+        style = ", style=dashed" if not step.node.in_corpus else ""
         lines.append(f'  n{index} [label="{_short(step.node)}\\n{_when(step.node)}"{style}];')
     for step in trace.steps:
         edge = step.edge
@@ -122,7 +147,10 @@ def trace_mermaid(trace: Trace) -> str:
 
 def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
     """The new / carried over / amended / dropped table between two documents."""
-    lines = [f"{'status':18} {'later unit':48} {'earlier unit':40} score"]
+    lines = []
+    if rows and rows[0].get("gap"):
+        lines += [f"Note: {rows[0]['gap']}; a unit absent from one text may have been added or dropped in between.", ""]
+    lines.append(f"{'status':18} {'later unit':48} {'earlier unit':40} score")
     for row in rows:
         later = lineage.node(str(row["later"])).label if row["later"] else "—"
         earlier = lineage.node(str(row["earlier"])).label if row["earlier"] else "—"

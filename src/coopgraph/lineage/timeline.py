@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import URIRef
 
@@ -15,7 +16,7 @@ from coopgraph.terms import CG, RDF, RDFS
 class Event:
     """One thing that happened to a mandate or recommendation, with the unit that shows it."""
 
-    what: str  # issued, due, renewed, restated, reported on, taken up, named
+    what: str  # one of ORDER (mandates), or taken up / a derivation type / named (recommendations)
     session: int | None
     year: int | None
     unit: str
@@ -38,27 +39,55 @@ def _session_of_node(lineage: Lineage, iri: str) -> int | None:
     return lineage.node(iri).session
 
 
+def _issued(graph: Any, mandate: Any) -> bool:
+    return graph.value(mandate, CG.mandateStatus) == CG.IssuedMandate
+
+
+def _carried_word(edge_type: str, origin_issued: bool, later_issued: bool, verb_changed: bool) -> str:
+    """What a later clause asking the same actor does to the mandate, in words a lawyer can rely
+    on: only an adopted text renews, issues or modifies; a draft or a proposal only proposes."""
+    if later_issued:
+        if not origin_issued:
+            return "issued"
+        if verb_changed:
+            return "modified"
+        return "restated" if edge_type == "restates" else "renewed"
+    if not origin_issued:
+        return "proposed again"
+    return "restated in a proposal" if edge_type == "restates" else "proposed for renewal"
+
+
+ORDER = ["issued", "proposed", "restated", "restated in a proposal", "reported on", "renewed", "modified",
+         "proposed for renewal", "proposed again", "due"]
+
+
 def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
-    """Issued, renewed, restated, reported on and due, and the status that follows."""
+    """Issued or proposed, then renewed, modified, proposed for renewal, reported on and due, and
+    the status that follows. Computed per mandate clause: a later clause carries the mandate only
+    when it asks one of the same actors; it renews it only when an adopted resolution states it."""
     graph = lineage.graph
     ref = URIRef(mandate)
     unit = str(graph.value(ref, CG.issuedBy))
     verb = graph.value(ref, CG.verb)
     actors = set(graph.objects(ref, CG.mandatedActor))
+    origin_issued = _issued(graph, ref)
     issuing = lineage.node(unit)
-    events = [Event("issued", issuing.session, issuing.year, unit, issuing.label)]
+    events = [Event("issued" if origin_issued else "proposed", issuing.session, issuing.year, unit, issuing.label)]
     for due in graph.objects(ref, CG.dueAt):
         number = graph.value(due, CG.sessionNumber)
         events.append(Event("due", int(number) if number is not None else None, None, str(due),
                             str(graph.value(due, RDFS.label) or due), evidence=str(graph.value(ref, CG.dueText) or "")))
-    renewed = False
+    carried_by_adopted = carried_by_proposal = False
     for step in lineage.trace(unit, "down", types=TEXT_TYPES).steps:
-        carried = [m for m in graph.objects(URIRef(step.node.iri), CG.mandate)
-                   if graph.value(m, CG.verb) == verb or actors & set(graph.objects(m, CG.mandatedActor))]
-        if not carried:
+        same_actor = [m for m in graph.objects(URIRef(step.node.iri), CG.mandate)
+                      if actors & set(graph.objects(m, CG.mandatedActor))]
+        if not same_actor:
             continue
-        what = "restated" if step.edge.type == "restates" else "renewed"
-        renewed = renewed or what == "renewed"
+        later_issued = any(_issued(graph, m) for m in same_actor)
+        verb_changed = not any(graph.value(m, CG.verb) == verb for m in same_actor)
+        what = _carried_word(step.edge.type, origin_issued, later_issued, verb_changed)
+        carried_by_adopted = carried_by_adopted or later_issued
+        carried_by_proposal = carried_by_proposal or not later_issued
         events.append(Event(what, step.node.session, step.node.year, step.node.iri, step.node.label,
                             step.edge.type, step.edge.confidence, step.edge.diff or step.edge.evidence[0]))
     reported = False
@@ -67,34 +96,57 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
         reported = True
         events.append(Event("reported on", node.session, node.year, node.iri, node.label, edge.type, edge.confidence,
                             edge.evidence[0]))
-    later_resolutions = _later_resolutions(lineage, issuing.session)
-    if renewed:
-        status, why = "renewed", "a later resolution or draft carries the paragraph that issues it"
-    elif later_resolutions:
-        status = "dropped"
-        next_session, next_label = later_resolutions[0]
-        gap = (f"; the resolutions of sessions {issuing.session + 1}-{next_session - 1} are not in the corpus"
-               if issuing.session is not None and next_session > issuing.session + 1 else "")
-        why = (f"no paragraph of the next resolution in the corpus ({next_label}) carries it{gap}"
-               + (", though a report reports on it" if reported else ""))
-    elif reported:
-        status, why = "reported on", "a report paragraph reports on it; no later resolution is in the corpus"
-    else:
-        status, why = "open", "no later resolution in the corpus says what became of it"
-    events.sort(key=lambda e: (e.session if e.session is not None else 99, ["issued", "restated", "reported on",
-                                                                              "renewed", "due"].index(e.what)))
+    status, why = _status(lineage, issuing, origin_issued, carried_by_adopted, carried_by_proposal, reported)
+    events.sort(key=lambda e: (e.session if e.session is not None else 99, ORDER.index(e.what)))
     label = str(graph.value(ref, RDFS.label) or mandate)
     return Timeline(mandate, label, status, why, events)
 
 
-def _later_resolutions(lineage: Lineage, session: int | None) -> list[tuple[int, str]]:
-    """Resolutions and draft resolutions of the corpus after `session`, nearest first."""
+def _status(lineage: Lineage, issuing: Any, origin_issued: bool, carried_by_adopted: bool, carried_by_proposal: bool,
+            reported: bool) -> tuple[str, str]:
+    """The mandate's status and why, claiming no more than the texts of the corpus establish."""
+    also = ", and a report reports on it" if reported else ""
+    if not origin_issued:
+        if carried_by_adopted:
+            return "issued", "an adopted resolution of the corpus states the proposed mandate" + also
+        return "proposed", ("it is stated in a text that is not an adopted resolution (a draft, proposed language or a "
+                            "report), and no adopted resolution of the corpus states it" + also)
+    if carried_by_adopted:
+        return "renewed", "a later adopted resolution asks the same actor again" + also
+    later = _later_resolutions(lineage, issuing.session)
+    if later:
+        next_session, next_label = later[0]
+        if issuing.session is not None and next_session > issuing.session + 1:
+            return "unknown across a gap", (
+                f"the next adopted resolution in the corpus ({next_label}) does not ask the same actor, but the "
+                f"resolutions of sessions {issuing.session + 1}-{next_session - 1} are not in the corpus, so whether it "
+                "was continued in between is not known" + also)
+        return "not continued", f"the next adopted resolution ({next_label}) does not ask the same actor again" + also
+    drafts = _later_resolutions(lineage, issuing.session, adopted=False)
+    if carried_by_proposal:
+        return "proposed for renewal", ("a later draft or proposal asks the same actor again; no later adopted "
+                                        "resolution is in the corpus" + also)
+    if drafts:
+        return "not proposed for renewal", (f"the draft of a later session ({drafts[0][1]}) does not ask the same actor "
+                                            "again; it is a proposal, and no later adopted resolution is in the corpus"
+                                            + also)
+    if reported:
+        return "reported on", "a report paragraph reports on it; no later resolution is in the corpus"
+    return "open", "no later text of the corpus says what became of it"
+
+
+def _later_resolutions(lineage: Lineage, session: int | None, adopted: bool = True) -> list[tuple[int, str]]:
+    """Adopted resolutions (or, with adopted=False, drafts and proposals) of the corpus after
+    `session`, nearest first."""
     if session is None:
         return []
     found = set()
-    for kind in RESOLUTION_LIKE - {CG.MandateList}:
+    for kind in RESOLUTION_LIKE:
         for document in lineage.graph.subjects(RDF.type, kind):
             if (document, RDF.type, CG.CorpusDocument) not in lineage.graph:
+                continue
+            is_adopted = (document, CG.legalStatus, CG.AdoptedResolutionStatus) in lineage.graph
+            if is_adopted != adopted:
                 continue
             number = session_number(lineage.graph, document)  # type: ignore[arg-type]
             if number is not None and number > session:

@@ -142,8 +142,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     async def lifespan(_: FastAPI) -> Any:
         import anyio.to_thread
 
-        # Threads for sync routes: waiting queries hold at most 32 (FairTurns), pages get the rest
-        anyio.to_thread.current_default_thread_limiter().total_tokens = 80
+        # Threads for sync routes: waiting queries hold at most 48 (FairTurns), pages get the rest
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 96
         yield
         if service.pool is not None:
             service.pool.close()
@@ -519,7 +519,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             timeline = mandate_timeline(service.lineage, str(iri))
             return html(request, "timeline.html", iri=iri, label=service.label(iri), timeline=timeline,
                         jsonld=f"{service.local(iri)}?format=jsonld",
-                        action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers)
+                        action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers,
+                        issued=(iri, CG.mandateStatus, CG.IssuedMandate) in graph)
         parts = sorted(((graph.value(c, CG.firstLine) or 0, c) for c in graph.subjects(URIRef("http://data.europa.eu/eli/ontology#is_part_of"), iri)),
                        key=lambda x: (int(x[0]), str(x[1])))
         children = [{"href": service.href(c), "label": service.label(c), "number": graph.value(c, CG.number),

@@ -88,7 +88,7 @@ class FairTurns(Generic[T]):
     other client, and with more than one worker, usually for none (one is always left to others).
     """
 
-    def __init__(self, per_client: int, max_waiting: int = 32, max_waiting_per_client: int = 10):
+    def __init__(self, per_client: int, max_waiting: int = 48, max_waiting_per_client: int = 16):
         self.per_client = max(1, per_client)
         # each waiting query holds a server thread: bounded, so that pages always find one
         self.max_waiting, self.max_waiting_per_client = max_waiting, max_waiting_per_client

@@ -61,7 +61,7 @@ def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type:
     for iri, (x, y) in position.items():
         node = nodes[iri]
         root = " root" if iri == trace.root.iri else ""
-        external = " external" if node.text is None else ""
+        external = "" if node.in_corpus else " external"
         parts.append(f'<a href="{escape(link(iri))}"><g class="node{root}{external}"><title>{escape(node.label)}</title>'
                      f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
                      f'<text x="{x + 8}" y="{y + 19}">{escape(_short(node.document_label or node.label, 34))}</text>'
