@@ -344,3 +344,20 @@ def test_changes_across_the_gap_name_it_and_call_nothing_new_or_dropped(lineage,
     assert result.returncode == 0 and "sessions 9-13 lie between" in result.stdout
     consecutive = lineage.changes(BASE + f"doc/{RES14}", BASE + f"doc/{DRAFT}")
     assert all(row["gap"] is None for row in consecutive) and "new" in {row["status"] for row in consecutive}
+
+
+def test_a_footnote_marker_without_its_text_on_its_page_is_a_noted_defect(graph, lineage):
+    """In the ASP15 draft, marker 3 stands at para 10 and para 27; the one footnote 3 ('Resolution
+    ICC-ASP/6/Res.2, annex II') is printed on para 27's page. Para 10's page has footnotes 1 and 2 only."""
+    para10, para27 = iri(f"doc/{DRAFT}/para/10"), iri(f"doc/{DRAFT}/para/27")
+    note = iri(f"doc/{DRAFT}/footnote/3")
+    assert (para27, CG.footnote, note) in graph and (para10, CG.footnote, note) not in graph
+    assert "marker 3 has no footnote text on its page" in str(graph.value(para10, CG.sourceDefect))
+    assert graph.value(para27, CG.sourceDefect) is None
+    # so annex II item (b), the coordinating mechanism, no longer "comes from" the 66 recommendations
+    came_from = {e.earlier for e in lineage.edges(str(para10), "up")}
+    assert BASE + "doc/ICC-ASP/6/Res.2/annex/II" not in came_from
+    assert BASE + "doc/ICC-ASP/6/Res.2/annex/II" in {e.earlier for e in lineage.edges(str(para27), "up")}
+    # a paragraph broken by a page end keeps the markers of both pages (ASP15 report para 15: 8 and 9)
+    para15 = iri("doc/asp15-bureau-report-cooperation/para/15")
+    assert {str(n).rsplit("/", 1)[-1] for n in graph.objects(para15, CG.footnote)} == {"8", "9"}

@@ -9,6 +9,7 @@ from coopgraph.corpus.bureau_report_2007 import parse_bureau_report_2007
 from coopgraph.corpus.bureau_report_2016 import parse_bureau_report_2016
 from coopgraph.corpus.clean import Line, read_lines, vocabulary
 from coopgraph.corpus.flyer import parse_flyer
+from coopgraph.corpus.footnotes import check_footnote_markers
 from coopgraph.corpus.manifest import DocumentEntry, Manifest, load_manifest
 from coopgraph.corpus.records import ParsedDocument
 from coopgraph.corpus.resolution import parse_resolution
@@ -57,9 +58,11 @@ def parse_corpus(corpus_dir: Path) -> tuple[Manifest, list[ParsedDocument]]:
         # fragment that extraction produced in this one never counts as a word.
         vocab = vocabulary(text for doc_id, text in texts.items() if doc_id != entry.id)
         try:
-            documents.append(PARSERS[entry.shape](entry, read_lines(texts[entry.id]), vocab))
+            document = PARSERS[entry.shape](entry, read_lines(texts[entry.id]), vocab)
         except CorpusError as exc:
             if exc.path is None:
                 raise CorpusError(exc.message, corpus_dir / entry.file, exc.line) from None
             raise
+        check_footnote_markers(document)  # one rule for every document kind
+        documents.append(document)
     return manifest, documents

@@ -252,6 +252,8 @@ class GraphBuilder:
             self.int(iri, CG.position, unit.position)
         if unit.attrs.get("placeholder"):
             self.add(iri, CG.isPlaceholder, Literal(True))
+        if defect := unit.attrs.get("source defect"):
+            self.add(iri, CG.sourceDefect, Literal(defect))
         self.add(iri, CG.sourceFile, self.iris.source(document.source_file))
         self.int(iri, CG.firstLine, unit.lines[0])
         self.int(iri, CG.lastLine, unit.lines[1])
