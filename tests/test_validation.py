@@ -49,6 +49,10 @@ def drop_subtree(graph: Graph, node: URIRef) -> None:
             graph.remove((s, p, o))
 
 
+SOURCE_DEFECTS = {(BASE + "doc/asp15-bureau-report-cooperation/annex/I/para/10",
+                   "the source text has a defect here, left unresolved (see cg:sourceDefect on the unit)")}
+
+
 def results(report: Report, severity: str = "Violation") -> set[tuple[str, str]]:
     return {(f.focus, f.message) for f in report.findings if f.severity == severity}
 
@@ -58,7 +62,7 @@ def results(report: Report, severity: str = "Violation") -> set[tuple[str, str]]
 def test_the_real_graph_conforms(report):
     assert report.conforms, "\n".join(f"{f.focus_label}: {f.message}" for f in report.findings[:20])
     assert report.counts["Violation"] == 0
-    assert report.counts["Warning"] == 0
+    assert results(report, "Warning") == SOURCE_DEFECTS  # the ASP15 draft para 10: footnote marker 3
 
 
 def test_the_synthetic_archive_of_the_benchmarks_conforms(shapes, engine, tmp_path):
@@ -161,7 +165,7 @@ def test_an_unmarked_placeholder_is_a_violation_and_its_missing_verb_a_warning(g
     assert results(report) == {
         (str(para), "the text reads as a placeholder ('[Placeholder ...]') but the unit is not marked cg:isPlaceholder true"),
     }
-    assert results(report, "Warning") == {
+    assert results(report, "Warning") - SOURCE_DEFECTS == {
         (str(para), "the operative paragraph has no operative verb of the scheme: add the verb to ontology/verbs.ttl or check the parse"),
     }
 
