@@ -361,3 +361,26 @@ def test_a_footnote_marker_without_its_text_on_its_page_is_a_noted_defect(graph,
     # a paragraph broken by a page end keeps the markers of both pages (ASP15 report para 15: 8 and 9)
     para15 = iri("doc/asp15-bureau-report-cooperation/para/15")
     assert {str(n).rsplit("/", 1)[-1] for n in graph.objects(para15, CG.footnote)} == {"8", "9"}
+
+
+def deadlines(graph, mandate: str) -> set[tuple[str, frozenset[str], bool]]:
+    found = set()
+    for deadline in graph.objects(iri(mandate), CG.deadline):
+        relations = frozenset(str(r).rsplit("#", 1)[-1] for r in graph.objects(deadline, CG.dueRelation))
+        found.add((str(graph.value(deadline, CG.dueAt)).removeprefix(BASE), relations,
+                   graph.value(deadline, CG.isInferred).toPython()))
+    return found
+
+
+def test_deadlines_keep_their_relation_to_the_session(graph, lineage):
+    # "to report to the Assembly well in advance of the sixteenth session"
+    assert deadlines(graph, f"doc/{RES14}/para/10/mandate/1") == {("session/ASP/16", frozenset({"DueBefore"}), False)}
+    # "to submit an updated report on cooperation to the Assembly at its fifteenth session and annually thereafter"
+    assert deadlines(graph, f"doc/{RES14}/para/28/mandate/1") == {("session/ASP/15", frozenset({"DueAt", "DueRecurring"}), False)}
+    # "report thereon to the next regular session": counted from the 2007 session, marked as inferred in the graph
+    assert deadlines(graph, "doc/ICC-ASP/6/21/annex/I/clause/4/mandate/1") == {("session/ASP/7", frozenset({"DueAt"}), True)}
+    # "to the Bureau in advance of the Review Conference and to the Assembly at its tenth session"
+    assert deadlines(graph, "doc/ICC-ASP/8/Res.2/para/17/mandate/3") == {
+        ("session/RC/2010", frozenset({"DueBefore"}), False), ("session/ASP/10", frozenset({"DueAt"}), False)}
+    timeline = mandate_timeline(lineage, BASE + "doc/ICC-ASP/8/Res.2/para/17/mandate/3")
+    assert ("due before", BASE + "session/RC/2010") in {(e.what, e.unit) for e in timeline.events}

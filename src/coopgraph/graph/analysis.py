@@ -25,6 +25,7 @@ _RELATIVE_SESSION = re.compile(r"\bnext (?:regular )?session\b")
 _REVIEW_CONFERENCE = re.compile(r"\bReview Conference\b")
 _RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|in which|on which)\b")
+_BEFORE = re.compile(r"\b(?:in advance of|before|prior to|ahead of|no later than)\s+(?:(?:the|its)\s+)?$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,22 @@ class VerbUse:
     start: int
 
 
+@dataclass(frozen=True)
+class DueSession:
+    """A session a clause names for the mandate, with the relation the words give it."""
+
+    key: str  # ASP/16, RC/2010
+    words: str  # as printed: "sixteenth session", "next regular session"
+    before: bool  # "well in advance of", "before", "prior to": due before the session, not at it
+    inferred: bool  # the session is counted from the issuing one ("next regular session"), not printed
+
+
 @dataclass
 class MandateFinding:
     verb: Verb
     actors: list[Actor]
     action: str
-    due_sessions: list[tuple[str, str]] = field(default_factory=list)  # (session key, words)
+    due_sessions: list[DueSession] = field(default_factory=list)
     recurrence: str | None = None
 
 
@@ -92,15 +103,19 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
         if not actors:
             continue
         finding = MandateFinding(use.verb, actors, clause)
+        def due(key: str, match: re.Match[str], inferred: bool = False) -> DueSession:
+            before = bool(_BEFORE.search(clause, 0, match.start()))
+            return DueSession(key, match.group(0), before, inferred)
+
         for match in _ORDINAL_SESSION.finditer(clause):
             number = ORDINALS[match.group(1)]
             if issuing_session is None or number >= issuing_session:
-                finding.due_sessions.append((f"ASP/{number}", match.group(0)))
+                finding.due_sessions.append(due(f"ASP/{number}", match))
         for match in _REVIEW_CONFERENCE.finditer(clause):
-            finding.due_sessions.append(("RC/2010", match.group(0)))
+            finding.due_sessions.append(due("RC/2010", match))
         if issuing_session is not None:
             for match in _RELATIVE_SESSION.finditer(clause):
-                finding.due_sessions.append((f"ASP/{issuing_session + 1}", match.group(0)))
+                finding.due_sessions.append(due(f"ASP/{issuing_session + 1}", match, inferred=True))
         if match := _RECURRENCE.search(clause):
             finding.recurrence = match.group(0)
         findings.append(finding)

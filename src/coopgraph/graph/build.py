@@ -311,9 +311,19 @@ class GraphBuilder:
                 self.add(mandate, CG.mandatedActor, actor.iri)
             if session:
                 self.add(mandate, CG.issuedAt, self.iris.asp_session(session))
-            for key, words in finding.due_sessions:
-                self.add(mandate, CG.dueAt, self.iris.session(key))
-                self.add(mandate, CG.dueText, Literal(words))
+            for index, due in enumerate(finding.due_sessions, start=1):
+                session_iri = self.iris.session(due.key)
+                self.add(mandate, CG.dueAt, session_iri)
+                self.add(mandate, CG.dueText, Literal(due.words))
+                deadline = URIRef(f"{mandate}/deadline/{index}")  # the session, its words and their relation
+                self.add(mandate, CG.deadline, deadline)
+                self.add(deadline, RDF.type, CG.Deadline)
+                self.add(deadline, CG.dueAt, session_iri)
+                self.add(deadline, CG.dueText, Literal(due.words))
+                self.add(deadline, CG.dueRelation, CG.DueBefore if due.before else CG.DueAt)
+                if finding.recurrence:
+                    self.add(deadline, CG.dueRelation, CG.DueRecurring)
+                self.add(deadline, CG.isInferred, Literal(due.inferred))
             if finding.recurrence:
                 self.add(mandate, CG.recurrence, Literal(finding.recurrence))
 

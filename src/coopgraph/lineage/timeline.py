@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from coopgraph.lineage.engine import TEXT_TYPES, Lineage
 from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number
@@ -58,7 +58,7 @@ def _carried_word(edge_type: str, origin_issued: bool, later_issued: bool, verb_
 
 
 ORDER = ["issued", "proposed", "restated", "restated in a proposal", "reported on", "renewed", "modified",
-         "proposed for renewal", "proposed again", "due"]
+         "proposed for renewal", "proposed again", "due before", "due"]
 
 
 def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
@@ -73,10 +73,17 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
     origin_issued = _issued(graph, ref)
     issuing = lineage.node(unit)
     events = [Event("issued" if origin_issued else "proposed", issuing.session, issuing.year, unit, issuing.label)]
-    for due in graph.objects(ref, CG.dueAt):
+    for deadline in sorted(graph.objects(ref, CG.deadline), key=str):
+        due = graph.value(deadline, CG.dueAt)
         number = graph.value(due, CG.sessionNumber)
-        events.append(Event("due", int(number) if number is not None else None, None, str(due),
-                            str(graph.value(due, RDFS.label) or due), evidence=str(graph.value(ref, CG.dueText) or "")))
+        relations = set(graph.objects(deadline, CG.dueRelation))
+        words = str(graph.value(deadline, CG.dueText) or "")
+        if graph.value(deadline, CG.isInferred) == Literal(True):
+            words += " (the session is counted from the issuing one, not printed)"
+        if CG.DueRecurring in relations:
+            words += f" ({graph.value(ref, CG.recurrence) or 'recurring'})"
+        events.append(Event("due before" if CG.DueBefore in relations else "due", int(number) if number is not None else None,
+                            None, str(due), str(graph.value(due, RDFS.label) or due), evidence=words))
     carried_by_adopted = carried_by_proposal = False
     for step in lineage.trace(unit, "down", types=TEXT_TYPES).steps:
         same_actor = [m for m in graph.objects(URIRef(step.node.iri), CG.mandate)
