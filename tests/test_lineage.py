@@ -384,3 +384,10 @@ def test_deadlines_keep_their_relation_to_the_session(graph, lineage):
         ("session/RC/2010", frozenset({"DueBefore"}), False), ("session/ASP/10", frozenset({"DueAt"}), False)}
     timeline = mandate_timeline(lineage, BASE + "doc/ICC-ASP/8/Res.2/para/17/mandate/3")
     assert ("due before", BASE + "session/RC/2010") in {(e.what, e.unit) for e in timeline.events}
+
+
+def test_a_group_addressee_is_kept_whole(graph):
+    """ICC-ASP/14/Res.3 para 25 'encourages all stakeholders, including civil society organizations,
+    to continue organizing events': all stakeholders are asked; civil society is an example."""
+    actors = {str(a).removeprefix(BASE) for a in graph.objects(iri(f"doc/{RES14}/para/25/mandate/1"), CG.mandatedActor)}
+    assert actors == {"actor/all-stakeholders"}

@@ -25,6 +25,7 @@ _RELATIVE_SESSION = re.compile(r"\bnext (?:regular )?session\b")
 _REVIEW_CONFERENCE = re.compile(r"\bReview Conference\b")
 _RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|in which|on which)\b")
+_INCLUDING = re.compile(r",?\s+(?:including|in particular|notably)\b")
 _BEFORE = re.compile(r"\b(?:in advance of|before|prior to|ahead of|no later than)\s+(?:(?:the|its)\s+)?$", re.IGNORECASE)
 
 
@@ -99,7 +100,9 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
             continue
         addressee = (after[1:] if after.startswith(" to ") else after)[: to.start()]
         addressee = _RELATIVE_CLAUSE.split(addressee)[0]
-        actors = _actors_in(addressee, lexicon)
+        # "all stakeholders, including civil society organizations": the group is asked, the rest are examples
+        group = _INCLUDING.split(addressee)[0]
+        actors = _actors_in(group, lexicon) or _actors_in(addressee, lexicon)
         if not actors:
             continue
         finding = MandateFinding(use.verb, actors, clause)
