@@ -391,3 +391,19 @@ def test_a_group_addressee_is_kept_whole(graph):
     to continue organizing events': all stakeholders are asked; civil society is an example."""
     actors = {str(a).removeprefix(BASE) for a in graph.objects(iri(f"doc/{RES14}/para/25/mandate/1"), CG.mandatedActor)}
     assert actors == {"actor/all-stakeholders"}
+
+
+def test_mandates_the_texts_give_in_other_words_are_found(graph):
+    """ICC-ASP/8/Res.2 para 16 'further recommends that ... the following issues be dealt with as a
+    matter of priority by such facilitation' (items a-k); ICC-ASP/6/21 annex I 'Decides to revisit
+    the issue of cooperation in full in two to three years' (the Assembly binds itself; proposed)."""
+    def actors(mandate: str) -> set[str]:
+        return {str(a).removeprefix(BASE) for a in graph.objects(iri(mandate), CG.mandatedActor)}
+
+    para16 = {str(m) for m in graph.objects(iri("doc/ICC-ASP/8/Res.2/para/16"), CG.mandate)}
+    assert {frozenset(actors(m.removeprefix(BASE))) for m in para16} == {frozenset({"actor/bureau"}),
+                                                                         frozenset({"actor/facilitator"})}
+    decides = "doc/ICC-ASP/6/21/annex/I/clause/5/mandate/1"
+    assert "Decides to revisit the issue of cooperation" in str(graph.value(iri(decides), CG.action))
+    assert actors(decides) == {"actor/assembly"}
+    assert (iri(decides), CG.mandateStatus, CG.ProposedMandate) in graph

@@ -25,6 +25,7 @@ _RELATIVE_SESSION = re.compile(r"\bnext (?:regular )?session\b")
 _REVIEW_CONFERENCE = re.compile(r"\bReview Conference\b")
 _RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|in which|on which)\b")
+_PASSIVE_AGENT = re.compile(r"\s*that\b[^;:]*?\bbe\s+\w+(?:\s+\w+)?\b[^;:]*?\bby\s+((?:such\s+|the\s+)?[\w -]+)")
 _INCLUDING = re.compile(r",?\s+(?:including|in particular|notably)\b")
 _BEFORE = re.compile(r"\b(?:in advance of|before|prior to|ahead of|no later than)\s+(?:(?:the|its)\s+)?$", re.IGNORECASE)
 
@@ -86,6 +87,26 @@ def _actors_in(segment: str, lexicon: Lexicon) -> list[Actor]:
     return seen
 
 
+def _addressees(after: str, verb: Verb, lexicon: Lexicon) -> list[Actor]:
+    """Who a mandating verb asks, as the clause states it:
+    - "requests the Bureau to ...": the actors between the verb and 'to';
+    - "decides to ...": the Assembly itself, for a verb with which the Assembly binds itself;
+    - "recommends that ... the following issues be dealt with ... by such facilitation": the agent
+      of the passive clause."""
+    if passive := _PASSIVE_AGENT.match(after):
+        return _actors_in(passive.group(1), lexicon)
+    to = re.search(r"\bto\b", after[1:] if after.startswith(" to ") else after)
+    if not to:
+        return []
+    addressee = (after[1:] if after.startswith(" to ") else after)[: to.start()]
+    if not addressee.strip() and verb.binds_assembly:
+        return [actor for actor in lexicon.actors if str(actor.iri).endswith("/actor/assembly")]
+    addressee = _RELATIVE_CLAUSE.split(addressee)[0]
+    # "all stakeholders, including civil society organizations": the group is asked, the rest are examples
+    group = _INCLUDING.split(addressee)[0]
+    return _actors_in(group, lexicon) or _actors_in(addressee, lexicon)
+
+
 def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_session: int | None) -> list[MandateFinding]:
     """Each mandating verb followed by an addressee and 'to ...' is a mandate."""
     findings = []
@@ -95,17 +116,11 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
         end = uses[index + 1].start if index + 1 < len(uses) else len(text)
         clause = text[use.start : end].rstrip(" ,;").removesuffix(" and").removesuffix(", and").rstrip(" ,;")
         after = clause[len(use.words) :]
-        to = re.search(r"\bto\b", after[1:] if after.startswith(" to ") else after)
-        if not to:
-            continue
-        addressee = (after[1:] if after.startswith(" to ") else after)[: to.start()]
-        addressee = _RELATIVE_CLAUSE.split(addressee)[0]
-        # "all stakeholders, including civil society organizations": the group is asked, the rest are examples
-        group = _INCLUDING.split(addressee)[0]
-        actors = _actors_in(group, lexicon) or _actors_in(addressee, lexicon)
+        actors = _addressees(after, use.verb, lexicon)
         if not actors:
             continue
         finding = MandateFinding(use.verb, actors, clause)
+
         def due(key: str, match: re.Match[str], inferred: bool = False) -> DueSession:
             before = bool(_BEFORE.search(clause, 0, match.start()))
             return DueSession(key, match.group(0), before, inferred)

@@ -20,6 +20,7 @@ class Verb:
     label: str
     forms: tuple[str, ...]
     gives_mandate: bool
+    binds_assembly: bool = False  # "Decides to ...": the Assembly asks itself
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ def load_lexicon(ontology_dir: Path, base: str) -> Lexicon:
             label=label(node),
             forms=tuple(sorted((str(f) for f in graph.objects(node, CG.verbForm)), key=len, reverse=True)),
             gives_mandate=bool(graph.value(node, CG.givesMandate) and graph.value(node, CG.givesMandate).toPython()),
+            binds_assembly=bool(graph.value(node, CG.bindsTheAssembly) and graph.value(node, CG.bindsTheAssembly).toPython()),
         )
         for node in sorted(graph.subjects(CG.verbForm, None, unique=True))
         if isinstance(node, URIRef)
