@@ -407,3 +407,19 @@ def test_mandates_the_texts_give_in_other_words_are_found(graph):
     assert "Decides to revisit the issue of cooperation" in str(graph.value(iri(decides), CG.action))
     assert actors(decides) == {"actor/assembly"}
     assert (iri(decides), CG.mandateStatus, CG.ProposedMandate) in graph
+
+
+def test_a_memo_quotes_pins_and_qualifies_every_step(built_dir):
+    result = cli("--out", str(built_dir), "memo", "ICC-ASP/14/Res.3 para 4 mandate 1")
+    if result.returncode != 0:  # the resolver may not take mandate labels: the mandate's IRI always works
+        result = cli("--out", str(built_dir), "memo", BASE + f"doc/{RES14}/para/4/mandate/1")
+    assert result.returncode == 0, result.stderr
+    memo = result.stdout
+    assert "Mandate status: **proposed for renewal**" in memo
+    assert "“Takes note of the report on arrest strategies by the Rapporteur" in memo  # the exact quotation
+    assert "lines 79-82" in memo and "icc-asp-14-res-3_resolution-on-cooperation_2015.txt" in memo
+    assert "Legal status of the text: draft resolution" in memo and "Legal status of the text: adopted resolution" in memo
+    assert "stated by the texts (a citation)" in memo and "found in shared wording" in memo
+    assert "[-fifteenth-] {+sixteenth+}" in memo
+    html_memo = cli("--out", str(built_dir), "memo", BASE + f"doc/{RES14}/para/4", "--format", "html")
+    assert html_memo.returncode == 0 and "<del>fifteenth</del> <ins>sixteenth</ins>" in html_memo.stdout

@@ -397,3 +397,14 @@ def test_resolve_and_validate_as_jsonld(http):
         warnings.simplefilter("ignore", DeprecationWarning)
         shacl = Graph().parse(data=report.text, format="json-ld")
     assert (None, RDF.type, URIRef("http://www.w3.org/ns/shacl#ValidationReport")) in shacl
+
+
+def test_unit_and_mandate_pages_link_to_their_memo(http):
+    for path in ("/doc/ICC-ASP/14/Res.3/para/4", "/doc/ICC-ASP/14/Res.3/para/4/mandate/1"):
+        page = http.get(path, headers={"Accept": "text/html"})
+        link = re.search(r'<a href="(/memo\?ref=[^"]+)" id="memo-link">', page.text)
+        assert link, path
+        memo = http.get(html_unescape(link.group(1)), headers={"Accept": "text/html"})
+        assert memo.status_code == 200 and "Legal status of the text: adopted resolution" in memo.text
+    markdown = http.get("/memo", params={"ref": "ICC-ASP/14/Res.3 para 4", "format": "md"})
+    assert markdown.headers["content-type"].startswith("text/markdown") and markdown.text.startswith("# Memo:")

@@ -314,6 +314,32 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
 
 
 @main.command()
+@click.argument("reference")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--out", "out_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Write the memo to this file (written whole, or not at all) instead of printing it.")
+@click.pass_context
+def memo(ctx: click.Context, reference: str, fmt: str, out_file: Path | None) -> None:
+    """A printable memo of a unit's or mandate's whole chain: the quotations, diffs, pinpoints
+    (symbol, paragraph, footnotes, source lines), legal status, stated or inferred, and confidence."""
+    from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
+
+    engine, iri = _lineage_and_node(_settings(ctx), reference)
+    document = build_memo(engine, iri)  # type: ignore[arg-type]
+    text = memo_html(document) if fmt == "html" else memo_markdown(document)
+    if fmt == "html":
+        text = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + document.title.replace("<", "&lt;")
+                + "</title></head><body>" + text + "</body></html>\n")
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    tmp = out_file.with_name(f".{out_file.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, out_file)
+    click.echo(f"wrote {out_file}", err=True)
+
+
+@main.command()
 @click.argument("earlier")
 @click.argument("later")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")

@@ -454,6 +454,19 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                                 status_code=422)
         return Response("[" + ",".join(render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
 
+    @app.get("/memo", summary="A printable memo of a unit's or mandate's whole chain (Markdown or HTML)")
+    def memo_route(request: Request,
+                   ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3 para 4"])],
+                   format: Annotated[str, Query(pattern="^(md|html)$")] = "html") -> Response:
+        from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
+
+        found = resolve(service.graph, service.base, ref)
+        document = build_memo(service.lineage, str(found.iri))
+        if format == "md":
+            return PlainTextResponse(memo_markdown(document), media_type="text/markdown; charset=utf-8")
+        return html(request, "memo.html", label=document.title, body=Markup(memo_html(document)),
+                    markdown=f"/memo?ref={quote(str(found.iri))}&format=md")
+
     @app.get("/validate", summary="The SHACL validation report of the served graph")
     def validate_route(request: Request, format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
         from coopgraph.validate import load_shapes, to_json, validate_graph
