@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from report import publish_json  # bench/report.py
+
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "9496d10"
 
@@ -71,12 +73,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "limits.json")
     args = parser.parse_args()
-    result = compare(args.before, args.seconds, args.rounds)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result, indent=1))
-    os.replace(tmp, args.out)
-    print(json.dumps(result, indent=1))
+    publish_json(compare(args.before, args.seconds, args.rounds), args.out)
 
 
 if __name__ == "__main__":

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
-import os
 import random
 import subprocess
 import sys
@@ -27,6 +25,8 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from report import publish_json  # noqa: E402  (bench/report.py)
+
 from coopgraph.ports import free_port  # noqa: E402
 
 BASE = "https://w3id.org/coopgraph/"
@@ -203,11 +203,7 @@ def main() -> None:
             print(results["soak"], file=sys.stderr)
     finally:
         server.stop()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(results, indent=1))
-    os.replace(tmp, args.out)
-    print(json.dumps(results, indent=1))
+    publish_json(results, args.out)
 
 
 if __name__ == "__main__":

@@ -33,3 +33,13 @@ def publish(lines: list[str], out: Path) -> None:
     text = "\n".join(lines)
     write_atomically(out, text.encode("utf-8"))
     print(text)
+
+
+def publish_json(data: object, out: Path) -> None:
+    """Write a JSON result atomically and print it: what the result-producing scripts hand on."""
+    import json
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, indent=1)
+    write_atomically(out, text.encode("utf-8"))
+    print(text)
