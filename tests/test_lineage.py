@@ -423,3 +423,18 @@ def test_a_memo_quotes_pins_and_qualifies_every_step(built_dir):
     assert "[-fifteenth-] {+sixteenth+}" in memo
     html_memo = cli("--out", str(built_dir), "memo", BASE + f"doc/{RES14}/para/4", "--format", "html")
     assert html_memo.returncode == 0 and "<del>fifteenth</del> <ins>sixteenth</ins>" in html_memo.stdout
+
+
+def test_documents_named_without_a_symbol_are_cited_by_title_or_description(graph, lineage):
+    """ICC-ASP/14/Res.3 para 24 'takes note of the flyer prepared by the Court'; ICC-ASP/8/Res.2
+    para 1 'the resolution of the Assembly on Strengthening the International Criminal Court and the
+    Assembly of States Parties, at its sixth session ... annex II of the resolution'. The words and
+    where the texts state them are in corpus/manifest.toml, so a new text needs no code."""
+    flyer = BASE + "doc/flyer-66-recommendations"
+    assert (iri(f"doc/{RES14}/para/24"), CG.cites, iri("doc/flyer-66-recommendations")) in graph
+    edge = next(e for e in lineage.edges(BASE + f"doc/{RES14}/para/24", "up") if e.earlier == flyer)
+    assert edge.method == "citation by description" and edge.confidence < 1.0 and "identified by its description" in edge.evidence[0]
+    para1 = BASE + "doc/ICC-ASP/8/Res.2/para/1"
+    cited = {e.earlier: e for e in lineage.edges(para1, "up")}
+    assert BASE + "doc/ICC-ASP/6/Res.2/annex/II" in cited
+    assert cited[BASE + "doc/ICC-ASP/6/Res.2/annex/II"].method == "citation by title"

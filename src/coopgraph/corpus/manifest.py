@@ -51,10 +51,21 @@ class DocumentEntry:
     annexes: tuple[AnnexEntry, ...] = ()
     counts: tuple[StatedCount, ...] = ()
     blocks: tuple[dict[str, Any], ...] = ()
+    named_as: tuple[NamedAs, ...] = ()
 
     @property
     def label(self) -> str:
         return self.symbol or self.short or self.title
+
+
+@dataclass(frozen=True)
+class NamedAs:
+    """Words by which the texts refer to a document without its symbol (its title, or a
+    description such as "the flyer prepared by the Court"), and where they do."""
+
+    words: str
+    stated_in: str
+    by: str = "description"  # title | description
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,7 @@ class ExternalEntry:
     date: str | None = None
     adopted: dict[str, str] = field(default_factory=dict)
     stated_in: str | None = None
+    named_as: tuple[NamedAs, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,7 @@ def load_manifest(path: Path) -> Manifest:
                 annexes=annexes,
                 counts=tuple(counts),
                 blocks=tuple(table.get("block", [])),
+                named_as=_named_as(table, where),
             )
         )
     if not documents:
@@ -171,6 +184,7 @@ def load_manifest(path: Path) -> Manifest:
             date=t.get("date"),
             adopted=dict(t.get("adopted", {})),
             stated_in=t.get("stated_in"),
+            named_as=_named_as(t, f"{path.name}: external #{i}"),
         )
         for i, t in enumerate(data.get("external", []), start=1)
     )
@@ -186,3 +200,14 @@ def load_manifest(path: Path) -> Manifest:
         for i, t in enumerate(data.get("session", []), start=1)
     )
     return Manifest(path.parent, tuple(documents), externals, sessions)
+
+
+def _named_as(table: dict[str, Any], where: str) -> tuple[NamedAs, ...]:
+    """The [[...named_as]] entries of a document: words, by (title or description), stated_in."""
+    found = []
+    for item in table.get("named_as", []):
+        by = item.get("by", "description")
+        if by not in {"title", "description"}:
+            raise ManifestError(f"{where}: named_as 'by' must be title or description, got {by!r}")
+        found.append(NamedAs(_require(item, "words", f"{where}: named_as"), _require(item, "stated_in", f"{where}: named_as"), by))
+    return tuple(found)

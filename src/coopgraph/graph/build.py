@@ -126,6 +126,9 @@ class GraphBuilder:
         self.externals = {entry.id: entry for entry in manifest.externals}
         self.unit_iris: set[URIRef] = set()
         self.actor_iris = {actor.iri for actor in lexicon.actors}
+        # the words by which texts name a document without its symbol, longest first
+        self.named_as = tuple(sorted(((n.words, entry.id, n.by) for entry in (*manifest.documents, *manifest.externals)
+                                      for n in entry.named_as), key=lambda n: -len(n[0])))
 
     # -- small helpers -------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
@@ -385,7 +388,8 @@ class GraphBuilder:
             scope = unit.parent if unit.kind == "footnote" else ("body",)
             count = 0
             for text in texts:
-                references = find_references(text, previous.get(scope) if unit.kind == "footnote" else None)
+                references = find_references(text, previous.get(scope) if unit.kind == "footnote" else None,
+                                             self.named_as)
                 for ref in references:
                     count += 1
                     citation = URIRef(f"{iri}/citation/{count}")
@@ -396,6 +400,8 @@ class GraphBuilder:
                     self.add(citation, CG.citingUnit, iri)
                     self.add(citation, CG.citedNode, target)
                     self.add(citation, CG.citedText, Literal(ref.words))
+                    if ref.by != "symbol":  # named by its title or a description, not its symbol
+                        self.add(citation, CG.identifiedBy, Literal(ref.by))
                     self.int(citation, CG.spanStart, ref.start)
                     self.int(citation, CG.spanEnd, ref.end)
                 if unit.kind == "footnote":

@@ -18,6 +18,7 @@ class Reference:
     words: str
     start: int
     end: int
+    by: str = "symbol"  # symbol | title | description: how the text names the document
 
 
 def _paras(first: str, last: str | None) -> list[tuple[str, ...]]:
@@ -44,9 +45,27 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 _ASSEMBLY_NAME = re.compile(r"Assembly\s+of\s+(?:the\s+)?States\s+Parties\s+to\s+the\s+$")
 
 
-def find_references(text: str, previous_doc: str | None = None) -> list[Reference]:
-    """All references in a text, longest first where they overlap; 'Ibid.' means previous_doc."""
-    candidates: list[Reference] = []
+_ANNEX_OF_IT = re.compile(r"\bannex (I|II|III) of (?:the|that) resolution\b")
+
+
+def _named(text: str, named: tuple[tuple[str, str, str], ...]) -> list[Reference]:
+    """References by the words the manifest lists for a document (its title or a description);
+    'annex II of the resolution' after a resolution named so points into it."""
+    found = []
+    for words, doc_id, by in named:
+        pattern = re.compile(r"\s+".join(re.escape(w) for w in words.split()), re.IGNORECASE)
+        for match in pattern.finditer(text):
+            found.append(Reference(doc_id, (), match.group(0), match.start(), match.end(), by))
+            if annex := _ANNEX_OF_IT.search(text, match.end()):
+                found.append(Reference(doc_id, ("annex", annex.group(1)), annex.group(0), annex.start(), annex.end(), by))
+    return found
+
+
+def find_references(text: str, previous_doc: str | None = None,
+                    named: tuple[tuple[str, str, str], ...] = ()) -> list[Reference]:
+    """All references in a text, longest first where they overlap; 'Ibid.' means previous_doc;
+    `named` lists (words, document id, title|description) for documents named without a symbol."""
+    candidates: list[Reference] = _named(text, named)
     for pattern, kind in _PATTERNS:
         for match in pattern.finditer(text):
             groups = match.groups()

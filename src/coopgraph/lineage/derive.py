@@ -241,11 +241,13 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
         start, end = int(graph.value(citation, CG.spanStart)), int(graph.value(citation, CG.spanEnd))
         where = f"footnote: {text}" if via_footnote else _sentence(text, start, end)
         reports = unit.is_report and unit.kind in REPORT_KINDS and _is_resolution_paragraph(graph, target)
+        by = graph.value(citation, CG.identifiedBy)  # named by title or description: the text refers, the manifest identifies
         derivations.append(Derivation(
             later=unit.iri, earlier=target, type=CG.reportsOn if reports else CG.citesUnit,  # type: ignore[arg-type]
-            confidence=0.9 if reports else 1.0,
-            method="citation in a report paragraph" if reports else "citation",
-            evidence=[f"cites '{words_cited}': {where}"],
+            confidence=(0.9 if reports else 1.0) if by is None else (0.9 if str(by) == "title" else 0.85),
+            method=("citation in a report paragraph" if reports else "citation") + (f" by {by}" if by is not None else ""),
+            evidence=[f"cites '{words_cited}'" + (f" (identified by its {by}, as corpus/manifest.toml records)" if by else "")
+                      + f": {where}"],
         ))
     for unit in units:
         if not unit.is_report:
