@@ -438,3 +438,13 @@ def test_documents_named_without_a_symbol_are_cited_by_title_or_description(grap
     cited = {e.earlier: e for e in lineage.edges(para1, "up")}
     assert BASE + "doc/ICC-ASP/6/Res.2/annex/II" in cited
     assert cited[BASE + "doc/ICC-ASP/6/Res.2/annex/II"].method == "citation by title"
+
+
+def test_the_2009_resolution_reaches_the_66_recommendations_through_the_annex_that_holds_them(lineage):
+    """ICC-ASP/8/Res.2 para 1 asks States to implement 'the full-range of recommendations contained
+    in annex II of the resolution' of 14 December 2007; the texts state that this annex holds the
+    recommendations of ICC-ASP/6/21 (ICC-ASP/6/21 annex I, ICC-ASP/14/Res.3 preamble, ASP15 report para 5)."""
+    fate = recommendation_fate(lineage, BASE + "doc/ICC-ASP/6/21/rec/17")
+    assert fate.events[0].what == "recommended"  # a report recommends; it issues nothing
+    named = {(e.what, short(e.unit)) for e in fate.events}
+    assert ("named with all the recommendations", "ICC-ASP/8/Res.2/para/1") in named

@@ -69,6 +69,16 @@ class NamedAs:
 
 
 @dataclass(frozen=True)
+class Reproduction:
+    """A part of a cited document that reproduces a corpus document's units (the 2007 omnibus
+    resolution's annex II holds the recommendations of the Bureau's report), as the texts state."""
+
+    pinpoint: tuple[str, ...]
+    document: str
+    stated_in: str
+
+
+@dataclass(frozen=True)
 class ExternalEntry:
     """A cited document outside the corpus, with the facts the corpus states about it."""
 
@@ -80,6 +90,7 @@ class ExternalEntry:
     adopted: dict[str, str] = field(default_factory=dict)
     stated_in: str | None = None
     named_as: tuple[NamedAs, ...] = ()
+    reproduces: tuple[Reproduction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,6 +196,10 @@ def load_manifest(path: Path) -> Manifest:
             adopted=dict(t.get("adopted", {})),
             stated_in=t.get("stated_in"),
             named_as=_named_as(t, f"{path.name}: external #{i}"),
+            reproduces=tuple(Reproduction(tuple(_require(r, "pinpoint", f"{path.name}: external #{i} reproduces")),
+                                          _require(r, "document", f"{path.name}: external #{i} reproduces"),
+                                          _require(r, "stated_in", f"{path.name}: external #{i} reproduces"))
+                             for r in t.get("reproduces", [])),
         )
         for i, t in enumerate(data.get("external", []), start=1)
     )

@@ -376,6 +376,10 @@ class GraphBuilder:
                 self.add(iri, DCTERMS.dateAccepted, Literal(fact.adopted["date"], datatype=XSD.date))
             if fact.stated_in:
                 self.add(iri, CG.statedIn, Literal(fact.stated_in))
+            for copy in fact.reproduces:  # after the document node exists: target() comes back here
+                part = self.target(doc_id, copy.pinpoint)
+                self.add(part, CG.reproduces, self.iris.doc(copy.document))
+                self.add(part, CG.statedIn, Literal(copy.stated_in))
         return iri
 
     def add_citations(self, entry: DocumentEntry, document: ParsedDocument) -> None:

@@ -27,7 +27,7 @@ from rdflib.namespace import PROV, XSD
 
 from coopgraph.lineage.texts import Change, clauses, compare, folded_words, marked_diff, word_diff, words
 from coopgraph.lineage.units import TextUnit, text_units
-from coopgraph.terms import CG, ELI, RDF
+from coopgraph.terms import CG, ELI, RDF, RDFS
 
 # Thresholds, chosen on the hand-checked pairs (docs/lineage-alignment.md): unrelated paragraphs
 # of these texts score up to 0.47 similarity; carried-over ones 0.67 and more.
@@ -249,6 +249,12 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
             evidence=[f"cites '{words_cited}'" + (f" (identified by its {by}, as corpus/manifest.toml records)" if by else "")
                       + f": {where}"],
         ))
+        for holder in graph.objects(target, CG.reproduces):  # the cited annex reproduces a corpus document's units
+            derivations.append(Derivation(
+                later=unit.iri, earlier=holder, type=CG.citesUnit, confidence=0.9,  # type: ignore[arg-type]
+                method="a named set: the cited annex reproduces them (corpus/manifest.toml, as the texts state)",
+                evidence=[f"cites '{words_cited}', which reproduces {graph.value(holder, RDFS.label) or holder}: {where}"],
+            ))
     for unit in units:
         if not unit.is_report:
             continue

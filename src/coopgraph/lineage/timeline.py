@@ -165,7 +165,7 @@ def recommendation_fate(lineage: Lineage, recommendation: str) -> Timeline:
     """The later units and sessions that take a recommendation up, one by one or as a set."""
     graph = lineage.graph
     node = lineage.node(recommendation)
-    events = [Event("issued", node.session, node.year, recommendation, node.label)]
+    events = [Event("recommended", node.session, node.year, recommendation, node.label)]  # by a report: it issues nothing
     for step in lineage.trace(recommendation, "down").steps:
         what = "taken up" if step.edge.type == "buildsOn" else step.edge.type
         events.append(Event(what, step.node.session, step.node.year, step.node.iri, step.node.label, step.edge.type,
