@@ -111,10 +111,14 @@ def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def serving(out: Path, **settings: str):
+    """A fixture's body: `coopgraph serve` with these COOPGRAPH_* settings, stopped afterwards."""
+    running = RunningServer(out, env={f"COOPGRAPH_{name.upper()}": value for name, value in settings.items()})
+    yield running
+    running.stop()
+
+
 @pytest.fixture(scope="session")
 def server(built_dir: Path):
     """A real server with small limits, so that the tests can reach them."""
-    running = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "2", "COOPGRAPH_MAX_ROWS": "50",
-                                            "COOPGRAPH_QUERY_WORKERS": "2"})
-    yield running
-    running.stop()
+    yield from serving(built_dir, query_timeout="2", max_rows="50", query_workers="2")

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import RunningServer
+from tests.conftest import serving
 from tests.reliability import record
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -17,10 +17,7 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module")
 def budgeted(built_dir):
-    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "3",
-                                           "COOPGRAPH_QUERY_WORKERS": "2"})
-    yield server
-    server.stop()
+    yield from serving(built_dir, query_timeout="1", client_budget="3", query_workers="2")
 
 
 def test_a_client_over_its_budget_gets_429_and_others_go_on(budgeted):

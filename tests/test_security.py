@@ -23,7 +23,7 @@ from xml.dom import minidom
 import httpx
 import pytest
 
-from tests.conftest import ROOT, RunningServer, cli
+from tests.conftest import ROOT, RunningServer, cli, serving
 from tests.reliability import record
 from tests.support.listener import Listener
 
@@ -59,11 +59,8 @@ def service_variants(url: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def guarded(built_dir):
-    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "3", "COOPGRAPH_CLIENT_BUDGET": "0",
-                                           "COOPGRAPH_QUERY_WORKERS": "2", "COOPGRAPH_MAX_CONNECTIONS": "40",
-                                           "COOPGRAPH_HEADER_TIMEOUT": "1.5", "COOPGRAPH_QUERY_MEMORY": "1024"})
-    yield server
-    server.stop()
+    yield from serving(built_dir, query_timeout="3", client_budget="0", query_workers="2", max_connections="40",
+                       header_timeout="1.5", query_memory="1024")
 
 
 # -- 1. SERVICE: the check reads as the engine does, and the OS holds when it does not -------------
@@ -195,10 +192,7 @@ def test_connections_that_never_finish_their_headers_are_closed(guarded):
 
 @pytest.fixture(scope="module")
 def budgeted(built_dir):
-    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "2",
-                                           "COOPGRAPH_QUERY_WORKERS": "2"})
-    yield server
-    server.stop()
+    yield from serving(built_dir, query_timeout="1", client_budget="2", query_workers="2")
 
 
 @pytest.mark.parametrize("rotate", ["User-Agent", "X-Forwarded-For"])
@@ -232,10 +226,7 @@ def test_parallel_queries_from_one_client_are_not_all_admitted(budgeted):
 
 @pytest.fixture(scope="module")
 def stormed(built_dir):
-    server = RunningServer(built_dir, env={"COOPGRAPH_QUERY_TIMEOUT": "1", "COOPGRAPH_CLIENT_BUDGET": "0",
-                                           "COOPGRAPH_QUERY_WORKERS": "2"})
-    yield server
-    server.stop()
+    yield from serving(built_dir, query_timeout="1", client_budget="0", query_workers="2")
 
 
 def test_a_light_client_is_answered_during_another_clients_storm(stormed):

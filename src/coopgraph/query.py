@@ -110,7 +110,7 @@ class CheckedQuery:
 def normalise(text: str) -> str:
     """The one text that both the check and the engine read, so that they cannot read it apart.
 
-    rdflib expands \\uXXXX and \\UXXXXXXXX escapes anywhere in a query, as the SPARQL grammar
+    rdflib expands \\u and \\U code-point escapes anywhere in a query, as the SPARQL grammar
     says; Oxigraph only inside IRIs and strings. rdflib ends a comment only at LF; Oxigraph also
     at CR. So the escapes are expanded here (once: an escape that spells another is refused) and
     every CR becomes LF; then the text has one reading, and that is the text the engine runs."""

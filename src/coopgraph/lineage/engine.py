@@ -298,13 +298,8 @@ class Lineage:
         return [iri for _, iri in sorted(found)]
 
     def gap(self, earlier_doc: str, later_doc: str) -> str | None:
-        """The sessions between two documents' sessions, whose texts the corpus lacks: 'sessions
-        9-13', or None when the two are of the same or consecutive sessions."""
-        first, last = self.node(earlier_doc).session, self.node(later_doc).session
-        if first is None or last is None or abs(last - first) <= 1:
-            return None
-        low, high = sorted((first, last))
-        return f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
+        """The sessions between two documents' sessions, whose texts the corpus lacks."""
+        return sessions_between(self.node(earlier_doc).session, self.node(later_doc).session)
 
     def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
         """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
@@ -339,6 +334,15 @@ class Lineage:
         for unit in sorted(earlier_units - taken, key=self.units_of(earlier_doc).index):
             rows.append({"status": "dropped", "later": None, "earlier": unit, "edge": None})
         return rows
+
+
+def sessions_between(first: int | None, last: int | None) -> str | None:
+    """'sessions 9-13' (or 'session 9') between two sessions, or None when they are the same,
+    consecutive, or not known."""
+    if first is None or last is None or abs(last - first) <= 1:
+        return None
+    low, high = sorted((first, last))
+    return f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
 
 
 def _plain_iri(iri: str) -> bool:

@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 from rdflib import Graph, URIRef
 
-from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace
+from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace, sessions_between
 from coopgraph.lineage.timeline import Timeline
 from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
 
@@ -25,10 +25,6 @@ def _when(node: Node) -> str:
 def _edge_line(edge: Edge) -> str:
     inferred = ", inferred" if edge.inferred else ""
     return f"{edge.type} (confidence {edge.confidence:.2f}{inferred}; {edge.method})"
-
-
-def lineage_session(node: Node | None) -> int | None:
-    return node.session if node is not None else None
 
 
 def trace_text(trace: Trace, width: int = 100) -> str:
@@ -65,10 +61,7 @@ def trace_text(trace: Trace, width: int = 100) -> str:
                     lines.append(f"{indent}  evidence: {evidence}")
             if not node.in_corpus:
                 lines.append(f"{indent}  (not in the corpus: a node without text)")
-            here = lineage_session(parent_nodes.get(parent))
-            if here is not None and node.session is not None and abs(here - node.session) > 1:
-                low, high = sorted((here, node.session))
-                between = f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
+            if between := sessions_between(parent_nodes[parent].session, node.session):
                 lines.append(f"{indent}  ({between} lie between; their texts are not in the corpus)")
             if node.iri != root.iri:
                 draw(node.iri, level + 1)

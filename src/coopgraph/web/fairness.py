@@ -145,9 +145,3 @@ class FairTurns(Generic[T]):
             if self._holding[client] <= 0:
                 del self._holding[client]
             self._cond.notify_all()
-
-    def drain(self) -> list[T]:
-        with self._cond:
-            items = list(self._idle)
-            self._idle.clear()
-            return items

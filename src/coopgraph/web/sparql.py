@@ -137,11 +137,10 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     sandbox.die_with_parent(os.getppid())
     if store_spec.startswith("sparql:"):
         isolation = "not isolated: the store is a SPARQL server, reached over the network"
-        _guard_network_except_store(store_spec)
     else:
         reason = sandbox.isolate_network()
         isolation = "isolated" if reason is None and sandbox.network_isolated() else f"not isolated: {reason}"
-        _guard_network_except_store(store_spec)  # a second fence, for Python's own sockets
+    _guard_network_except_store(store_spec)  # Python's own sockets: the only fence for a SPARQL-server store
     try:
         os.nice(10)  # queries yield the processor to the server itself: a slow query never slows its pages
     except OSError:
