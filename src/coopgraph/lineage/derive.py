@@ -18,14 +18,16 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, XSD
 
-from coopgraph.lineage.texts import Change, clauses, compare, folded_words, marked_diff, word_diff, words
+from coopgraph.lineage.calibration import calibrated
+from coopgraph.lineage.continuity import continued_subjects
+from coopgraph.lineage.record import Derivation
+from coopgraph.lineage.texts import clauses, compare, folded_words, marked_diff, word_diff, words
 from coopgraph.lineage.units import TextUnit, text_units
 from coopgraph.terms import CG, ELI, RDF, RDFS
 
@@ -61,47 +63,37 @@ PROV_MAPPING = {
 TYPE_ORDER = [CG.repeats, CG.amends, CG.restates, CG.reportsOn, CG.citesUnit, CG.buildsOn]
 
 
-@dataclass
-class Derivation:
-    """One lineage edge, later unit -> earlier node, with the evidence for it."""
-
-    later: URIRef
-    earlier: URIRef
-    type: URIRef
-    confidence: float
-    method: str
-    evidence: list[str]
-    inferred: bool = False
-    similarity: float | None = None
-    coverage: float | None = None
-    changes: list[Change] = field(default_factory=list)
-    diff: str | None = None
-
-
 # -- shared text -----------------------------------------------------------------------------
 
-def _text_edge(earlier: TextUnit, later: TextUnit, kind: URIRef, score: float, method: str) -> Derivation:
+def _text_edge(earlier: TextUnit, later: TextUnit, kind: URIRef, evidence_kind: str, method: str) -> Derivation:
+    """A text-alignment edge: inferred from wording (no text says where its words come from), its
+    confidence calibrated for its evidence kind, its similarity kept apart as the amount of change."""
     comparison = compare(earlier.text, later.text)
     changes = word_diff(earlier.text, later.text)
     if comparison.verbatim:
         kind, evidence = (CG.repeats if kind == CG.amends else kind), [f"verbatim: the same {len(words(later.text))} words"]
+        evidence_kind = "verbatim" if kind == CG.repeats else evidence_kind
     else:
         evidence = [marked_diff(earlier.text, later.text)]
     return Derivation(
-        later=later.iri, earlier=earlier.iri, type=kind, confidence=round(min(1.0, score), 2), method=method,
-        evidence=evidence, similarity=comparison.similarity, coverage=comparison.coverage_of_later,
+        later=later.iri, earlier=earlier.iri, type=kind, confidence=calibrated(evidence_kind), method=method,
+        evidence=evidence, inferred=True, similarity=comparison.similarity, coverage=comparison.coverage_of_later,
         changes=changes, diff=marked_diff(earlier.text, later.text, context=1_000_000) if changes else None,
+        kind=evidence_kind,
     )
 
 
-def _carried_score(earlier: TextUnit, later: TextUnit) -> float:
-    """How surely `later` carries `earlier` over; 0 when the evidence is too weak."""
+def _carried_score(earlier: TextUnit, later: TextUnit) -> tuple[float, str]:
+    """How well `later` carries `earlier` over (for the matching), and the kind of evidence; 0
+    when the evidence is too weak."""
     c = compare(earlier.text, later.text)
     if c.similarity >= AMEND_SIMILARITY:
-        return c.similarity
+        return c.similarity, "amended"
     if c.coverage_of_later >= FRAGMENT_COVERAGE and len(folded_words(later.text)) >= FRAGMENT_MIN_WORDS:
-        return c.coverage_of_later * 0.9
-    return 0.0
+        return c.coverage_of_later * 0.9, "shortened"
+    if c.coverage_of_earlier >= FRAGMENT_COVERAGE and len(folded_words(earlier.text)) >= FRAGMENT_MIN_WORDS:
+        return c.coverage_of_earlier * 0.9, "expanded"  # the earlier text, in order, inside a longer one
+    return 0.0, ""
 
 
 def one_to_one(pairs: dict[tuple[URIRef, URIRef], float]) -> list[tuple[URIRef, URIRef, float]]:
@@ -142,25 +134,25 @@ def carried_over(units: list[TextUnit]) -> list[Derivation]:
                         pairs[(earlier.iri, later.iri)] = score
             index = {u.iri: u for u in drafts + later_units}
             for earlier, later, score in one_to_one(pairs):
-                derivations.append(_text_edge(index[earlier], index[later], CG.restates, score,
+                derivations.append(_text_edge(index[earlier], index[later], CG.restates, "restated",
                                               "word alignment with the draft the list accompanies (rapidfuzz LCS)"))
                 matched.add(later)
             continue
         earlier_docs = sorted((d for d in documents if by_document[d][0].session < session),  # type: ignore[operator]
                               key=lambda d: -by_document[d][0].session)  # type: ignore[operator]
         for earlier_doc in earlier_docs:
-            pairs = {}
+            pairs, kinds = {}, {}
             for later in later_units:
                 if later.iri in matched:
                     continue
                 for earlier in by_document[earlier_doc]:
-                    score = _carried_score(earlier, later)
+                    score, kind = _carried_score(earlier, later)
                     if score:
-                        pairs[(earlier.iri, later.iri)] = score
+                        pairs[(earlier.iri, later.iri)], kinds[(earlier.iri, later.iri)] = score, kind
             index = {u.iri: u for u in by_document[earlier_doc] + later_units}
             chosen = one_to_one(pairs)
             for earlier, later, score in chosen:
-                derivations.append(_text_edge(index[earlier], index[later], CG.amends, score,
+                derivations.append(_text_edge(index[earlier], index[later], CG.amends, kinds[(earlier, later)],
                                               "word alignment across the corpus (rapidfuzz Indel/LCS over words)"))
                 matched.add(later)
             used = {earlier for earlier, _, _ in chosen}
@@ -187,7 +179,7 @@ def _carried_clauses(later_units: list[TextUnit], earlier_units: list[TextUnit],
     derivations = []
     for earlier, later, score in one_to_one(pairs):
         a, b = best[(earlier, later)]
-        edge = _text_edge(index[earlier], index[later], CG.amends, score * 0.8,
+        edge = _text_edge(index[earlier], index[later], CG.amends, "clause",
                           "clause alignment: one clause carried over (rapidfuzz Indel over words)")
         edge.evidence = [f"clause carried over: {marked_diff(a, b)}"]
         derivations.append(edge)
@@ -242,16 +234,18 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
         where = f"footnote: {text}" if via_footnote else _sentence(text, start, end)
         reports = unit.is_report and unit.kind in REPORT_KINDS and _is_resolution_paragraph(graph, target)
         by = graph.value(citation, CG.identifiedBy)  # named by title or description: the text refers, the manifest identifies
+        kind = f"citation by {by or 'symbol'}" + (" in a report" if reports else "")
         derivations.append(Derivation(
             later=unit.iri, earlier=target, type=CG.reportsOn if reports else CG.citesUnit,  # type: ignore[arg-type]
-            confidence=(0.9 if reports else 1.0) if by is None else (0.9 if str(by) == "title" else 0.85),
+            confidence=calibrated(kind), kind=kind, citing_words=words_cited,
             method=("citation in a report paragraph" if reports else "citation") + (f" by {by}" if by is not None else ""),
             evidence=[f"cites '{words_cited}'" + (f" (identified by its {by}, as corpus/manifest.toml records)" if by else "")
                       + f": {where}"],
         ))
         for holder in graph.objects(target, CG.reproduces):  # the cited annex reproduces a corpus document's units
             derivations.append(Derivation(
-                later=unit.iri, earlier=holder, type=CG.citesUnit, confidence=0.9,  # type: ignore[arg-type]
+                later=unit.iri, earlier=holder, type=CG.citesUnit, confidence=calibrated("reproduces"),  # type: ignore[arg-type]
+                kind="reproduces", citing_words=words_cited,
                 method="a named set: the cited annex reproduces them (corpus/manifest.toml, as the texts state)",
                 evidence=[f"cites '{words_cited}', which reproduces {graph.value(holder, RDFS.label) or holder}: {where}"],
             ))
@@ -268,7 +262,8 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
                        and u.session < unit.session and compare(u.text, quote).coverage_of_later >= QUOTE_COVERAGE]
             if len(sources) == 1:
                 derivations.append(Derivation(
-                    later=unit.iri, earlier=sources[0].iri, type=CG.reportsOn, confidence=0.95,
+                    later=unit.iri, earlier=sources[0].iri, type=CG.reportsOn, confidence=calibrated("quotation"),
+                    kind="quotation", citing_words=f"“{quote}”",
                     method="quotation in a report paragraph", evidence=[f"quotes: “{quote}”"],
                     coverage=compare(sources[0].text, quote).coverage_of_later,
                 ))
@@ -294,7 +289,8 @@ def named_sets(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
                 if document == unit.document:
                     continue
                 derivations.append(Derivation(
-                    later=unit.iri, earlier=document, type=CG.citesUnit, confidence=0.9,
+                    later=unit.iri, earlier=document, type=CG.citesUnit, confidence=calibrated("named set"),
+                    kind="named set", citing_words=match.group(0),
                     method="a named set: the manifest states which document holds that many recommendations",
                     evidence=[f"names '{match.group(0)}': {_sentence(unit.text, match.start(), match.end())}"],
                 ))
@@ -334,8 +330,8 @@ def shared_subject(units: list[TextUnit], taken: set[URIRef]) -> list[Derivation
             continue
         _, _, _, unit, run, weight = min(candidates, key=lambda c: (c[0], c[1], c[2], str(c[3].iri)))
         derivations.append(Derivation(
-            later=unit.iri, earlier=rec.iri, type=CG.buildsOn, inferred=True,
-            confidence=round(min(0.7, 0.3 + weight / 50), 2),
+            later=unit.iri, earlier=rec.iri, type=CG.buildsOn, inferred=True, kind="recommendation taken up",
+            confidence=calibrated("recommendation taken up"),
             method="shared distinctive words (inferred: same subject, not a quotation)",
             evidence=[f"shares the words '{' '.join(run)}' (distinctiveness {weight:.1f})"],
             coverage=compare(rec.text, unit.text).coverage_of_later,
@@ -359,10 +355,11 @@ def derive(graph: Graph) -> list[Derivation]:
     """Every derivation edge the evidence supports, in a stable order."""
     units = text_units(graph)
     derivations = carried_over(units)
-    carried = {d.later for d in derivations}
+    matched, used = {d.later for d in derivations}, {d.earlier for d in derivations}
+    derivations += continued_subjects(graph, units, matched, used, {(d.earlier, d.later) for d in derivations})
     derivations += references(graph, units)
     derivations += named_sets(graph, units)
-    derivations += shared_subject(units, carried)
+    derivations += shared_subject(units, matched)
     unique: dict[tuple[URIRef, URIRef, URIRef], Derivation] = {}
     for d in derivations:
         key = (d.later, d.earlier, d.type)
@@ -375,7 +372,58 @@ def derive(graph: Graph) -> list[Derivation]:
         strongest.evidence = strongest.evidence + [e for e in other.evidence if e not in strongest.evidence]
         strongest.method = strongest.method if other.method == strongest.method else f"{strongest.method}; {other.method}"
         unique[key] = strongest
-    return sorted(unique.values(), key=lambda d: (str(d.later), TYPE_ORDER.index(d.type), str(d.earlier)))
+    found = sorted(unique.values(), key=lambda d: (str(d.later), TYPE_ORDER.index(d.type), str(d.earlier)))
+    mark_splits_and_merges(found, {u.iri: u for u in units})
+    compare_footnotes(graph, found)
+    return found
+
+
+CONTENT_KINDS = {"verbatim", "amended", "shortened", "expanded", "clause", "restated", "shared pinpoint",
+                 "shared subject", "merged subject", "split subject"}
+
+
+def mark_splits_and_merges(derivations: list[Derivation], units: dict[URIRef, TextUnit]) -> None:
+    """A unit whose content went into two or more units of one later document was split; a unit
+    that takes content from two or more units of one earlier document merges them."""
+    content = [d for d in derivations if d.kind in CONTENT_KINDS and d.earlier in units and d.later in units]
+    by_earlier: dict[tuple[URIRef, URIRef], list[Derivation]] = defaultdict(list)
+    by_later: dict[tuple[URIRef, URIRef], list[Derivation]] = defaultdict(list)
+    for d in content:
+        by_earlier[(d.earlier, units[d.later].document)].append(d)
+        by_later[(d.later, units[d.earlier].document)].append(d)
+    for group in by_earlier.values():
+        if len(group) > 1:
+            for d in group:
+                d.shapes.add(CG.SplitDerivation)
+    for group in by_later.values():
+        if len(group) > 1:
+            for d in group:
+                d.shapes.add(CG.MergeDerivation)
+
+
+def _footnotes(graph: Graph, unit: URIRef) -> list[str]:
+    notes = sorted(graph.objects(unit, CG.footnote), key=lambda n: int(graph.value(n, CG.markerOffset) or 0))
+    return [str(graph.value(n, CG.text) or "") for n in notes]
+
+
+def compare_footnotes(graph: Graph, derivations: list[Derivation]) -> None:
+    """Footnote texts compared between versions like paragraphs, in marker order: a changed
+    'as at' date or a new reference is a change of the unit too."""
+    for d in derivations:
+        if d.kind not in CONTENT_KINDS:
+            continue
+        earlier, later = _footnotes(graph, d.earlier), _footnotes(graph, d.later)
+        for position in range(max(len(earlier), len(later))):
+            a = earlier[position] if position < len(earlier) else ""
+            b = later[position] if position < len(later) else ""
+            if a == b:
+                continue
+            if not a:
+                d.footnote_diffs.append(f"footnote {position + 1} added: {b}")
+            elif not b:
+                d.footnote_diffs.append(f"footnote {position + 1} removed: {a}")
+            else:
+                d.footnote_diffs.append(f"footnote {position + 1}: {marked_diff(a, b, context=1_000_000)}")
 
 
 def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
@@ -393,6 +441,14 @@ def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
         graph.add((node, CG.confidence, Literal(f"{d.confidence:.2f}", datatype=XSD.decimal)))
         graph.add((node, CG.method, Literal(d.method)))
         graph.add((node, CG.isInferred, Literal(d.inferred)))
+        if d.kind:
+            graph.add((node, CG.evidenceKind, Literal(d.kind)))
+        if d.citing_words:
+            graph.add((node, CG.citingWords, Literal(d.citing_words)))
+        for shape in sorted(d.shapes):
+            graph.add((node, RDF.type, shape))
+        for text in d.footnote_diffs:
+            graph.add((node, CG.footnoteDiff, Literal(text)))
         for text in d.evidence:
             graph.add((node, CG.evidenceText, Literal(text)))
         if d.similarity is not None:

@@ -24,12 +24,15 @@ _REACH = {
     "down": "?earlier " + _STEP + " $START . ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
     "up1": "VALUES ?later { $VALUES } ?later cg:qualifiedDerivation ?d . ?d prov:entity ?earlier .",
 }
-_EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff ?what ?text WHERE {
+_EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?method ?similarity ?diff ?kind ?what ?text WHERE {
     $REACH ?d cg:derivationType ?type ; cg:confidence ?confidence ; cg:isInferred ?inferred ; cg:method ?method .
-    OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff }
+    OPTIONAL { ?d cg:similarity ?similarity } OPTIONAL { ?d cg:diff ?diff } OPTIONAL { ?d cg:evidenceKind ?kind }
     OPTIONAL { { ?d cg:evidenceText ?text . BIND("evidence" AS ?what) } UNION
                { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
-               { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } } }"""  # one row per edge and text
+               { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } UNION
+               { ?d cg:footnoteDiff ?text . BIND("footnote" AS ?what) } UNION
+               { ?d a ?shape . FILTER (?shape IN (cg:SplitDerivation, cg:MergeDerivation))
+                 BIND("shape" AS ?what) BIND(STRAFTER(STR(?shape), "#") AS ?text) } } }"""  # one row per edge and text
 
 _NODES = _PREFIXES + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX eli: <http://data.europa.eu/eli/ontology#>
@@ -82,6 +85,18 @@ class Edge:
     deleted: tuple[str, ...] = ()
     inserted: tuple[str, ...] = ()
     derivation: str = ""
+    kind: str = ""  # the evidence kind its confidence is calibrated for
+    footnotes: tuple[str, ...] = ()  # footnote changes between the two versions
+    shapes: tuple[str, ...] = ()  # SplitDerivation / MergeDerivation
+
+    @property
+    def basis(self) -> str:
+        return "inferred" if self.inferred else "stated"
+
+    @property
+    def shape_words(self) -> str:
+        """'split', 'merge', 'split and merge', or ''."""
+        return " and ".join(s.removesuffix("Derivation").lower() for s in self.shapes)
 
 
 @dataclass
@@ -145,7 +160,7 @@ class Lineage:
             rows.setdefault(str(node), row)
             if what is not None and text is not None:
                 texts.setdefault(str(node), {}).setdefault(str(what), set()).add(str(text))
-        for node, (_, later, earlier, kind, confidence, inferred, method, similarity, diff, _, _) in rows.items():
+        for node, (_, later, earlier, kind, confidence, inferred, method, similarity, diff, evidence_kind, _, _) in rows.items():
             edge_type = str(kind).rsplit("#", 1)[-1]
             if self.network.has_edge(str(later), str(earlier), key=edge_type):
                 continue
@@ -155,7 +170,8 @@ class Lineage:
                 confidence=float(confidence), inferred=str(inferred).lower() in {"true", "1"}, method=str(method),  # type: ignore[arg-type]
                 evidence=tuple(sorted(extra.get("evidence", []))), similarity=_float(similarity), diff=_str(diff),
                 deleted=tuple(sorted(extra.get("deleted", []))), inserted=tuple(sorted(extra.get("inserted", []))),
-                derivation=node,
+                derivation=node, kind=str(evidence_kind or ""), footnotes=tuple(sorted(extra.get("footnote", []))),
+                shapes=tuple(sorted(extra.get("shape", []))),
             )
             self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)
 
@@ -309,7 +325,8 @@ class Lineage:
         gap = self.gap(earlier_doc, later_doc)
         rows = self._changes(earlier_doc, later_doc)
         for row in rows:
-            row["gap"] = f"{gap} lie between the two texts and are not in the corpus" if gap else None
+            verb = "lies between the two texts and is" if gap and gap.startswith("session ") else "lie between the two texts and are"
+            row["gap"] = f"{gap} {verb} not in the corpus" if gap else None
             if gap and row["status"] in {"new", "dropped"}:
                 row["status"] = "not in the earlier text" if row["status"] == "new" else "not in the later text"
         return rows

@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from rdflib import Graph, URIRef
 
+from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace, sessions_between
 from coopgraph.lineage.timeline import Timeline
 from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
@@ -22,9 +23,11 @@ def _when(node: Node) -> str:
     return ", ".join(parts) or "date not stated"
 
 
-def _edge_line(edge: Edge) -> str:
-    inferred = ", inferred" if edge.inferred else ""
-    return f"{edge.type} (confidence {edge.confidence:.2f}{inferred}; {edge.method})"
+def _edge_line(edge: Edge, chain: float | None = None) -> str:
+    shape = f", {edge.shape_words}" if edge.shapes else ""
+    similarity = f", similarity {edge.similarity:.2f}" if edge.similarity is not None else ""
+    whole = f", chain {chain:.2f}" if chain is not None else ""
+    return f"{edge.type}{shape} ({edge.basis}, confidence {edge.confidence:.2f}{whole}{similarity}; {edge.method})"
 
 
 def trace_text(trace: Trace, width: int = 100) -> str:
@@ -43,28 +46,33 @@ def trace_text(trace: Trace, width: int = 100) -> str:
         children.setdefault(parent, []).append(step)
     shown: set[tuple[str, str, str]] = set()
 
-    def draw(parent: str, level: int) -> None:
+    def draw(parent: str, level: int, above: float = 1.0) -> None:
         for step in children.get(parent, []):
             node, edge = step.node, step.edge
             if (parent, node.iri, step.direction) in shown:
                 continue
             shown.add((parent, node.iri, step.direction))
             indent = "  " * level
+            whole = chain([above, edge.confidence])
             lines.append("")
             lines.append(f"{indent}{'↑' if step.direction == 'up' else '↓'} {ARROWS[step.direction]} "
-                         f"{node.label} ({_when(node)}) — {_edge_line(edge)}")
+                         f"{node.label} ({_when(node)}) — {_edge_line(edge, whole if level > 1 else None)}")
             lines.append(f"{indent}  <{node.iri}>")
             if edge.type in {"repeats", "amends", "restates"} and edge.diff:
                 lines.append(f"{indent}  changes: {edge.evidence[0] if edge.evidence else edge.diff}")
             else:
                 for evidence in edge.evidence:
                     lines.append(f"{indent}  evidence: {evidence}")
+            for note in edge.footnotes:
+                lines.append(f"{indent}  {note}")
             if not node.in_corpus:
                 lines.append(f"{indent}  (not in the corpus: a node without text)")
             if between := sessions_between(parent_nodes[parent].session, node.session):
-                lines.append(f"{indent}  ({between} lie between; their texts are not in the corpus)")
+                one = between.startswith("session ")
+                lines.append(f"{indent}  ({between} {'lies' if one else 'lie'} between; {'its' if one else 'their'} "
+                             "texts are not in the corpus)")
             if node.iri != root.iri:
-                draw(node.iri, level + 1)
+                draw(node.iri, level + 1, whole)
 
     draw(root.iri, 1)
     return "\n".join(lines)
@@ -170,9 +178,14 @@ def timeline_text(timeline: Timeline) -> str:
     lines = [timeline.label, f"<{timeline.subject}>", f"status: {timeline.status} ({timeline.explanation})", ""]
     for event in timeline.events:
         when = f"ASP{event.session}" if event.session else "—"
-        how = f" [{event.edge_type} {event.confidence:.2f}]" if event.edge_type and event.confidence is not None else ""
+        how = ""
+        if event.edge_type and event.confidence is not None:
+            chain = f"chain of {event.steps} links, " if event.steps > 1 else ""
+            how = f" [{event.edge_type}, {event.basis}, {chain}confidence {event.confidence:.2f}]"
+        elif event.basis and event.what not in {"issued", "proposed"}:
+            how = f" [{event.basis}]"
         lines.append(f"  {when:6} {event.what:36} {event.label}{how}")
-        if event.evidence and event.what not in {"issued"}:
+        if event.evidence and (event.steps or event.what != "issued"):
             lines.append(f"  {'':6} {'':36} {event.evidence[:300]}")
     return "\n".join(lines)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Literal, URIRef
 
-from coopgraph.lineage.engine import TEXT_TYPES, Lineage
-from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number
+from coopgraph.lineage.calibration import chain
+from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
+from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage
+from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
 from coopgraph.terms import CG, RDF, RDFS
 
 
@@ -22,8 +26,10 @@ class Event:
     unit: str
     label: str
     edge_type: str | None = None
-    confidence: float | None = None
+    confidence: float | None = None  # of the whole chain from the mandate's own unit to this one
     evidence: str | None = None
+    basis: str | None = None  # "stated" (a text says it) or "inferred" (read from wording)
+    steps: int = 0  # how many links from the mandate's own unit
 
 
 @dataclass
@@ -35,78 +41,204 @@ class Timeline:
     events: list[Event] = field(default_factory=list)
 
 
-def _session_of_node(lineage: Lineage, iri: str) -> int | None:
-    return lineage.node(iri).session
-
-
 def _issued(graph: Any, mandate: Any) -> bool:
     return graph.value(mandate, CG.mandateStatus) == CG.IssuedMandate
 
 
-def _carried_word(edge_type: str, origin_issued: bool, later_issued: bool, verb_changed: bool) -> str:
-    """What a later clause asking the same actor does to the mandate, in words a lawyer can rely
+# Words with which a later clause says that it carries a mandate on ("maintain a facilitation").
+CONTINUES = re.compile(r"\b(maintain|continu|renew|remain|updated)\w*", re.IGNORECASE)
+SUBJECT_KINDS = frozenset({"shared subject", "shared pinpoint", "merged subject", "split subject"})
+MANDATE_EDGE_TYPES = TEXT_TYPES | {"buildsOn"}
+
+
+def _carries_mandate(edge: Edge) -> bool:
+    """An edge along which a mandate can travel: shared text, or a shared subject across sessions."""
+    return edge.type in TEXT_TYPES or edge.kind in SUBJECT_KINDS
+
+
+def _carried_word(edge: Edge, origin_issued: bool, later_issued: bool, verb_changed: bool,
+                  looking_back: bool = False) -> str:
+    """What another clause asking the same actor does to the mandate, in words a lawyer can rely
     on: only an adopted text renews, issues or modifies; a draft or a proposal only proposes."""
+    if looking_back:
+        return "issued earlier" if later_issued else "proposed earlier"
     if later_issued:
         if not origin_issued:
             return "issued"
         if verb_changed:
             return "modified"
-        return "restated" if edge_type == "restates" else "renewed"
+        return "restated" if edge.type == "restates" else "renewed"
     if not origin_issued:
         return "proposed again"
-    return "restated in a proposal" if edge_type == "restates" else "proposed for renewal"
+    return "restated in a proposal" if edge.type == "restates" else "proposed for renewal"
 
 
-ORDER = ["issued", "proposed", "restated", "restated in a proposal", "reported on", "renewed", "modified",
-         "proposed for renewal", "proposed again", "due before", "due"]
+ORDER = ["on the same subject earlier", "proposed earlier", "issued earlier", "issued", "proposed", "continued (recalled)", "restated",
+         "restated in a proposal", "reported on", "renewed", "modified", "proposed for renewal", "proposed again",
+         "takes up the subject", "takes up the subject in a proposal", "due before", "due"]
+RENEWING = {"issued", "renewed", "modified", "restated"}
+PROPOSING = {"proposed for renewal", "restated in a proposal", "proposed again"}
+
+
+def _paired(graph: Any, mandate: URIRef, unit: str, actors: set[Any]) -> list[Any]:
+    """The mandates of `unit` that are this mandate: one of the same actors, and, where either
+    paragraph asks that actor more than once, the pair whose actions match best both ways."""
+    def asking(paragraph: Any) -> list[Any]:
+        return [m for m in graph.objects(paragraph, CG.mandate) if actors & set(graph.objects(m, CG.mandatedActor))]
+
+    same, mine = asking(URIRef(unit)), asking(graph.value(mandate, CG.issuedBy))
+    if not same or (len(same) == 1 and len(mine) <= 1):
+        return same
+    rarity = _rarity(graph)
+
+    def similarity(a: Any, b: Any) -> float:
+        return rarity.subject_similarity(str(graph.value(a, CG.action) or ""), str(graph.value(b, CG.action) or ""))[0]
+
+    best = max(same, key=lambda c: (similarity(mandate, c), str(c)))
+    return [best] if max(mine, key=lambda m: (similarity(m, best), str(m))) == mandate else []
+
+
+def _trace_mandate(lineage: Lineage, mandate: URIRef, unit: str, actors: set[Any], origin_issued: bool,
+                   direction: str) -> list[Event]:
+    """Breadth-first along edges that can carry a mandate, as far as the same mandate goes: shared
+    text, or a shared subject where the later clause says that it continues ("maintain") or asks
+    what the earlier one asked (their actions share a subject as continued paragraphs do). A shared
+    subject without either is shown once, as inferred, and the walk stops there."""
+    graph = lineage.graph
+    verb = graph.value(mandate, CG.verb)
+    rarity = _rarity(graph)
+    events, seen = [], {unit}
+    queue = deque([(unit, 0, 1.0, [mandate])])
+    while queue:
+        current, depth, above, here = queue.popleft()
+        for edge in lineage.edges(current, direction, MANDATE_EDGE_TYPES):
+            if not _carries_mandate(edge):
+                continue
+            other = edge.earlier if direction == "up" else edge.later
+            if other in seen:
+                continue
+            seen.add(other)
+            same = _paired(graph, mandate, other, actors)
+            if not same:
+                continue
+            node = lineage.node(other)
+            later, earlier = (same, here) if direction == "down" else (here, same)
+            words = sorted({w.group(0).lower() for m in later for w in CONTINUES.finditer(str(graph.value(m, CG.action) or ""))})
+            asks_the_same = max(rarity.subject_similarity(str(graph.value(a, CG.action) or ""), str(graph.value(b, CG.action) or ""))[0]
+                                for a in earlier for b in later) >= SUBJECT_SIMILARITY
+            other_issued = any(_issued(graph, m) for m in same)
+            confidence = chain([above, edge.confidence])
+            evidence = edge.diff or (edge.evidence[0] if edge.evidence else None)
+            if edge.type not in TEXT_TYPES and not words and not asks_the_same:
+                what = "on the same subject earlier" if direction == "up" else (
+                    "takes up the subject" if other_issued else "takes up the subject in a proposal")
+                events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, confidence, evidence,
+                                    basis="inferred", steps=depth + 1))
+                continue
+            if edge.type not in TEXT_TYPES:
+                why = f"the later clause says it continues ({', '.join(words)})" if words else "the two clauses ask the same"
+                evidence = f"{why}; {evidence}"
+            verb_changed = not any(graph.value(m, CG.verb) == verb for m in same)
+            what = _carried_word(edge, origin_issued, other_issued, verb_changed, looking_back=direction == "up")
+            events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, confidence, evidence,
+                                basis="inferred", steps=depth + 1))
+            queue.append((other, depth + 1, confidence, same))
+    return events
 
 
 def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
-    """Issued or proposed, then renewed, modified, proposed for renewal, reported on and due, and
-    the status that follows. Computed per mandate clause: a later clause carries the mandate only
-    when it asks one of the same actors; it renews it only when an adopted resolution states it."""
+    """Earlier versions, issued or proposed, then renewed, modified, proposed for renewal, reported
+    on and due, and the status that follows. Computed per mandate clause: another clause carries
+    the mandate only when it asks one of the same actors; it renews it only when an adopted
+    resolution states it, in the same words or saying that it continues ("maintain")."""
     graph = lineage.graph
     ref = URIRef(mandate)
     unit = str(graph.value(ref, CG.issuedBy))
-    verb = graph.value(ref, CG.verb)
     actors = set(graph.objects(ref, CG.mandatedActor))
     origin_issued = _issued(graph, ref)
     issuing = lineage.node(unit)
-    events = [Event("issued" if origin_issued else "proposed", issuing.session, issuing.year, unit, issuing.label)]
+    events = [Event("issued" if origin_issued else "proposed", issuing.session, issuing.year, unit, issuing.label,
+                    basis="stated")]
     for deadline in sorted(graph.objects(ref, CG.deadline), key=str):
         due = graph.value(deadline, CG.dueAt)
         number = graph.value(due, CG.sessionNumber)
         relations = set(graph.objects(deadline, CG.dueRelation))
         words = str(graph.value(deadline, CG.dueText) or "")
-        if graph.value(deadline, CG.isInferred) == Literal(True):
+        inferred = graph.value(deadline, CG.isInferred) == Literal(True)
+        if inferred:
             words += " (the session is counted from the issuing one, not printed)"
         if CG.DueRecurring in relations:
             words += f" ({graph.value(ref, CG.recurrence) or 'recurring'})"
         events.append(Event("due before" if CG.DueBefore in relations else "due", int(number) if number is not None else None,
-                            None, str(due), str(graph.value(due, RDFS.label) or due), evidence=words))
-    carried_by_adopted = carried_by_proposal = False
-    for step in lineage.trace(unit, "down", types=TEXT_TYPES).steps:
-        same_actor = [m for m in graph.objects(URIRef(step.node.iri), CG.mandate)
-                      if actors & set(graph.objects(m, CG.mandatedActor))]
-        if not same_actor:
-            continue
-        later_issued = any(_issued(graph, m) for m in same_actor)
-        verb_changed = not any(graph.value(m, CG.verb) == verb for m in same_actor)
-        what = _carried_word(step.edge.type, origin_issued, later_issued, verb_changed)
-        carried_by_adopted = carried_by_adopted or later_issued
-        carried_by_proposal = carried_by_proposal or not later_issued
-        events.append(Event(what, step.node.session, step.node.year, step.node.iri, step.node.label,
-                            step.edge.type, step.edge.confidence, step.edge.diff or step.edge.evidence[0]))
+                            None, str(due), str(graph.value(due, RDFS.label) or due), evidence=words,
+                            basis="inferred" if inferred else "stated"))
+    for direction in ("up", "down"):
+        events += _trace_mandate(lineage, ref, unit, actors, origin_issued, direction)
+    events += _recalled(lineage, ref, actors)
     reported = False
     for edge in lineage.edges(unit, "down", frozenset({"reportsOn"})):
         node = lineage.node(edge.later)
         reported = True
         events.append(Event("reported on", node.session, node.year, node.iri, node.label, edge.type, edge.confidence,
-                            edge.evidence[0]))
+                            edge.evidence[0], basis=edge.basis, steps=1))
+    carried_by_adopted = any(e.what in RENEWING or e.what == "continued (recalled)" for e in events if e.steps)
+    carried_by_proposal = any(e.what in PROPOSING for e in events if e.steps)
     status, why = _status(lineage, issuing, origin_issued, carried_by_adopted, carried_by_proposal, reported)
-    events.sort(key=lambda e: (e.session if e.session is not None else 99, ORDER.index(e.what)))
+    events.sort(key=lambda e: (e.session if e.session is not None else 99, ORDER.index(e.what) if e.what in ORDER else 99))
     label = str(graph.value(ref, RDFS.label) or mandate)
     return Timeline(mandate, label, status, why, events)
+
+
+def _continuation_words(graph: Any, mandates: list[Any]) -> set[str]:
+    return {match.group(0) for m in mandates for match in CONTINUES.finditer(str(graph.value(m, CG.action) or ""))}
+
+
+# "Recalling that at its seventh session the Assembly encouraged the Bureau to continue ..."
+_RECALLED = re.compile(r"\bRecalling that at its (?P<session>\w+) session the Assembly (?P<verb>encouraged|requested|invited|"
+                       r"urged|called upon|decided)\b(?P<what>[^;]*)", re.IGNORECASE)
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+                                         "thirteenth fourteenth fifteenth sixteenth seventeenth".split(), start=1)}
+
+
+def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event]:
+    """A later adopted resolution's preamble that recalls a session asking the same actor the same
+    thing: the texts state that the mandate was carried on at that session."""
+    graph = lineage.graph
+    action = str(graph.value(mandate, CG.action) or "")
+    origin = lineage.node(str(graph.value(mandate, CG.issuedBy)))
+    labels = {str(a).rsplit("/", 1)[-1].replace("-", " ") for a in actors}  # the actor's name as a slug: "bureau"
+    events = []
+    for unit in graph.subjects(RDF.type, CG.PreambularParagraph):
+        match = _RECALLED.search(str(graph.value(unit, CG.text) or ""))
+        document = document_of(graph, unit)  # type: ignore[arg-type]
+        if match is None or document is None or (document, CG.legalStatus, CG.AdoptedResolutionStatus) not in graph:
+            continue
+        session = _ORDINALS.get(match.group("session").lower())
+        what = match.group("what")
+        if session is None or origin.session is None or session <= origin.session:
+            continue
+        if not any(label and label in what.lower() for label in labels):
+            continue
+        score = _rarity(graph).subject_similarity(action, what)[0]
+        if score < SUBJECT_SIMILARITY:
+            continue
+        node = lineage.node(str(unit))
+        events.append(Event("continued (recalled)", session, None, node.iri, node.label, None, None,
+                            f"{node.label} recalls: “{match.group(0).strip()}” (shared subject {score:.2f} with the mandate)",
+                            basis="stated", steps=1))
+    return events
+
+
+_RARITY: dict[int, Any] = {}
+
+
+def _rarity(graph: Any) -> Any:
+    """Word rarity over the graph's units, computed once per graph."""
+    key = id(graph)
+    if key not in _RARITY:
+        _RARITY.clear()
+        _RARITY[key] = Rarity(text_units(graph))
+    return _RARITY[key]
 
 
 def _status(lineage: Lineage, issuing: Any, origin_issued: bool, carried_by_adopted: bool, carried_by_proposal: bool,
@@ -115,7 +247,8 @@ def _status(lineage: Lineage, issuing: Any, origin_issued: bool, carried_by_adop
     also = ", and a report reports on it" if reported else ""
     if not origin_issued:
         if carried_by_adopted:
-            return "issued", "an adopted resolution of the corpus states the proposed mandate" + also
+            return "taken up by an adopted resolution", ("an adopted resolution asks the same actor again, or recalls "
+                                                         "that a session did; the proposal itself issues nothing" + also)
         return "proposed", ("it is stated in a text that is not an adopted resolution (a draft, proposed language or a "
                             "report), and no adopted resolution of the corpus states it" + also)
     if carried_by_adopted:
@@ -166,10 +299,12 @@ def recommendation_fate(lineage: Lineage, recommendation: str) -> Timeline:
     graph = lineage.graph
     node = lineage.node(recommendation)
     events = [Event("recommended", node.session, node.year, recommendation, node.label)]  # by a report: it issues nothing
+    chained = {recommendation: 1.0}
     for step in lineage.trace(recommendation, "down").steps:
         what = "taken up" if step.edge.type == "buildsOn" else step.edge.type
+        chained[step.node.iri] = chain([chained.get(step.edge.earlier, 1.0), step.edge.confidence])
         events.append(Event(what, step.node.session, step.node.year, step.node.iri, step.node.label, step.edge.type,
-                            step.edge.confidence, step.edge.evidence[0]))
+                            chained[step.node.iri], step.edge.evidence[0], basis=step.edge.basis, steps=step.depth))
     document = document_of(graph, URIRef(recommendation))
     named = lineage.edges(str(document), "down", frozenset({"citesUnit"})) if document is not None else []
     for edge in named:
@@ -177,7 +312,7 @@ def recommendation_fate(lineage: Lineage, recommendation: str) -> Timeline:
             continue
         later = lineage.node(edge.later)
         events.append(Event("named with all the recommendations", later.session, later.year, later.iri, later.label,
-                            edge.type, edge.confidence, edge.evidence[0]))
+                            edge.type, edge.confidence, edge.evidence[0], basis=edge.basis, steps=1))
     own = [e for e in events[1:] if e.what != "named with all the recommendations"]
     if own:
         status, why = "taken up", f"{len(own)} later unit(s) take it up by itself"
