@@ -378,8 +378,8 @@ def derive(graph: Graph) -> list[Derivation]:
     return found
 
 
-CONTENT_KINDS = {"verbatim", "amended", "shortened", "expanded", "clause", "restated", "shared pinpoint",
-                 "shared subject", "merged subject", "split subject"}
+TEXT_KINDS = {"verbatim", "amended", "shortened", "expanded", "clause", "restated"}
+CONTENT_KINDS = TEXT_KINDS | {"shared pinpoint", "shared subject", "merged subject", "split subject"}
 
 
 def mark_splits_and_merges(derivations: list[Derivation], units: dict[URIRef, TextUnit]) -> None:
@@ -410,18 +410,20 @@ def compare_footnotes(graph: Graph, derivations: list[Derivation]) -> None:
     """Footnote texts compared between versions like paragraphs, in marker order: a changed
     'as at' date or a new reference is a change of the unit too."""
     for d in derivations:
-        if d.kind not in CONTENT_KINDS:
-            continue
+        if d.kind not in TEXT_KINDS:
+            continue  # two versions of one text, not paragraphs that only share a subject
         earlier, later = _footnotes(graph, d.earlier), _footnotes(graph, d.later)
+        defect = graph.value(d.later, CG.sourceDefect) or graph.value(d.earlier, CG.sourceDefect)
+        suffix = f" (a source defect: {defect})" if defect else ""
         for position in range(max(len(earlier), len(later))):
             a = earlier[position] if position < len(earlier) else ""
             b = later[position] if position < len(later) else ""
             if a == b:
                 continue
             if not a:
-                d.footnote_diffs.append(f"footnote {position + 1} added: {b}")
+                d.footnote_diffs.append(f"footnote {position + 1} added: {b}{suffix}")
             elif not b:
-                d.footnote_diffs.append(f"footnote {position + 1} removed: {a}")
+                d.footnote_diffs.append(f"footnote {position + 1} removed: {a}{suffix}")
             else:
                 d.footnote_diffs.append(f"footnote {position + 1}: {marked_diff(a, b, context=1_000_000)}")
 

@@ -53,6 +53,8 @@ SELECT ?d ?kind ?label ?session ?date ?parentDate WHERE {
 
 EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
 TEXT_TYPES = frozenset({"repeats", "amends", "restates"})  # the unit's own text comes from the earlier one
+# buildsOn edges that continue a paragraph across sessions by subject (not a recommendation taken up)
+SUBJECT_KINDS = frozenset({"shared subject", "shared pinpoint", "merged subject", "split subject"})
 
 
 @dataclass(frozen=True)
@@ -339,11 +341,16 @@ class Lineage:
         taken: set[str] = set()
         for unit in later_units:
             sources = [e for e in self.edges(unit, "up", TEXT_TYPES) if e.earlier in earlier_units]
+            subjects = [e for e in self.edges(unit, "up", frozenset({"buildsOn"}))
+                        if e.earlier in earlier_units and e.kind in SUBJECT_KINDS]
             placeholder = self.graph.value(URIRef(unit), CG.isPlaceholder) is not None
-            if sources:
-                edge = max(sources, key=lambda e: e.confidence)
-                taken.add(edge.earlier)
-                status = {"repeats": "carried over", "amends": "amended", "restates": "restated"}[edge.type]
+            if sources or subjects:
+                edge = max(sources or subjects, key=lambda e: e.confidence)
+                taken.update(e.earlier for e in sources + subjects)
+                status = {"repeats": "carried over", "amends": "amended", "restates": "restated",
+                          "buildsOn": "same subject (inferred)"}[edge.type]
+                if len(sources + subjects) > 1:
+                    status += f" (merges {len(sources + subjects)})"
                 rows.append({"status": status, "later": unit, "earlier": edge.earlier, "edge": edge})
             else:
                 rows.append({"status": "new (placeholder)" if placeholder else "new", "later": unit,

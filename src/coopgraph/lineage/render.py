@@ -151,15 +151,20 @@ def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
     lines = []
     if rows and rows[0].get("gap"):
         lines += [f"Note: {rows[0]['gap']}; a unit absent from one text may have been added or dropped in between.", ""]
-    lines.append(f"{'status':18} {'later unit':48} {'earlier unit':40} score")
+    width = max([18, *(len(str(row["status"])) for row in rows)])
+    lines.append(f"{'status':{width}} {'later unit':48} {'earlier unit':40} confidence / similarity")
     for row in rows:
         later = lineage.node(str(row["later"])).label if row["later"] else "—"
         earlier = lineage.node(str(row["earlier"])).label if row["earlier"] else "—"
         edge = row["edge"]
-        score = f"{edge.confidence:.2f}" if isinstance(edge, Edge) else ""
-        lines.append(f"{row['status']:18} {later:48} {earlier:40} {score}")
+        score = ""
+        if isinstance(edge, Edge):
+            score = f"{edge.confidence:.2f}" + (f" / {edge.similarity:.2f}" if edge.similarity is not None else "")
+        lines.append(f"{row['status']:{width}} {later:48} {earlier:40} {score}")
         if isinstance(edge, Edge) and edge.type != "repeats" and edge.evidence:
-            lines.append(f"{'':18}   {edge.evidence[0]}")
+            lines.append(f"{'':{width}}   {edge.evidence[0]}")
+        if isinstance(edge, Edge):
+            lines += [f"{'':{width}}   {note}" for note in edge.footnotes]
     counts: dict[str, int] = {}
     for row in rows:
         counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
-from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage
+from coopgraph.lineage.engine import SUBJECT_KINDS, TEXT_TYPES, Edge, Lineage
 from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
 from coopgraph.terms import CG, RDF, RDFS
 
@@ -47,7 +47,6 @@ def _issued(graph: Any, mandate: Any) -> bool:
 
 # Words with which a later clause says that it carries a mandate on ("maintain a facilitation").
 CONTINUES = re.compile(r"\b(maintain|continu|renew|remain|updated)\w*", re.IGNORECASE)
-SUBJECT_KINDS = frozenset({"shared subject", "shared pinpoint", "merged subject", "split subject"})
 MANDATE_EDGE_TYPES = TEXT_TYPES | {"buildsOn"}
 
 
