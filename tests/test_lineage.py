@@ -11,9 +11,9 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import PROV
 
+from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.engine import Lineage
 from coopgraph.lineage.texts import marked_diff, word_diff
-from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.terms import CG
 from tests.conftest import BASE, cli, iri
@@ -429,7 +429,8 @@ def test_a_memo_quotes_pins_and_qualifies_every_step(built_dir):
     assert "“Takes note of the report on arrest strategies by the Rapporteur" in memo  # the exact quotation
     assert "lines 79-82" in memo and "icc-asp-14-res-3_resolution-on-cooperation_2015.txt" in memo
     assert "Legal status of the text: draft resolution" in memo and "Legal status of the text: adopted resolution" in memo
-    assert "stated by the texts (a citation)" in memo and "found in shared wording" in memo
+    assert "stated by the texts (a citation, a quotation or a named set)" in memo and "inferred from shared wording" in memo
+    assert "Confidence is how likely a link is right" in memo and "similarity" in memo
     assert "[-fifteenth-] {+sixteenth+}" in memo
     html_memo = cli("--out", str(built_dir), "memo", BASE + f"doc/{RES14}/para/4", "--format", "html")
     assert html_memo.returncode == 0 and "<del>fifteenth</del> <ins>sixteenth</ins>" in html_memo.stdout

@@ -39,6 +39,7 @@ DOCUMENT_CLASSES = {
     "resolution": CG.Resolution,
     "draft-resolution": CG.DraftResolution,
     "mandate-list": CG.MandateList,
+    "proposed-language": CG.ProposedLanguage,
     "report": CG.Report,
     "flyer": CG.Flyer,
     "treaty": CG.Treaty,
@@ -48,6 +49,7 @@ DOCUMENT_CLASSES = {
 LEGAL_STATUS = {
     "draft-resolution": CG.DraftResolutionStatus,
     "mandate-list": CG.ProposedLanguageStatus,
+    "proposed-language": CG.ProposedLanguageStatus,
     "report": CG.ReportStatus,
     "flyer": CG.InformationMaterialStatus,
 }

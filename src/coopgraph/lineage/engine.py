@@ -96,6 +96,13 @@ class Edge:
         return "inferred" if self.inferred else "stated"
 
     @property
+    def words(self) -> str | None:
+        """What shows the link: the clause carried over, else the whole diff, else the evidence."""
+        if self.kind == "clause" and self.evidence:
+            return self.evidence[0]
+        return self.diff or (self.evidence[0] if self.evidence else None)
+
+    @property
     def shape_words(self) -> str:
         """'split', 'merge', 'split and merge', or ''."""
         return " and ".join(s.removesuffix("Derivation").lower() for s in self.shapes)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from coopgraph.lineage.engine import Lineage, Node
+from coopgraph.lineage.calibration import chain
+from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage, Node
 from coopgraph.lineage.timeline import mandate_timeline
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
 
@@ -38,6 +39,18 @@ class Link:
     confidence: float
     evidence: str
     passage: Passage
+    chain: float = 1.0  # the confidence of every link from the memo's unit to this one
+    similarity: float | None = None
+    footnotes: tuple[str, ...] = ()
+
+    @property
+    def sureness(self) -> str:
+        words = f"confidence {self.confidence:.2f}"
+        if self.depth > 1:
+            words += f", chain of {self.depth} links {self.chain:.2f}"
+        if self.similarity is not None:
+            words += f"; similarity {self.similarity:.2f}"
+        return words
 
 
 @dataclass
@@ -79,13 +92,18 @@ def _passage(lineage: Lineage, iri: str) -> Passage:
     return Passage(node.label, iri, node.text, "; ".join(where), _document_status(lineage, node))
 
 
-def _basis(method: str, inferred: bool) -> str:
+SURENESS = ("Confidence is how likely a link is right: the share of links of its kind found right when checked by hand "
+             "against the texts (docs/lineage-alignment.md). Similarity is how much of the wording stayed the same, "
+             "from 0 to 1; a link can be sure and still changed. A chain's confidence is the product of its links'.")
+
+
+def _basis(edge: Edge) -> str:
     """How the texts support a link, in a lawyer's terms."""
-    if "citation" in method:
-        return "stated by the texts (a citation)"
-    if inferred:
-        return "inferred (a shared subject, no shared wording or reference)"
-    return "found in shared wording (compare the quotations)"
+    if not edge.inferred:
+        return "stated by the texts (a citation, a quotation or a named set)"
+    if edge.type in TEXT_TYPES:
+        return "inferred from shared wording (compare the quotations)"
+    return "inferred from a shared subject (no shared wording or reference)"
 
 
 def build_memo(lineage: Lineage, iri: str) -> Memo:
@@ -102,16 +120,21 @@ def build_memo(lineage: Lineage, iri: str) -> Memo:
         memo.mandate_status, memo.mandate_explanation = timeline.status, timeline.explanation
         for event in timeline.events:
             when = f"ASP{event.session}" if event.session else "—"
-            how = f" ({event.edge_type}, confidence {event.confidence:.2f})" if event.edge_type and event.confidence is not None else ""
+            chained = f"chain of {event.steps} links, " if event.steps > 1 else ""
+            how = (f" ({event.edge_type}, {event.basis}, {chained}confidence {event.confidence:.2f})"
+                   if event.edge_type and event.confidence is not None else "")
             memo.events.append((when, event.what, event.label + how, event.evidence or ""))
     else:
         memo.title = f"Memo: {memo.subject.label}"
     for direction, word in (("up", "comes from"), ("down", "goes to")):
+        chained = {unit: 1.0}
         for step in lineage.trace(unit, direction).steps:
             edge = step.edge
-            memo.links.append(Link(word, step.depth, edge.type, _basis(edge.method, edge.inferred),
-                                   edge.confidence, edge.diff or (edge.evidence[0] if edge.evidence else ""),
-                                   _passage(lineage, step.node.iri)))
+            parent = edge.later if direction == "up" else edge.earlier
+            chained[step.node.iri] = chain([chained.get(parent, 1.0), edge.confidence])
+            memo.links.append(Link(word, step.depth, edge.type, _basis(edge),
+                                   edge.confidence, edge.words or "",
+                                   _passage(lineage, step.node.iri), chained[step.node.iri], edge.similarity, edge.footnotes))
     return memo
 
 
@@ -134,11 +157,11 @@ def memo_markdown(memo: Memo) -> str:
     for link in memo.links:
         lines += [f"### {'↑' if link.direction == 'comes from' else '↓'} {link.direction} {link.passage.label} "
                   f"(step {link.depth})", "",
-                  f"- Link: {link.kind}, {link.basis}, confidence {link.confidence:.2f}",
-                  f"- Evidence: {link.evidence}", f"- Pinpoint: {link.passage.pinpoint}",
+                  f"- Link: {link.kind}, {link.basis}, {link.sureness}",
+                  f"- Evidence: {link.evidence}", *(f"- Footnotes: {note}" for note in link.footnotes),
+                  f"- Pinpoint: {link.passage.pinpoint}",
                   f"- Legal status of the text: {link.passage.status}", "", f"> {_quote(link.passage.text)}", ""]
-    lines += ["---", "Changes are marked [-deleted-] {+inserted+}. Confidence is 1.00 for a citation; for a link found in "
-              "shared wording it measures how much of the wording is shared, not the chance that the link is right."]
+    lines += ["---", "Changes are marked [-deleted-] {+inserted+}. " + SURENESS]
     return "\n".join(lines) + "\n"
 
 
@@ -169,8 +192,9 @@ def memo_html(memo: Memo) -> str:
     for link in memo.links:
         parts.append(f"<section><h3>{'↑' if link.direction == 'comes from' else '↓'} {e(link.direction)} "
                      f"{e(link.passage.label)} (step {link.depth})</h3><ul><li>Link: {e(link.kind)}, {e(link.basis)}, "
-                     f"confidence {link.confidence:.2f}</li><li>Evidence: {diff(link.evidence)}</li>"
+                     f"{e(link.sureness)}</li><li>Evidence: {diff(link.evidence)}</li>"
+                     + "".join(f"<li>Footnotes: {diff(note)}</li>" for note in link.footnotes) +
                      f"<li>Pinpoint: {e(link.passage.pinpoint)}</li><li>Legal status of the text: {e(link.passage.status)}</li>"
                      f"</ul><blockquote>{e(_quote(link.passage.text))}</blockquote></section>")
-    parts.append("</article>")
+    parts.append(f"<p class=\"note\">{e(SURENESS)}</p></article>")
     return "\n".join(parts)

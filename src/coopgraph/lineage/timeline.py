@@ -127,7 +127,7 @@ def _trace_mandate(lineage: Lineage, mandate: URIRef, unit: str, actors: set[Any
                                 for a in earlier for b in later) >= SUBJECT_SIMILARITY
             other_issued = any(_issued(graph, m) for m in same)
             confidence = chain([above, edge.confidence])
-            evidence = edge.diff or (edge.evidence[0] if edge.evidence else None)
+            evidence = edge.words
             if edge.type not in TEXT_TYPES and not words and not asks_the_same:
                 what = "on the same subject earlier" if direction == "up" else (
                     "takes up the subject" if other_issued else "takes up the subject in a proposal")

@@ -28,6 +28,7 @@ from rdflib import Graph, URIRef
 from coopgraph.errors import CoopgraphError, QueryError, ReferenceNotFound
 from coopgraph.graph.serialize import context
 from coopgraph.lineage import render
+from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.engine import EDGE_TYPES, Lineage
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.query import bind, named_queries
@@ -548,10 +549,17 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         trace = service.lineage.trace(str(iri), "both")
         predecessors = [e for e in service.lineage.edges(str(iri), "up", frozenset({"repeats", "amends", "restates"}))]
         diffs = [{"href": service.href(e.earlier), "label": service.label(URIRef(e.earlier)), "type": e.type,
-                  "confidence": e.confidence, "diff": e.diff, "verbatim": e.type == "repeats" and not e.diff} for e in predecessors]
-        steps = [{"href": service.href(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
-                  "depth": s.depth, "confidence": s.edge.confidence, "inferred": s.edge.inferred,
-                  "evidence": s.edge.evidence[0] if s.edge.evidence else ""} for s in trace.steps]
+                  "confidence": e.confidence, "similarity": e.similarity, "diff": e.diff, "footnotes": e.footnotes,
+                  "verbatim": e.type == "repeats" and not e.diff} for e in predecessors]
+        chained: dict[str, float] = {str(iri): 1.0}
+        steps = []
+        for s in trace.steps:
+            parent = s.edge.later if s.direction == "up" else s.edge.earlier
+            chained[s.node.iri] = chain([chained.get(parent, 1.0), s.edge.confidence])
+            steps.append({"href": service.href(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
+                          "depth": s.depth, "confidence": s.edge.confidence, "chain": chained[s.node.iri],
+                          "similarity": s.edge.similarity, "inferred": s.edge.inferred, "shape": s.edge.shape_words,
+                          "evidence": s.edge.words or ""})
         properties = [(str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for p, o in sorted(graph.predicate_objects(iri), key=lambda x: (str(x[0]), str(x[1])))
                       if p not in {CG.text, RDFS.label}]
         props = [{"name": name, "value": str(o), "href": service.href(o) if isinstance(o, URIRef) else None,
