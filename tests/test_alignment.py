@@ -225,3 +225,13 @@ def test_hand_data_paths_name_real_units(graph: Graph):
         for line in text.splitlines():
             if line.startswith("unit = "):
                 assert iri("doc/" + line.split('"')[1]) in subjects, (path.name, line)
+
+
+def test_a_recommendation_timeline_shows_the_chain_confidence(lineage: Lineage):
+    from coopgraph.lineage.timeline import recommendation_fate
+    fate = recommendation_fate(lineage, BASE + "doc/ICC-ASP/6/21/rec/7")
+    taken = {e.unit.removeprefix(BASE + "doc/"): e for e in fate.events}
+    assert taken[f"{RES14}/para/9"].confidence == calibrated("recommendation taken up")
+    # two links away: 2015 para 9 takes it up, the ASP15 draft para 8 repeats that paragraph
+    assert taken[f"{DRAFT}/para/8"].steps == 2
+    assert taken[f"{DRAFT}/para/8"].confidence == chain([calibrated("recommendation taken up"), calibrated("verbatim")])

@@ -149,6 +149,11 @@ def test_named_queries_answer_on_the_real_graph(graph, settings):
     assert any(r["unit"].endswith("asp15-bureau-report-cooperation/para/1") for r in citing)
     verbs = _records(run(store, catalogue["operative-verbs"].text))
     assert any(r["verb"] == "requests" and r["resolution"].endswith("ICC-ASP/8/Res.2") for r in verbs)
+    links = _records(run(store, catalogue["links-into"].text, bind(catalogue["links-into"], {"document": BASE + "doc/ICC-ASP/8/Res.2"})))
+    stated = [r for r in links if r["basis"] == "stated"]
+    assert stated and all(r["citingWords"] for r in stated)  # a stated link keeps the words that state it
+    assert any(r["later"].endswith("ICC-ASP/14/Res.3/para/28") and r["earlier"].endswith("ICC-ASP/8/Res.2/para/17")
+               and r["basis"] == "inferred" for r in links)
 
 
 def test_a_query_is_checked_by_its_parse_not_by_its_words(graph):

@@ -388,6 +388,16 @@ def test_a_mandate_page_shows_its_timeline(http):
     assert 'id="status">proposed for renewal<' in page.text and "ASP15 Bureau report on cooperation, para. 18" in page.text
 
 
+def test_pages_keep_stated_inferred_confidence_and_similarity_apart(http):
+    page = http.get("/doc/asp15-bureau-report-cooperation/annex/II/item/g", headers={"Accept": "text/html"}).text
+    assert 'id="confidence-note"' in page and "<th>similarity</th>" in page and "<th>stated or inferred</th>" in page
+    assert "(chain " in page  # ICC-ASP/8/Res.2 para 17 is three links up
+    mandate = http.get("/doc/asp15-bureau-report-cooperation/annex/II/item/g/mandate/1", headers={"Accept": "text/html"}).text
+    assert "issued earlier" in mandate and "(chain of 3 links)" in mandate and 'id="confidence-note"' in mandate
+    draft = http.get("/doc/asp15-bureau-report-cooperation/annex/I/para/2", headers={"Accept": "text/html"}).text
+    assert "footnote 1: As at <del>21 August 2015</del> <ins>5 September 2016</ins>" in draft
+
+
 def test_resolve_and_validate_as_jsonld(http):
     node = http.get("/resolve", params={"ref": "ICC-ASP/14/Res.3 para 27", "format": "jsonld"})
     graph = parse_jsonld(node.text)

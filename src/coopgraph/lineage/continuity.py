@@ -16,6 +16,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rdflib import Graph, URIRef
 
@@ -53,6 +54,7 @@ def stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=65_536)
 def content_words(text: str) -> frozenset[str]:
     words = (w for w in folded_words(text) if w.isalpha() and len(w) > 2 and w not in _FUNCTION_WORDS and w not in _FORMULA_VERBS)
     return frozenset(s for s in map(stem, words) if s not in _FUNCTION_WORDS)
