@@ -179,16 +179,24 @@ def _pair(graph: Graph, rarity: Rarity, pinpoints: dict[URIRef, set[URIRef]], ea
     linked_l = {lu for _, lu in pair_links}
     linked_e = {e for e, _ in pair_links}
     all_e, all_l = [u.iri for u in earlier_all], [u.iri for u in later_all]
+
+    def other_part(unit: URIRef, earlier_side: bool) -> URIRef | None:
+        """The linked paragraph a leftover one is the other part of (a merge, seen from the earlier
+        side; a split, from the later), when it scores near the part already linked."""
+        others, linked_others, rivals = ((all_l, linked_l, [x for x in all_e if x not in linked_e]) if earlier_side
+                                         else (all_e, linked_e, [x for x in all_l if x not in linked_l]))
+        score, other = best(unit, others, earlier_side)
+        if other not in linked_others or score < SUBJECT_SIMILARITY or best(other, rivals, not earlier_side)[1] != unit:
+            return None
+        already = max(scores[(x, y)][0] for x, y in pair_links if (y if earlier_side else x) == other)
+        return other if score >= PART_RATIO * already else None
+
     for e in [x for x in all_e if x not in used]:
-        score, lu = best(e, all_l, earlier_side=True)
-        if (lu in linked_l and score >= SUBJECT_SIMILARITY and best(lu, [x for x in all_e if x not in linked_e], False)[1] == e
-                and score >= PART_RATIO * max(scores[(x, lu)][0] for x, y in pair_links if y == lu)):
+        if (lu := other_part(e, earlier_side=True)) is not None:
             link(e, lu, "merged subject", evidence(e, lu, "merged: this paragraph's best match already continues another"))
             used.add(e)
     for lu in [x for x in all_l if x not in matched]:
-        score, e = best(lu, all_e, earlier_side=False)
-        if (e in linked_e and score >= SUBJECT_SIMILARITY and best(e, [x for x in all_l if x not in linked_l], True)[1] == lu
-                and score >= PART_RATIO * max(scores[(e, y)][0] for x, y in pair_links if x == e)):
+        if (e := other_part(lu, earlier_side=False)) is not None:
             link(e, lu, "split subject", evidence(e, lu, "split: this paragraph's best match already continues in another"))
             matched.add(lu)
     return found
