@@ -282,7 +282,7 @@ def test_a_derivation_edge_needs_its_evidence(graph, shapes, engine):
                    (evidence, CG.confidence, Literal("0.9", datatype=XSD.decimal)),
                    (evidence, CG.method, Literal("alignment")),
                    (evidence, CG.evidenceText, Literal("fifteenth -> sixteenth")),
-                   (evidence, CG.isInferred, Literal(False))]:
+                   (evidence, CG.isInferred, Literal(True))]:
         broken.add(triple)
     assert validate_graph(broken, shapes, engine).conforms
     broken.set((evidence, CG.confidence, Literal("1.5", datatype=XSD.decimal)))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from coopgraph.config import Settings
 from coopgraph.graph.lexicon import Lexicon, load_lexicon
+from coopgraph.lineage.calibration import calibrated
 
 CG = "https://w3id.org/coopgraph/ontology#"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -125,10 +126,12 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
                     yield f"{iri(node)} {RDF_TYPE} <{CG}Derivation> ."
                     yield f"{iri(node)} <{PROV}entity> {iri(earlier)} ."
                     yield f"{iri(node)} <{CG}derivationType> <{CG}{kind}> ."
-                    yield f"{iri(node)} <{CG}confidence> {_typed('1.0' if kind == 'repeats' else '0.9', 'decimal')} ."
+                    evidence_kind = "verbatim" if kind == "repeats" else "amended"
+                    yield f"{iri(node)} <{CG}confidence> {_typed(f'{calibrated(evidence_kind):.2f}', 'decimal')} ."
                     yield f"{iri(node)} <{CG}method> {_lit('synthetic')} ."
                     yield f"{iri(node)} <{CG}evidenceText> {_lit('verbatim' if kind == 'repeats' else 'one word changed')} ."
-                    yield f"{iri(node)} <{CG}isInferred> {_typed('false', 'boolean')} ."
+                    yield f"{iri(node)} <{CG}isInferred> {_typed('true', 'boolean')} ."  # read from wording
+                    yield f"{iri(node)} <{CG}evidenceKind> {_lit(evidence_kind)} ."
                 if verb.gives_mandate and s < sessions:
                     mandate = f"{path}/mandate/1"
                     actor = rng.choice(actors)
