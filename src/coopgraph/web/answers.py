@@ -29,8 +29,8 @@ class AnswerCache:
         self.misses = 0
 
     @staticmethod
-    def key(version: str, text: str, bindings: dict[str, Any] | None, accept: str | None) -> str:
-        parts = [version, text, *(f"{k}={v.n3()}" for k, v in sorted((bindings or {}).items())), accept or ""]
+    def key(version: str, text: str, bindings: dict[str, Any] | None, wanted: Any) -> str:
+        parts = [version, text, *(f"{k}={v.n3()}" for k, v in sorted((bindings or {}).items())), wanted.key()]
         return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
 
     def get(self, key: str) -> Answer | None:

@@ -38,7 +38,8 @@ from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
 from coopgraph.web.fairness import OverBudget, QueryBudgets
-from coopgraph.web.formats import FORMAT_PARAM, choose
+from coopgraph.web.formats import FORMAT_PARAM, GRAPH_FORMATS, Wanted, choose
+from coopgraph.web.head import HeadAsGet
 from coopgraph.web.security import add_security, read_body
 from coopgraph.web.settings import ServeSettings
 from coopgraph.web.sparql import Answer, Busy, QueryLimits, QueryPool, QueryTimeout, StoreSource, WorkerLost
@@ -183,6 +184,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return response
 
     add_security(app)
+    app.add_middleware(HeadAsGet)  # outermost: HEAD is GET for every layer below it
 
     @app.exception_handler(StoreError)
     async def store_unreachable(request: Request, exc: StoreError) -> Response:
@@ -238,11 +240,11 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
 
     # -- SPARQL ------------------------------------------------------------------------------------
-    def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, accept: str | None) -> Answer | Response:
+    def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
         """The pool's answer, or the one kept for this build of the graph; 304 when the client has it."""
         assert service.pool is not None
         version = service.store.version()
-        key = AnswerCache.key(version, text, bindings, accept) if version else None
+        key = AnswerCache.key(version, text, bindings, wanted) if version else None
         if key is not None:
             etag = f'"{key}"'
             if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
@@ -253,7 +255,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         client = request.client.host if request.client else "-"  # its address: nothing it says of itself
         service.budgets.admit(client)
         try:
-            answer = service.pool.run(text, bindings, accept, client=client, admit=lambda: service.budgets.admit(client))
+            answer = service.pool.run(text, bindings, wanted, client=client, admit=lambda: service.budgets.admit(client))
         except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
             service.budgets.charge(client, service.settings.query_timeout)
             raise
@@ -262,47 +264,50 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             service.answers.put(key, answer)
         return answer
 
-    def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, accept: str | None) -> dict[str, str]:
-        headers = {"X-Query-Seconds": f"{answer.seconds:.3f}"}
+    def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> dict[str, str]:
+        headers = {"X-Query-Seconds": f"{answer.seconds:.3f}", "Vary": "Accept"}
         if answer.status == 503:
             headers["Retry-After"] = "5"
         if answer.version and answer.status == 200:
-            headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, accept)}"'
+            headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, wanted)}"'
             headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a rebuild changes the answer
         if answer.truncated:
             headers["X-Coopgraph-Truncated"] = "true"
             headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
         return headers
 
-    def sparql_response(request: Request, text: str | None, fmt: str | None, default_graphs: list[str],
+    def sparql_response(request: Request, text: str | None, formats: list[str], default_graphs: list[str],
                         named_graphs: list[str]) -> Response:
         own = f"{service.base}graph/corpus"
         for graph in default_graphs + named_graphs:
             if graph != own:
                 return PlainTextResponse(f"default-graph-uri/named-graph-uri <{graph}> is not served here; "
                                          f"the only graph is <{own}>", status_code=400)
-        accept = FORMAT_PARAM.get(fmt or "", fmt) if fmt else request.headers.get("accept")
-        if fmt and fmt not in FORMAT_PARAM and "/" not in fmt:
-            return PlainTextResponse(f"unknown format {fmt!r}; use one of {', '.join(FORMAT_PARAM)}", status_code=400)
-        browser = wants_html(request) and not fmt
+        formats = [f for f in formats if f]
+        wanted = Wanted(tuple(formats), request.headers.get("accept"))
+        browser = wants_html(request) and not formats
         if text is None or not text.strip():
             if browser:
                 return html(request, "sparql.html", query=None, queries=service.queries, result=None, jsonld="/void")
-            media = choose(accept, list(RDF_MEDIA)) or "text/turtle"
+            media = (next((GRAPH_FORMATS.get(f.lower(), f.lower()) for f in formats if GRAPH_FORMATS.get(f.lower(), f.lower()) in RDF_MEDIA), None)
+                     if formats else choose(wanted.accept, list(RDF_MEDIA)))
+            if media is None:
+                return PlainTextResponse(f"the service description is given as {', '.join(RDF_MEDIA)}", status_code=400 if formats else 406,
+                                         headers={"Vary": "Accept"})
             isolation = service.pool.isolation() if service.pool is not None else "unknown (no query workers)"
             description = linked_data.service_description(service.base, public(request), isolation)
-            return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media)
+            return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media, headers={"Vary": "Accept"})
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
         if browser:
-            accept = "application/sparql-results+json, text/turtle;q=0.9"
+            wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
         try:
-            answer = answer_of(request, text, None, accept)
+            answer = answer_of(request, text, None, wanted)
         except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
-        headers = answer_headers(answer, text, None, accept)
+        headers = answer_headers(answer, text, None, wanted)
         if browser:
             table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
             error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
@@ -327,7 +332,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if len(params.getlist("query")) > 1:
             return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
                                      status_code=400)
-        return sparql_response(request, query, format, default_graph_uri or [], named_graph_uri or [])
+        return sparql_response(request, query, params.getlist("format"), default_graph_uri or [], named_graph_uri or [])
 
     @app.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
               openapi_extra={"requestBody": {"content": {
@@ -348,7 +353,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             return PlainTextResponse(f"the request body is not UTF-8 (byte {exc.start})", status_code=400)
         params = request.query_params
         if media == "application/sparql-query":
-            return sparql_response(request, body, params.get("format"), params.getlist("default-graph-uri"),
+            return sparql_response(request, body, params.getlist("format"), params.getlist("default-graph-uri"),
                                    params.getlist("named-graph-uri"))
         if media == "application/x-www-form-urlencoded":
             from urllib.parse import parse_qs
@@ -362,8 +367,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             text = (form.get("query") or [None])[0]
             if text is None:
                 return PlainTextResponse("the form has no 'query' field", status_code=400)
-            fmt = (form.get("format") or [None])[0] or params.get("format")
-            return sparql_response(request, text, fmt, form.get("default-graph-uri", []), form.get("named-graph-uri", []))
+            formats = form.get("format", []) + params.getlist("format")
+            return sparql_response(request, text, formats, form.get("default-graph-uri", []), form.get("named-graph-uri", []))
         if media == "application/sparql-update":
             return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
         return PlainTextResponse(f"unsupported content type {media!r}: send application/sparql-query or a form",
@@ -389,16 +394,16 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             return JSONResponse({"error": str(exc)}, status_code=422)
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
-        accept = FORMAT_PARAM.get(format or "", format) if format else request.headers.get("accept")
+        wanted = Wanted(tuple(request.query_params.getlist("format")), request.headers.get("accept"))
         if wants_html(request) and not format:
-            accept = "application/sparql-results+json"
+            wanted = Wanted((), "application/sparql-results+json")
         try:
-            answer = answer_of(request, named.text, bindings, accept)
+            answer = answer_of(request, named.text, bindings, wanted)
         except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
-        headers = answer_headers(answer, named.text, bindings, accept)
+        headers = answer_headers(answer, named.text, bindings, wanted)
         if wants_html(request) and not format and answer.status == 200:
             return html(request, "sparql.html", query=named.text, queries=service.queries,
                         result=results_table(answer.body, answer.media_type), truncated=answer.truncated, raw=None)

@@ -6,11 +6,14 @@ import csv
 import io
 import json
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.query import Result
 
+# Media type -> serializer name, for SELECT / ASK results and for graphs (CONSTRUCT / DESCRIBE).
+# The first of each is the standard default: what `*/*` or no Accept gets.
 RESULT_TYPES = {
     "application/sparql-results+json": "json",
     "application/sparql-results+xml": "xml",
@@ -18,24 +21,86 @@ RESULT_TYPES = {
     "text/tab-separated-values": "tsv",
     "application/json": "json",
     "application/xml": "xml",
+    "text/xml": "xml",
 }
 GRAPH_TYPES = {
     "text/turtle": "turtle",
     "application/n-triples": "nt",
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
+    "application/n-quads": "nquads",
+    "text/n3": "turtle",  # Turtle is N3: answered as Turtle, labelled as asked
     "text/plain": "nt",
+    "application/xml": "xml",
+    "application/turtle": "turtle",
+    "application/x-turtle": "turtle",
 }
-FORMAT_PARAM = {  # ?format= shortcuts, as other public endpoints accept them
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
-    "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-    "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
-}
+# ?format= values, as other endpoints and SPARQL clients send them (SPARQLWrapper sends "xml" for
+# RDF/XML when the query is a CONSTRUCT, and both "rdf+xml" and the media type, repeated).
+RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                  "csv": "text/csv", "tsv": "text/tab-separated-values", "srj": "application/sparql-results+json",
+                  "srx": "application/sparql-results+xml"}
+GRAPH_FORMATS = {"turtle": "text/turtle", "ttl": "text/turtle", "n3": "text/n3", "nt": "application/n-triples",
+                 "ntriples": "application/n-triples", "n-triples": "application/n-triples",
+                 "nquads": "application/n-quads", "n-quads": "application/n-quads", "nq": "application/n-quads",
+                 "jsonld": "application/ld+json", "json-ld": "application/ld+json", "json": "application/ld+json",
+                 "rdfxml": "application/rdf+xml", "rdf+xml": "application/rdf+xml", "xml": "application/rdf+xml",
+                 "rdf": "application/rdf+xml"}
+FORMAT_PARAM = {**GRAPH_FORMATS, **RESULT_FORMATS}  # the shortcuts pages and documents take (json: results)
 MEDIA_OF = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml", "csv": "text/csv",
             "tsv": "text/tab-separated-values"}
 GRAPH_MEDIA_OF = {"turtle": "text/turtle", "nt": "application/n-triples", "json-ld": "application/ld+json",
                   "xml": "application/rdf+xml"}
+GRAPH_FORMS = {"ConstructQuery", "DescribeQuery"}
+FORM_WORDS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What the client asked the answer to be in: `format=` values (in order) and its Accept header."""
+
+    formats: tuple[str, ...] = ()
+    accept: str | None = None
+
+    def key(self) -> str:
+        return "\x1f".join(self.formats) + "\x1e" + (self.accept or "")
+
+
+class Refusal(ValueError):
+    """The client asked for a format this answer cannot be given in: a status and what to ask for."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def negotiate(form: str, wanted: Wanted) -> str:
+    """The media type to answer a query of this form in: the first `format=` value that names one
+    (a client may send several, such as "rdf+xml" and "application/rdf+xml"), else the best of
+    the Accept header by its q-values, else the standard default for `*/*` or no Accept. Raises
+    a Refusal: 400 for a format= that no answer of this form has, 406 when nothing acceptable is offered."""
+    formats, accept = wanted.formats, wanted.accept
+    graph = form in GRAPH_FORMS
+    table, types = (GRAPH_FORMATS, GRAPH_TYPES) if graph else (RESULT_FORMATS, RESULT_TYPES)
+    if formats:
+        for value in formats:
+            wanted = value.strip().lower()
+            media = table.get(wanted) or (wanted if wanted in types else None)
+            if media is not None:
+                return media
+        other = RESULT_FORMATS if graph else GRAPH_FORMATS
+        mismatched = [v for v in formats if v.strip().lower() in other or v.strip().lower() in (RESULT_TYPES if graph else GRAPH_TYPES)]
+        what = FORM_WORDS.get(form, form)
+        allowed = ", ".join(sorted(table)) + " or one of the media types " + ", ".join(types)
+        if mismatched:
+            raise Refusal(400, f"format={mismatched[0]!r} is a format for {'SELECT and ASK results' if graph else 'graphs'}; "
+                               f"a {what} query is answered as: {allowed}")
+        raise Refusal(400, f"unknown format {formats[0]!r}; a {what} query is answered as: {allowed}")
+    media = choose(accept, list(types))
+    if media is None:
+        raise Refusal(406, f"nothing acceptable: a {FORM_WORDS.get(form, form)} query is answered as "
+                           f"{', '.join(types)}; the request accepts {accept!r}")
+    return media
 
 
 def accepted(accept: str | None) -> list[tuple[str, float]]:
@@ -59,16 +124,35 @@ def accepted(accept: str | None) -> list[tuple[str, float]]:
 
 
 def choose(accept: str | None, offered: list[str]) -> str | None:
-    """The first offered media type the client accepts, or None (406)."""
+    """The offered media type the client prefers (by q-value, then its own order; a wildcard
+    gives the first offered, the standard default), or None (406). A type the client gives
+    q=0 is never chosen, even through a wildcard."""
+    refused = {media for media, q in _all_q(accept) if q == 0}
     for media, _ in accepted(accept):
-        if media in offered:
+        if media in offered and media not in refused:
             return media
         if media in {"*/*", "application/*", "text/*"}:
             prefix = media.split("/")[0]
             for candidate in offered:
-                if media == "*/*" or candidate.startswith(prefix + "/"):
+                if candidate not in refused and (media == "*/*" or candidate.startswith(prefix + "/")):
                     return candidate
     return None
+
+
+def _all_q(accept: str | None) -> list[tuple[str, float]]:
+    found = []
+    for part in (accept or "").split(","):
+        fields = [f.strip() for f in part.split(";")]
+        q = 1.0
+        for param in fields[1:]:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        if fields[0]:
+            found.append((fields[0].lower(), q))
+    return found
 
 
 def _term_json(term: object) -> dict[str, str]:
@@ -120,10 +204,28 @@ def _term_xml(term: object) -> str:
     return f"<literal{attrs}>{_xml_escape(str(term))}</literal>"
 
 
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def tsv_literal(value: str, language: str | None, datatype: str | None) -> str:
+    """A literal as SPARQL 1.1 TSV writes it: Turtle syntax on one line, with \\t \\n \\r escaped."""
+    text = '"' + value.translate(_TSV_ESCAPES) + '"'
+    if language:
+        return f"{text}@{language}"
+    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+        return f"{text}^^<{datatype}>"
+    return text
+
+
 def _term_tsv(term: object) -> str:
     if term is None:
         return ""
-    return term.n3()  # type: ignore[attr-defined,no-any-return]
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    assert isinstance(term, Literal)
+    return tsv_literal(str(term), term.language, str(term.datatype) if term.datatype else None)
 
 
 def serialize_rows(variables: list[str], rows: list[tuple[object, ...]], fmt: str, truncated: str | None) -> bytes:
@@ -171,4 +273,5 @@ def serialize_ask(answer: bool, fmt: str) -> bytes:
     return json.dumps({"head": {}, "boolean": answer}).encode()
 
 
-__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Result", "accepted", "choose", "serialize_ask", "serialize_rows"]
+__all__ = ["GRAPH_TYPES", "RESULT_TYPES", "Refusal", "Wanted", "Result", "accepted", "choose", "negotiate", "serialize_ask",
+           "serialize_rows"]

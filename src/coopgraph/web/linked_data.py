@@ -140,15 +140,20 @@ def service_description(base: str, public: str, isolation: str = "unknown") -> G
     out.add((service, SD.endpoint, URIRef(f"{public}sparql")))
     out.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                "Turtle", "N-Triples", "JSON-LD"):
+                "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML", "N3"):
         out.add((service, SD.resultFormat, FORMATS[fmt]))
     dataset = BNode()
     default = BNode()
+    named = BNode()
+    corpus = URIRef(f"{base}graph/corpus")
     out.add((service, SD.defaultDataset, dataset))
     out.add((dataset, RDF.type, SD.Dataset))
     out.add((dataset, SD.defaultGraph, default))
     out.add((default, RDF.type, SD.Graph))
-    out.add((default, RDFS.seeAlso, URIRef(f"{base}graph/corpus")))
+    out.add((default, RDFS.seeAlso, corpus))
+    out.add((dataset, SD.namedGraph, named))  # the same graph, also by name (GRAPH <...graph/corpus>)
+    out.add((named, RDF.type, SD.NamedGraph))
+    out.add((named, SD.name, corpus))
     out.add((service, RDFS.comment, Literal("Read-only: SPARQL Update, SERVICE, LOAD and FROM of outside graphs are refused; "
                                               "every query has a time limit and a result-size limit.", lang="en")))
     note = ("Query workers run without any network: no query can open a connection."

@@ -28,12 +28,12 @@ from coopgraph import sandbox
 from coopgraph.query import check
 from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
 from coopgraph.web.formats import (
-    GRAPH_MEDIA_OF,
     GRAPH_TYPES,
-    MEDIA_OF,
     RESULT_TYPES,
     NotRepresentable,
-    choose,
+    Refusal,
+    Wanted,
+    negotiate,
     require_xml_chars,
     serialize_ask,
     serialize_rows,
@@ -97,18 +97,15 @@ def _guard_network(allowed: set[str]) -> None:
     socket.socket.connect = connect  # type: ignore[method-assign]
 
 
-def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None, limits: QueryLimits,
+def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
     checked = check(text, own_graphs)
     if isinstance(checked, tuple):
         return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
-    kind = checked.form
-    graph_query = kind in {"ConstructQuery", "DescribeQuery"}
-    offered = list(GRAPH_MEDIA_OF.values()) if graph_query else list(MEDIA_OF.values())
-    media = choose(accept, offered + (["application/json", "application/xml"] if not graph_query else []))
-    if media is None:
-        return Answer(406, f"cannot answer this {kind} in {accept}; offered: {', '.join(offered)}".encode(),
-                      "text/plain; charset=utf-8")
+    try:
+        media = negotiate(checked.form, wanted)
+    except Refusal as refusal:
+        return Answer(refusal.status, str(refusal).encode(), "text/plain; charset=utf-8")
     rows = store.run(checked.text, bindings, limits.max_rows)
     if rows.kind == "ASK":
         return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
@@ -126,6 +123,8 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], accept: str | None,
             return Answer(200, out.serialize(format=fmt, context=ctx, auto_compact=True, encoding="utf-8"), media, note)
         if fmt == "xml":
             require_xml_chars(str(term) for triple in out for term in triple)
+        if fmt == "nquads":
+            fmt = "nt"  # the answer is one graph: its N-Triples lines are N-Quads lines
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
     note = (f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
             if rows.truncated else None)
@@ -162,11 +161,11 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             return
         if message is None:
             return
-        text, bindings, accept = message
+        text, bindings, wanted = message
         started = time.perf_counter()
         try:
             store.refresh()  # a rebuild made a new graph current: answer from it
-            answer = _answer(store, text, bindings, accept, limits, own_graphs)
+            answer = _answer(store, text, bindings, wanted, limits, own_graphs)
             answer.version = store.version()
         except NotRepresentable as exc:
             answer = Answer(406, str(exc).encode(), "text/plain; charset=utf-8")
@@ -282,7 +281,7 @@ class QueryPool:
             reports = {w.isolation for w in self.all if w.ready}
         return "; ".join(sorted(reports)) or "unknown (no worker has started yet)"
 
-    def run(self, text: str, bindings: dict[str, Any] | None = None, accept: str | None = None,
+    def run(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
             client: str = "-", admit: Any = None) -> Answer:
         """Answer a query in a worker when the client's turn comes. `admit`, when given, is called
         once the turn has come and may refuse by raising (the client's budget, checked at the last
@@ -301,15 +300,15 @@ class QueryPool:
                 except BaseException:
                     self.turns.put(worker)
                     raise
-            return self._ask(worker, text, bindings, accept)
+            return self._ask(worker, text, bindings, wanted or Wanted())
         finally:
             self.turns.done(client)
 
-    def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, accept: str | None) -> Answer:
+    def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
         started = time.monotonic()
         try:
             worker.wait_ready()
-            worker.conn.send((text, bindings or {}, accept))
+            worker.conn.send((text, bindings or {}, wanted))
             if worker.conn.poll(self.limits.timeout):
                 answer: Answer = worker.conn.recv()
                 if answer.retire:
