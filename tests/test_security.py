@@ -105,7 +105,7 @@ WORKER_PROBE = textwrap.dedent("""
     from coopgraph.web import sparql
 
     # the check fails on purpose: every query passes it, SERVICE included
-    sparql.check = lambda text, own: CheckedQuery(text, "SelectQuery")
+    sparql.check = lambda text, own, **_: CheckedQuery(text, "SelectQuery")
     if sys.argv[3] == "without-sandbox":
         sandbox.isolate_network = lambda: None
     out = Path(sys.argv[1])

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from coopgraph import sandbox
-from coopgraph.query import check
+from coopgraph.query import check, engine_error
 from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
 from coopgraph.web.formats import (
     GRAPH_TYPES,
@@ -99,13 +99,15 @@ def _guard_network(allowed: set[str]) -> None:
 
 def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
-    checked = check(text, own_graphs)
+    checked = check(text, own_graphs, lexical=store.kind != "memory")  # read as the engine reads it
     if isinstance(checked, tuple):
         return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
     try:
         media = negotiate(checked.form, wanted)
     except Refusal as refusal:
         return Answer(refusal.status, str(refusal).encode(), "text/plain; charset=utf-8")
+    if store.kind == "oxigraph":
+        return _answer_natively(store, checked.text, bindings, media, limits, own_graphs)
     rows = store.run(checked.text, bindings, limits.max_rows)
     if rows.kind == "ASK":
         return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
@@ -129,6 +131,41 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
     note = (f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
             if rows.truncated else None)
     return Answer(200, serialize_rows(rows.variables, rows.rows, RESULT_TYPES[media], note), media, note)
+
+
+def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str, limits: QueryLimits,
+                     own_graphs: set[str]) -> Answer:
+    """Oxigraph's answer written from its own terms (coopgraph.web.oxigraph_answers): no rdflib
+    terms, no second parse. JSON-LD alone goes through rdflib, to compact it with the project's context."""
+    import pyoxigraph as ox
+
+    from coopgraph.terms import PREFIXES
+    from coopgraph.web import oxigraph_answers as native
+
+    result = store.execute(text, bindings)
+    if isinstance(result, (bool, ox.QueryBoolean)):
+        return Answer(200, serialize_ask(bool(result), RESULT_TYPES[media]), media)
+    if isinstance(result, ox.QueryTriples):
+        triples, more = native.limited(result, limits.max_rows)
+        note = f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned" if more else None
+        fmt = GRAPH_TYPES[media]
+        if fmt not in native.NATIVE_GRAPH_FORMATS:  # JSON-LD
+            from rdflib import Graph
+
+            from coopgraph.graph.serialize import context
+            from coopgraph.store.oxigraph import _rdflib
+            from coopgraph.terms import bind_prefixes
+
+            graph = bind_prefixes(Graph())
+            for triple in triples:
+                graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
+            ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
+            return Answer(200, graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8"), media, note)
+        return Answer(200, native.graph_bytes(triples, fmt, PREFIXES), media, note)
+    variables = [v.value for v in result.variables]
+    solutions, more = native.limited(result, limits.max_rows)
+    note = f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned" if more else None
+    return Answer(200, native.solutions_bytes(variables, solutions, RESULT_TYPES[media], note), media, note)
 
 
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
@@ -173,6 +210,8 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             answer = Answer(503, _over_memory(limits).encode(), "text/plain; charset=utf-8", retire=True)
         except StoreError as exc:  # the store's fault, not the query's: worth trying again
             answer = Answer(503, f"the store is not answering: {exc}".encode(), "text/plain; charset=utf-8")
+        except SyntaxError as exc:  # the engine's parse: where and what
+            answer = Answer(400, engine_error(exc).encode(), "text/plain; charset=utf-8")
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
