@@ -1,0 +1,150 @@
+"""The lexical check against the engine it guards: for each lexical form a SERVICE can hide in,
+Oxigraph itself is asked (against a loopback listener) whether it calls the service, and the
+check must refuse every query Oxigraph would send out, while letting the word SERVICE pass
+where Oxigraph reads it as data."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pyoxigraph as ox
+import pytest
+
+from coopgraph.query import MAX_NESTING, CheckedQuery, check, normalise
+from coopgraph.sparql_lexer import read, tokens
+
+OWN = {"https://w3id.org/coopgraph/graph/corpus"}
+
+
+class Refuser:
+    """Counts the connections made to it and closes each at once, so a client fails fast."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.server.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.server.getsockname()[1]}/sparql"
+        self.count = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.count += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(2)
+        self.server.close()
+
+
+@pytest.fixture(scope="module")
+def refuser():
+    listener = Refuser()
+    yield listener
+    listener.close()
+
+
+# {S} is replaced by `SERVICE <listener> { ?a ?b ?c }`; each line is one lexical context before it.
+# BIND and VALUES give one row, so that Oxigraph does evaluate the SERVICE that follows.
+FORMS = [
+    "SELECT * WHERE {{ BIND(1 AS ?x) {S} }}",
+    "select * where {{ bind(1 as ?x) service <{U}> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ BIND(\"x\" AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(\"a \\\" b\" AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND('it\\'s' AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(\"\"\"two\nlines \" \"\" \"\"\" AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND('''x '' y''' AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) # a comment\n {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) # a comment\r {S} }}",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE {{ BIND(ex:a\\#b AS ?x) {S} }}",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE {{ BIND(ex:a%23b AS ?x) {S} }}",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE {{ BIND(ex:a\\'b AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(<http://example.org/a#b> AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?o) FILTER(?o<3) {S} }}",
+    "SELECT * WHERE {{ BIND(\"\\u0022 # \" AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) # \\u000D {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) \\u0053ERVICE <{U}> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x)\u2028{S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x)\u0085{S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x)\x0c{S} }}",
+    "SELECT * WHERE {{ BIND(\"x\"@en-GB AS ?x) {S} }}",
+    "SELECT * WHERE {{ BIND(\"1\"^^<http://www.w3.org/2001/XMLSchema#integer> AS ?x) {S} }}",
+    "SELECT * WHERE {{ VALUES ?x {{ \"#\" }} {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) OPTIONAL {{ {S} }} }}",
+    "SELECT * WHERE {{ VALUES ?x {{ '''# ''' }} {S} }}",
+]
+
+DATA = [  # the word is data, not a keyword: no refusal
+    "SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), \"SERVICE\")) }",
+    "SELECT * WHERE { ?s ?p '''a SERVICE <http://x/> { } ''' }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:SERVICE ?p ?o }",
+    "SELECT ?service WHERE { ?service ?p ?o }",
+    "SELECT * WHERE { <http://example.org/SERVICE> ?p ?o }",
+]
+
+
+def _engine_calls_out(text: str, refuser: Refuser) -> bool:
+    """Whether Oxigraph, given this text as coopgraph gives it (normalised), calls the service."""
+    before = refuser.count
+    try:
+        list(ox.Store().query(normalise(text)))
+    except Exception:  # syntax errors, and the failed service call itself
+        pass
+    return refuser.count > before
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_every_service_oxigraph_would_call_is_refused(form: str, refuser: Refuser):
+    text = form.format(S=f"SERVICE <{refuser.url}> {{ ?a ?b ?c }}", U=refuser.url)
+    calls = _engine_calls_out(text, refuser)
+    verdict = check(text, OWN, lexical=True)
+    if calls:
+        assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, verdict)
+
+
+def test_the_forms_are_not_idle(refuser: Refuser):
+    """Most forms are valid queries whose SERVICE Oxigraph really calls: the test above can fail."""
+    calling = [f for f in FORMS if _engine_calls_out(f.format(S=f"SERVICE <{refuser.url}> {{ ?a ?b ?c }}", U=refuser.url), refuser)]
+    assert len(calling) >= 20
+
+
+@pytest.mark.parametrize("text", DATA)
+def test_service_as_data_passes(text: str):
+    assert isinstance(check(text, OWN, lexical=True), CheckedQuery), text
+
+
+def test_the_lexical_check_agrees_with_rdflib_on_the_query_form_and_the_graphs():
+    cases = {
+        "SELECT * WHERE { ?s ?p ?o }": "SelectQuery",
+        "PREFIX cg: <https://w3id.org/coopgraph/ontology#> ASK { ?s a cg:Mandate }": "AskQuery",
+        "BASE <http://example.org/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }": "ConstructQuery",
+        "DESCRIBE <https://w3id.org/coopgraph/doc/ICC-ASP/8/Res.2>": "DescribeQuery",
+    }
+    for text, form in cases.items():
+        assert check(text, OWN, lexical=True).form == check(text, OWN).form == form  # type: ignore[union-attr]
+    for text in ("SELECT * FROM <http://elsewhere.example/g> WHERE { ?s ?p ?o }",
+                 "SELECT * FROM NAMED <http://elsewhere.example/g> WHERE { ?s ?p ?o }",
+                 "INSERT DATA { <http://a/> <http://b/> <http://c/> }", "LOAD <http://elsewhere.example/data.ttl>"):
+        assert check(text, OWN, lexical=True)[0] == check(text, OWN)[0] == 403, text  # type: ignore[index]
+    own = "PREFIX g: <https://w3id.org/coopgraph/graph/> SELECT * FROM g:corpus WHERE { ?s ?p ?o }"
+    assert isinstance(check(own, OWN, lexical=True), CheckedQuery)
+
+
+def test_nesting_is_limited_before_the_engine_overflows():
+    deep = "SELECT * WHERE " + "{" * (MAX_NESTING + 1) + " ?s ?p ?o " + "}" * (MAX_NESTING + 1)
+    refusal = check(deep, OWN, lexical=True)
+    assert isinstance(refusal, tuple) and refusal[0] == 400 and "nested too deeply" in refusal[1]
+    assert read("SELECT * WHERE { { ?s ?p ?o } }").depth == 2
+
+
+def test_tokens_cover_the_text_exactly():
+    text = "PREFIX ex: <http://e/> SELECT ?x WHERE { ex:a\\#b ?p \"q\\\"\"@en . } # end"
+    assert "".join(t.text for t in tokens(text)) == text
+    assert [t.text for t in tokens(text) if t.kind == "pname"] == ["ex:", "ex:a\\#b"]
