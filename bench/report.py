@@ -35,6 +35,25 @@ def publish(lines: list[str], out: Path) -> None:
     print(text)
 
 
+def sections(out: Path) -> dict[str, str]:
+    """The marked sections of a report (<!-- NAME:start --> ... <!-- NAME:end -->), which another
+    script writes: a script that rewrites the report keeps them."""
+    import re
+
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    return {m.group(1): m.group(0) for m in re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", text, flags=re.DOTALL)}
+
+
+def publish_section(lines: list[str], out: Path, name: str) -> None:
+    """Write one marked section of a report, in place (or at its end), atomically."""
+    block = f"<!-- {name}:start -->\n" + "\n".join(lines) + f"\n<!-- {name}:end -->"
+    text = out.read_text(encoding="utf-8") if out.exists() else ""
+    kept = sections(out)
+    text = text.replace(kept[name], block) if name in kept else text.rstrip("\n") + "\n\n" + block + "\n"
+    write_atomically(out, text.encode("utf-8"))
+    print(block)
+
+
 def publish_json(data: object, out: Path) -> None:
     """Write a JSON result atomically and print it: what the result-producing scripts hand on."""
     import json

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from report import commit as current_commit  # bench/report.py
-from report import publish, sample
+from report import publish, sample, sections
 
 from coopgraph.ports import free_port
 
@@ -430,6 +430,7 @@ def write_report(args: argparse.Namespace, results: list, cold: dict[str, list[f
         "following ones from the kept answer.",
         "",
     ]
+    lines += ["", *sections(args.out).values()]  # what other scripts write into the report (bench/peers.py)
     publish(lines, args.out)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,10 +131,21 @@ def values_inside_where(query: str, bindings: dict[str, Any]) -> str:
 def with_prefixes(query: str) -> str:
     """The query with PREFIX lines for the well-known prefixes it uses but does not declare, as
     rdflib and public endpoints predefine them (rdf, rdfs, xsd, skos, dct, prov, eli, cg, ...)."""
-    import re
-
     from coopgraph.terms import PREFIXES
 
-    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", query, flags=re.IGNORECASE)}
-    missing = [p for p in PREFIXES if p not in declared and re.search(rf"(?<![\w:<]){re.escape(p)}:", query)]
+    declared = {m.lower() for m in _DECLARED.findall(query)}
+    used = set(_prefix_use().findall(query))
+    missing = [p for p in PREFIXES if p in used and p not in declared]
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + query
+
+
+_DECLARED = re.compile(r"PREFIX\s+([\w-]*):", flags=re.IGNORECASE)
+
+
+@functools.cache
+def _prefix_use() -> re.Pattern[str]:
+    """One pattern for every well-known prefix used as `name:` (not inside a longer name or an IRI)."""
+    from coopgraph.terms import PREFIXES
+
+    names = "|".join(re.escape(p) for p in sorted(PREFIXES, key=len, reverse=True))
+    return re.compile(rf"(?<![\w:<-])({names}):")
