@@ -17,7 +17,7 @@ million triples in minutes).
 
 Clients: SPARQLWrapper's whole matrix (query form x return format x GET, POST form, POST direct)
 against all three, then rdflib's SPARQLStore, pyld and Comunica (npm @comunica/query-sparql,
-installed into build/comunica when npm is there). Tables: docs/benchmarks.md (its peers section)
+installed into build/comunica when npm is there; version 4, as version 5 needs Node 22). Tables: docs/benchmarks.md (its peers section)
 and docs/clients.md.
 """
 
@@ -258,7 +258,7 @@ def ensure_comunica() -> None:
     if (target / "node_modules" / ".bin" / "comunica-sparql").exists() or shutil.which("npm") is None:
         return
     target.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--silent", "--prefix", str(target), "@comunica/query-sparql"], timeout=900,
+    subprocess.run(["npm", "install", "--silent", "--prefix", str(target), "@comunica/query-sparql@4"], timeout=900,  # 5 needs Node 22
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     subprocess.run([str(PEERS / "bin" / "pip"), "install", "--quiet", "pyld"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -313,6 +313,7 @@ def main() -> None:
             results = {mode: latency(servers, items, args.rounds, never_seen=mode == "never seen")
                        for mode in ("never seen", "repeated")}
             rates = {server.name: throughput(server, items) for server in servers[:2]}
+            floor = latency(servers[:2], [("ASK {}", "ASK {}", "application/sparql-results+json")], 50, never_seen=True)["ASK {}"]
             if not args.skip_clients and size == "real":
                 ensure_comunica()
                 matrices = {server.name: sparqlwrapper_matrix(server.url) for server in servers}
@@ -330,6 +331,8 @@ def main() -> None:
                 lines.append(f"| {name} | {p50['coopgraph'] * 1000:.1f} | " + " | ".join(cells) + " |")
             means = [f"{geometric_mean([q['coopgraph'] / q[p] for q in by_query.values()]):.2f}x" for p in peers]
             lines += ["| **geometric mean** | | " + " | ".join(f"| **{m}**" for m in means) + " |", ""]
+        lines += [f"The floor, `ASK {{}}` never seen (50 rounds): coopgraph {floor['coopgraph'] * 1000:.2f} ms, Oxigraph server "
+                  f"{floor['Oxigraph server'] * 1000:.2f} ms: what every answer costs before the query does.", ""]
         lines += [f"8 concurrent clients, never-seen texts, 8 s: coopgraph {rates['coopgraph']:.0f} answers/s, "
                   f"Oxigraph server {rates['Oxigraph server']:.0f} answers/s "
                   f"({rates['coopgraph'] / rates['Oxigraph server']:.2f}x).", ""]
