@@ -50,17 +50,22 @@ class Group(click.Group):
 @click.group(cls=Group)
 @click.option("--base", envvar="COOPGRAPH_BASE", default=None, help="Base IRI of the graph (default https://w3id.org/coopgraph/).")
 @click.option("--root", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Folder holding corpus/, ontology/, queries/ (default: this checkout).")
+              help="Folder holding corpus/, ontology/, shapes/, queries/ (default: this checkout, or the copy the "
+                   "installed package ships). Also COOPGRAPH_HOME.")
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="The corpus folder (manifest.toml and the texts); default ROOT/corpus. Also COOPGRAPH_CORPUS.")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Where build writes the graph (default ROOT/build).")
+              help="Where build writes the graph (default: ROOT/build in a checkout, ./build when installed). "
+                   "Also COOPGRAPH_OUT.")
 @click.option("--store", default=None,
               help="Where the graph lives: memory, oxigraph:PATH (default: oxigraph in OUT/store) or sparql:URL "
                    "(any SPARQL 1.1 server, e.g. Virtuoso). Also COOPGRAPH_STORE.")
 @click.version_option(package_name="coopgraph")
 @click.pass_context
-def main(ctx: click.Context, base: str | None, root: Path | None, out: Path | None, store: str | None) -> None:
+def main(ctx: click.Context, base: str | None, root: Path | None, corpus: Path | None, out: Path | None,
+         store: str | None) -> None:
     """coopgraph: the ASP's texts on cooperation as a paragraph-level knowledge graph."""
-    ctx.obj = Settings.from_env(base=base, root=root, out_dir=out, store=store)
+    ctx.obj = Settings.from_env(base=base, root=root, corpus=corpus, out_dir=out, store=store)
 
 
 @main.command()

@@ -4,17 +4,33 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 DEFAULT_BASE = "https://w3id.org/coopgraph/"
 
 
+DATA_FOLDERS = ("corpus", "ontology", "shapes", "queries")
+
+
+def checkout_root() -> Path | None:
+    """The source checkout this package runs from (an editable install), if it is one."""
+    here = Path(__file__).resolve().parents[2]
+    return here if (here / "pyproject.toml").is_file() and all((here / d).is_dir() for d in DATA_FOLDERS) else None
+
+
+def bundled_root() -> Path:
+    """The data folders the installed package ships (coopgraph/data in the wheel)."""
+    return Path(str(resources.files("coopgraph").joinpath("data")))
+
+
 def project_root() -> Path:
-    """Where the data folders live: COOPGRAPH_HOME, else the checkout this package sits in."""
+    """Where the data folders live: COOPGRAPH_HOME, else the checkout this package sits in, else
+    the copy the package ships."""
     env = os.environ.get("COOPGRAPH_HOME")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[2]
+    return checkout_root() or bundled_root()
 
 
 @dataclass(frozen=True)
@@ -25,6 +41,7 @@ class Settings:
     root: Path = field(default_factory=project_root)
     out_dir: Path | None = None
     store: str | None = None  # memory | oxigraph:PATH | sparql:URL; default oxigraph:OUT/store
+    corpus: Path | None = None  # the corpus folder; default ROOT/corpus (the bundled corpus when installed)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -35,6 +52,8 @@ class Settings:
             values["out_dir"] = Path(out)
         if store := os.environ.get("COOPGRAPH_STORE"):
             values["store"] = store
+        if corpus := os.environ.get("COOPGRAPH_CORPUS"):
+            values["corpus"] = Path(corpus)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         if not settings.base.endswith("/"):
@@ -43,7 +62,7 @@ class Settings:
 
     @property
     def corpus_dir(self) -> Path:
-        return self.root / "corpus"
+        return self.corpus or self.root / "corpus"
 
     @property
     def ontology_dir(self) -> Path:
@@ -59,7 +78,11 @@ class Settings:
 
     @property
     def output_dir(self) -> Path:
-        return self.out_dir or self.root / "build"
+        """--out; else build/ beside the data folders of a checkout or a --root folder; else, for an
+        installed package (whose data is read-only), build/ in the current folder."""
+        if self.out_dir is not None:
+            return self.out_dir
+        return Path.cwd() / "build" if self.root == bundled_root() else self.root / "build"
 
     @property
     def store_spec(self) -> str:

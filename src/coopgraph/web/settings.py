@@ -67,7 +67,7 @@ class ServeSettings:
     def environment(self) -> dict[str, str]:
         """These settings as COOPGRAPH_* variables: how server processes started by uvicorn get them."""
         project = self.project
-        values = {"HOME": str(project.root), "OUT": str(project.output_dir), "BASE": project.base,
+        values = {"HOME": str(project.root), "CORPUS": str(project.corpus_dir), "OUT": str(project.output_dir), "BASE": project.base,
                   "STORE": project.store_spec, "HOST": self.host, "PORT": str(self.port),
                   "QUERY_TIMEOUT": repr(self.query_timeout), "MAX_ROWS": str(self.max_rows),
                   "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers),
