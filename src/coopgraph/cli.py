@@ -74,13 +74,16 @@ def main(ctx: click.Context, base: str | None, root: Path | None, corpus: Path |
 @click.pass_context
 def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
     """Parse the corpus, validate the graph, and write it as Turtle, N-Triples and JSON-LD."""
+    _build(_settings(ctx), allow_invalid, no_validate)
+
+
+def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = False) -> Graph:
     from coopgraph.errors import ValidationFailed
     from coopgraph.graph.serialize import write_outputs
     from coopgraph.pipeline import build as build_graph
     from coopgraph.stats import class_counts
     from coopgraph.validate import format_text, load_shapes, validate_graph
 
-    settings = _settings(ctx)
     started = time.perf_counter()
     graph = build_graph(settings)
     click.echo(f"built {class_counts(graph)['triples']:,} triples in {time.perf_counter() - started:.2f} s")
@@ -105,6 +108,80 @@ def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
     count = store.load(outputs["ntriples"])
     click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
     store.close()
+    return graph
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option("--symbol", default=None, help="The document symbol, when the text does not print it (ICC-ASP/15/Res.5).")
+@click.option("--session", type=int, default=None, help="The Assembly session, when the text does not state it.")
+@click.option("--date", default=None, help="The adoption date (YYYY-MM-DD), when the text does not state it.")
+@click.option("--title", default=None, help="The title, when the text does not print it under the symbol.")
+@click.pass_context
+def add(ctx: click.Context, file: Path, symbol: str | None, session: int | None, date: str | None, title: str | None) -> None:
+    """Add an adopted resolution to the corpus from its plain text: read what it is from the text
+    (symbol, session, adoption, title), write its manifest entry, build, validate, and say what it
+    holds and how it links to the texts already there. Nothing is guessed: a fact the text does
+    not state must be given (--symbol, --session, --date, --title)."""
+    from coopgraph.corpus.intake import IntakeError, add_to_corpus, complete, read_facts, restore
+
+    settings = _settings(ctx)
+    corpus = settings.corpus_dir
+    if not os.access(corpus, os.W_OK):
+        raise IntakeError(f"the corpus folder {corpus} cannot be written (the installed package's own copy?); "
+                          "give --corpus DIR with a corpus of your own")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise IntakeError(f"{file} is not UTF-8 text (byte {exc.start}); save it as plain UTF-8 text") from None
+    facts = complete(read_facts(text), symbol, session, date, title)
+    added, before = add_to_corpus(corpus, file, facts)
+    click.echo(f"{facts.symbol}: adopted resolution of session {facts.session}, {facts.adopted.get('date', facts.date)}, "
+               f"\"{facts.title}\" -> {added.name}")
+    try:
+        graph = _build(settings)
+    except BaseException:
+        restore(corpus, added, before)
+        click.echo(f"coopgraph: the build failed; {facts.symbol} was taken out again and the corpus is as it was", err=True)
+        raise
+    click.echo(_added_summary(graph, settings.base, facts.symbol or ""))
+
+
+def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
+    """What a new document holds, and its links to the documents already in the corpus."""
+    from collections import Counter
+
+    from coopgraph.lineage.units import document_of
+    from coopgraph.terms import CG, PROV, RDF, RDFS
+
+    document = URIRef(f"{base}doc/{doc_id}")
+    units = [u for u in graph.subjects(CG.text, None) if document_of(graph, u) == document]  # type: ignore[arg-type]
+    kinds = Counter(str(t).rsplit("#", 1)[-1] for u in units for t in graph.objects(u, RDF.type))
+    mandates = [m for u in units for m in graph.objects(u, CG.mandate)]
+    citations = [c for u in units for c in graph.objects(u, CG.citation)]
+    links: Counter[tuple[str, str]] = Counter()
+    for unit in units:
+        for node in graph.objects(unit, CG.qualifiedDerivation):
+            earlier = graph.value(node, PROV.entity)
+            other = document_of(graph, earlier) if earlier is not None else None  # type: ignore[arg-type]
+            label = str(graph.value(other if other is not None else earlier, RDFS.label) or other or earlier)
+            links[(label, str(graph.value(node, CG.derivationType)).rsplit("#", 1)[-1])] += 1
+    lines = [f"units: {', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}", f"mandates: {len(mandates)}",
+             f"citations: {len(citations)}", "links to the corpus:"]
+    lines += [f"  {n:3} {kind:9} -> {label}" for (label, kind), n in sorted(links.items(), key=lambda x: (-x[1], x[0]))] or ["  none"]
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("doc_id")
+@click.pass_context
+def remove(ctx: click.Context, doc_id: str) -> None:
+    """Take a document (by its id, e.g. ICC-ASP/15/Res.5) out of the corpus: its manifest entry and
+    its text. Run `coopgraph build` afterwards."""
+    from coopgraph.corpus.intake import remove_from_corpus
+
+    removed = remove_from_corpus(_settings(ctx).corpus_dir, doc_id)
+    click.echo(f"removed {doc_id} ({removed}); run `coopgraph build` to rebuild the graph without it")
 
 
 @main.command()

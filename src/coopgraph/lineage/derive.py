@@ -138,26 +138,40 @@ def carried_over(units: list[TextUnit]) -> list[Derivation]:
                                               "word alignment with the draft the list accompanies (rapidfuzz LCS)"))
                 matched.add(later)
             continue
+        if CG.Resolution in later_units[0].document_types:
+            # An adopted resolution and the draft of its own session, from which it was negotiated:
+            # aligned on their own, so that the alignment with the previous resolution stays whole.
+            for draft_doc in (d for d in documents if by_document[d][0].session == session
+                              and CG.DraftResolution in by_document[d][0].document_types):
+                derivations += _aligned(by_document[draft_doc], later_units, set())
         earlier_docs = sorted((d for d in documents if by_document[d][0].session < session),  # type: ignore[operator]
                               key=lambda d: -by_document[d][0].session)  # type: ignore[operator]
         for earlier_doc in earlier_docs:
-            pairs, kinds = {}, {}
-            for later in later_units:
-                if later.iri in matched:
-                    continue
-                for earlier in by_document[earlier_doc]:
-                    score, kind = _carried_score(earlier, later)
-                    if score:
-                        pairs[(earlier.iri, later.iri)], kinds[(earlier.iri, later.iri)] = score, kind
-            index = {u.iri: u for u in by_document[earlier_doc] + later_units}
-            chosen = one_to_one(pairs)
-            for earlier, later, score in chosen:
-                derivations.append(_text_edge(index[earlier], index[later], CG.amends, kinds[(earlier, later)],
-                                              "word alignment across the corpus (rapidfuzz Indel/LCS over words)"))
-                matched.add(later)
-            used = {earlier for earlier, _, _ in chosen}
-            derivations += _carried_clauses([u for u in later_units if u.iri not in matched],
-                                            [u for u in by_document[earlier_doc] if u.iri not in used], matched)
+            derivations += _aligned(by_document[earlier_doc], later_units, matched)
+    return derivations
+
+
+def _aligned(earlier_units: list[TextUnit], later_units: list[TextUnit], matched: set[URIRef]) -> list[Derivation]:
+    """One earlier document's paragraphs carried into a later one's, one to one, for the later
+    units not yet `matched` (which this adds to): whole paragraphs first, then single clauses."""
+    pairs, kinds = {}, {}
+    for later in later_units:
+        if later.iri in matched:
+            continue
+        for earlier in earlier_units:
+            score, kind = _carried_score(earlier, later)
+            if score:
+                pairs[(earlier.iri, later.iri)], kinds[(earlier.iri, later.iri)] = score, kind
+    index = {u.iri: u for u in earlier_units + later_units}
+    chosen = one_to_one(pairs)
+    derivations = []
+    for earlier, later, _ in chosen:
+        derivations.append(_text_edge(index[earlier], index[later], CG.amends, kinds[(earlier, later)],
+                                      "word alignment across the corpus (rapidfuzz Indel/LCS over words)"))
+        matched.add(later)
+    used = {earlier for earlier, _, _ in chosen}
+    derivations += _carried_clauses([u for u in later_units if u.iri not in matched],
+                                    [u for u in earlier_units if u.iri not in used], matched)
     return derivations
 
 
@@ -428,8 +442,24 @@ def compare_footnotes(graph: Graph, derivations: list[Derivation]) -> None:
                 d.footnote_diffs.append(f"footnote {position + 1}: {marked_diff(a, b, context=1_000_000)}")
 
 
+def draft_links(graph: Graph, derivations: list[Derivation]) -> set[tuple[URIRef, URIRef]]:
+    """(adopted resolution, draft) pairs: the adopted text takes paragraphs, word for word or
+    amended, from a draft resolution of its own session."""
+    units = {u.iri: u for u in text_units(graph)}
+    pairs = set()
+    for d in derivations:
+        later, earlier = units.get(d.later), units.get(d.earlier)
+        if (later is not None and earlier is not None and d.kind in CONTENT_KINDS and later.session == earlier.session
+                and CG.Resolution in later.document_types and CG.DraftResolution in earlier.document_types):
+            pairs.add((later.document, earlier.document))
+    return pairs
+
+
 def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
     """Write the edges and their qualified evidence nodes into the graph."""
+    for adopted, draft in sorted(draft_links(graph, derivations)):
+        graph.add((adopted, CG.adoptedFrom, draft))
+        graph.add((adopted, PROV.wasRevisionOf, draft))
     count: dict[URIRef, int] = defaultdict(int)
     for d in derivations:
         count[d.later] += 1

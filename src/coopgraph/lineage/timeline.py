@@ -183,7 +183,11 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
     carried_by_adopted = any(e.what in RENEWING or e.what == "continued (recalled)" for e in events if e.steps)
     carried_by_proposal = any(e.what in PROPOSING for e in events if e.steps)
     status, why = _status(lineage, issuing, origin_issued, carried_by_adopted, carried_by_proposal, reported)
-    events.sort(key=lambda e: (e.session if e.session is not None else 99, ORDER.index(e.what) if e.what in ORDER else 99))
+    def order(event: Event) -> tuple[int, int, int]:  # by session; within one, earlier texts, the mandate's own, later ones
+        rank = -1 if event.what.endswith("earlier") else (0 if event.steps == 0 and event.unit == unit else 1)
+        return (event.session if event.session is not None else 99, rank, ORDER.index(event.what) if event.what in ORDER else 99)
+
+    events.sort(key=order)
     label = str(graph.value(ref, RDFS.label) or mandate)
     return Timeline(mandate, label, status, why, events)
 
