@@ -104,3 +104,28 @@ def test_a_text_whose_symbol_cannot_be_read_is_refused_naming_the_flag(corpus_ro
     assert (corpus_root / "corpus" / "manifest.toml").read_text() == before
     assert sorted(p.name for p in (corpus_root / "corpus").iterdir()) == sorted(
         p.name for p in (Path(__file__).parents[1] / "corpus").iterdir())
+
+
+def test_add_reads_a_bureau_report_with_its_annexes(corpus_root: Path, tmp_path: Path):
+    """The ASP15 report as the next session's: the report parser reads it by kind, not by year."""
+    text = source_text("asp15_bureau-report-on-cooperation_2016.txt")
+    text = text.replace("10 November 2016", "8 November 2017").replace("Fifteenth session", "Sixteenth session")
+    source = tmp_path / "report.txt"
+    source.write_text(text, encoding="utf-8")
+    done = cli("add", str(source), root=corpus_root)
+    assert done.returncode == 0, done.stderr
+    assert ("asp16-bureau-report-cooperation: Bureau report of session 16, 2017-11-08, \"Report of the Bureau on cooperation\"; "
+            "annex I: draft resolution; annex II: mandate list") in done.stdout
+    entry = next(d for d in tomllib.loads((corpus_root / "corpus" / "manifest.toml").read_text())["document"]
+                 if d["id"] == "asp16-bureau-report-cooperation")
+    assert entry["shape"] == "bureau-report" and entry["session"] == 16 and "Sixteenth session" in entry["stated_in"]
+    assert [(a["number"], a["type"], a["session"]) for a in entry["annex"]] == [("I", "draft-resolution", 16), ("II", "mandate-list", 16)]
+    # its draft is a draft: its 23 mandates are proposed, and it is aligned with the draft of the session before
+    assert "mandates: 30" in done.stdout and re.search(r"\d+ repeats +-> ASP15 Bureau report on cooperation, annex I", done.stdout)
+    status = cli("--out", str(corpus_root / "build"), "query", "SELECT (COUNT(?m) AS ?n) WHERE { ?m cg:mandateStatus cg:IssuedMandate ; "
+                 f"cg:issuedBy ?u . FILTER(STRSTARTS(STR(?u), \"{BASE}doc/asp16\")) }}", "--format", "csv", root=corpus_root)
+    assert status.stdout.splitlines()[-1] == "0"
+    wrong = source_text("asp15_bureau-report-on-cooperation_2016.txt").replace("Fifteenth session", "Session fifteen")
+    (tmp_path / "undated.txt").write_text(wrong.replace("10 November 2016", "November 2016"), encoding="utf-8")
+    refused = cli("add", str(tmp_path / "undated.txt"), root=corpus_root)
+    assert refused.returncode == 2 and "--session" in refused.stderr and "--date" in refused.stderr

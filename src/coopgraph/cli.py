@@ -119,9 +119,10 @@ def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = 
 @click.option("--title", default=None, help="The title, when the text does not print it under the symbol.")
 @click.pass_context
 def add(ctx: click.Context, file: Path, symbol: str | None, session: int | None, date: str | None, title: str | None) -> None:
-    """Add an adopted resolution to the corpus from its plain text: read what it is from the text
-    (symbol, session, adoption, title), write its manifest entry, build, validate, and say what it
-    holds and how it links to the texts already there. Nothing is guessed: a fact the text does
+    """Add an adopted resolution or a Bureau report to the corpus from its plain text: read what it
+    is from the text (symbol, session, adoption, title; a report's date, session heading and its
+    annexes that are texts of their own), write its manifest entry, build, validate, and say what
+    it holds and how it links to the texts already there. Nothing is guessed: a fact the text does
     not state must be given (--symbol, --session, --date, --title)."""
     from coopgraph.corpus.intake import IntakeError, add_to_corpus, complete, read_facts, restore
 
@@ -136,15 +137,16 @@ def add(ctx: click.Context, file: Path, symbol: str | None, session: int | None,
         raise IntakeError(f"{file} is not UTF-8 text (byte {exc.start}); save it as plain UTF-8 text") from None
     facts = complete(read_facts(text), symbol, session, date, title)
     added, before = add_to_corpus(corpus, file, facts)
-    click.echo(f"{facts.symbol}: adopted resolution of session {facts.session}, {facts.adopted.get('date', facts.date)}, "
-               f"\"{facts.title}\" -> {added.name}")
+    what = "adopted resolution" if facts.kind == "resolution" else "Bureau report"
+    annexes = "".join(f"; annex {a['number']}: {a['type'].replace('-', ' ')}" for a in facts.annexes)
+    click.echo(f"{facts.id}: {what} of session {facts.session}, {facts.date}, \"{facts.title}\"{annexes} -> {added.name}")
     try:
         graph = _build(settings)
     except BaseException:
         restore(corpus, added, before)
-        click.echo(f"coopgraph: the build failed; {facts.symbol} was taken out again and the corpus is as it was", err=True)
+        click.echo(f"coopgraph: the build failed; {facts.id} was taken out again and the corpus is as it was", err=True)
         raise
-    click.echo(_added_summary(graph, settings.base, facts.symbol or ""))
+    click.echo(_added_summary(graph, settings.base, facts.id))
 
 
 def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
@@ -154,8 +156,8 @@ def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
     from coopgraph.lineage.units import document_of
     from coopgraph.terms import CG, PROV, RDF, RDFS
 
-    document = URIRef(f"{base}doc/{doc_id}")
-    units = [u for u in graph.subjects(CG.text, None) if document_of(graph, u) == document]  # type: ignore[arg-type]
+    document = f"{base}doc/{doc_id}/"
+    units = [u for u in graph.subjects(CG.text, None) if str(u).startswith(document)]  # with its annexes
     kinds = Counter(str(t).rsplit("#", 1)[-1] for u in units for t in graph.objects(u, RDF.type))
     mandates = [m for u in units for m in graph.objects(u, CG.mandate)]
     citations = [c for u in units for c in graph.objects(u, CG.citation)]

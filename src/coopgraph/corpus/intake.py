@@ -42,6 +42,15 @@ class Facts:
     title: str | None = None
     adopted: dict[str, str] = field(default_factory=dict)
     stated_in: dict[str, str] = field(default_factory=dict)
+    annexes: list[dict[str, str]] = field(default_factory=list)  # of a report: its annexes that are texts of their own
+
+    @property
+    def id(self) -> str:
+        """The symbol; for a report that prints none, a name made of what it states (session and title)."""
+        if self.symbol:
+            return self.symbol
+        subject = (self.title or "").removeprefix("Report of the Bureau on ").strip().replace(" ", "-")
+        return f"asp{self.session}-bureau-report-{subject}"
 
 
 def read_facts(text: str) -> Facts:
@@ -70,13 +79,62 @@ def read_facts(text: str) -> Facts:
                     break
     if facts.symbol and facts.adopted:
         facts.kind = "resolution"
+    elif not facts.symbol:
+        _read_report(text, facts)
     return facts
+
+
+REPORT = re.compile(r"^(Report of the Bureau on [a-z][a-z ]*?)\s*(?:\*|$)")
+DATE_LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})$")
+SESSION_LINE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?) session$")
+ANNEX_LINE = re.compile(r"^Annex ([IVX]+)$")
+ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+            "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+            "twenty-fourth twenty-fifth").split()
+ANNEX_KINDS = (("Draft resolution", "draft-resolution"), ("Mandates", "mandate-list"))
+
+
+def _read_report(text: str, facts: Facts) -> None:
+    """A Bureau report's facts: its title, "Distr.", its date and session heading, and its annexes
+    that are texts of their own (a draft resolution, a list of mandates), by their titles."""
+    lines = [line.strip() for line in text.splitlines()]
+    head = lines[:HEAD_LINES]
+    if not any(line.startswith("Distr.") or "Distr.:" in line for line in head):
+        return
+    for number, line in enumerate(head, start=1):
+        if facts.title is None and (match := REPORT.match(line)):
+            facts.title, facts.stated_in["title"] = match.group(1), f"line {number}"
+        if facts.date is None and (match := DATE_LINE.match(line)):
+            facts.date = datetime.datetime.strptime(match.group(1), "%d %B %Y").date().isoformat()
+            facts.stated_in["date"] = f"line {number}"
+        if facts.session is None and (match := SESSION_LINE.match(line)) and match.group(1).lower() in ORDINALS:
+            facts.session = ORDINALS.index(match.group(1).lower()) + 1
+            facts.stated_in["session"] = f"line {number}: '{line}'"
+    for index, line in enumerate(lines):
+        if (match := ANNEX_LINE.match(line)) and index > HEAD_LINES:
+            title = next((t for t in lines[index + 1:index + 4] if t), "")
+            kind = next((k for start, k in ANNEX_KINDS if title.startswith(start)), None)
+            if kind:
+                facts.annexes.append({"number": match.group(1), "title": title, "type": kind})
+    if facts.title:
+        facts.kind = "report"
 
 
 def entry_for(facts: Facts, file_name: str) -> str:
     """The manifest entry, in the manifest's own layout."""
     def q(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    if facts.kind == "report":
+        where = "; ".join(f"{k} {v}" for k, v in facts.stated_in.items())
+        lines = ["", "[[document]]", f"id = {q(facts.id)}", f"title = {q(facts.title or '')}",
+                 f"short = {q(f'ASP{facts.session} Bureau report on ' + (facts.title or '').removeprefix('Report of the Bureau on '))}",
+                 'type = "report"', f"session = {facts.session}", f"date = {q(facts.date or '')}", f"file = {q(file_name)}",
+                 'shape = "bureau-report"', f"stated_in = {q(where)}"]
+        for annex in facts.annexes:
+            lines += ["", "  [[document.annex]]", f"  number = {q(annex['number'])}", f"  title = {q(annex['title'])}",
+                      f"  type = {q(annex['type'])}", f"  session = {facts.session}"]
+        return "\n".join(lines + [""])
 
     adopted = ", ".join(f"{k} = {q(v)}" for k, v in facts.adopted.items())
     where = "; ".join(f"{k} {v}" for k, v in facts.stated_in.items())
@@ -88,7 +146,7 @@ def entry_for(facts: Facts, file_name: str) -> str:
 
 
 def file_name_for(facts: Facts) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", (facts.symbol or "").lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", facts.id.lower()).strip("-")
     words = re.sub(r"[^a-z0-9]+", "-", (facts.title or "").lower()).strip("-")
     return f"{slug}_{words}_{(facts.date or '')[:4]}.txt"
 
@@ -111,6 +169,13 @@ def complete(facts: Facts, symbol: str | None, session: int | None, date: str | 
         facts.adopted.setdefault("date", facts.date)
     if title:
         facts.title, facts.stated_in["title"] = title, "given with --title"
+    if facts.kind == "report":
+        missing = [flag for flag, value in (("--session", facts.session), ("--date", facts.date), ("--title", facts.title))
+                   if not value]
+        if missing:
+            raise IntakeError(f"the report does not state its {', '.join(m.removeprefix('--') for m in missing)} in its "
+                              f"first {HEAD_LINES} lines; give {', '.join(missing)} to add it. Nothing was added")
+        return facts
     missing = [flag for flag, value in (("--symbol", facts.symbol), ("--session", facts.session), ("--date", facts.date),
                                         ("--title", facts.title)) if not value]
     if missing:
@@ -132,9 +197,9 @@ def add_to_corpus(corpus: Path, source: Path, facts: Facts) -> tuple[Path, str]:
     current = tomllib.loads(before)
     digest = hashlib.sha256(source.read_bytes()).hexdigest()
     for document in current.get("document", []):
-        if facts.symbol in {document.get("id"), document.get("symbol")}:
-            raise IntakeError(f"{facts.symbol} is already in the corpus (file {document.get('file')}); "
-                              f"`coopgraph remove {facts.symbol}` takes it out first")
+        if facts.id in {document.get("id"), document.get("symbol")}:
+            raise IntakeError(f"{facts.id} is already in the corpus (file {document.get('file')}); "
+                              f"`coopgraph remove {facts.id}` takes it out first")
         existing = corpus / document.get("file", "")
         if existing.is_file() and hashlib.sha256(existing.read_bytes()).hexdigest() == digest:
             raise IntakeError(f"this text is already in the corpus as {document.get('id')} ({document.get('file')})")

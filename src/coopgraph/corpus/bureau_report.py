@@ -1,8 +1,11 @@
-"""Parser for the 2016 Bureau report on cooperation to the fifteenth session.
+"""Parser for a Bureau report to the Assembly, as the Bureau has written them since the 2010s
+(the report on cooperation to the fifteenth session is the one in the corpus).
 
-Its shape: a header and table of contents, report paragraphs 1-21 under sections I-III
-(section II in subsections A-F), Annex I (a draft resolution, read by the resolution parser)
-and Annex II (the mandates for the intersessional period, items (a)-(g)). Footnotes use
+Its shape: a header ("Distr.", the date, the session heading) and a table of contents; report
+paragraphs under sections in Roman numerals, some in lettered subsections; then any number of
+annexes ("Annex I", "Annex II", ...), each with its title on the next line. An annex the
+manifest declares as a draft resolution is read by the resolution parser; one declared as a list
+of mandates, as lettered items; any other annex is kept whole, as its text. Footnotes use
 superscript markers and restart in each part, so each part is its own footnote scope.
 """
 
@@ -21,7 +24,10 @@ SECTION = re.compile(r"^([IVX]+)\. (.+)$")
 SUBSECTION = re.compile(r"^([A-F])\. (.+)$")
 PARAGRAPH = re.compile(r"^(\d+)\.\s+(.*)$")
 ITEM = re.compile(r"^(?:-\s*)?\(([a-z])\)\s+(.*)$")
-ANNEX = re.compile(r"^Annex (I|II)$")
+ANNEX = re.compile(r"^Annex ([IVX]+)$")
+ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
+            "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
+            "twenty-fourth twenty-fifth").split()
 TABLE_OF_CONTENTS = re.compile(r"(\.{3,}|\s\d+\s*$|<i>Page</i>)")
 
 
@@ -35,14 +41,15 @@ def _split_parts(lines: list[Line], source: str) -> tuple[list[Line], list[Line]
             break
     if start is None:
         raise CorpusError("no first section heading ('I. ...') after the table of contents", source)
-    annex_starts = [i for i, line in enumerate(lines) if ANNEX.match(line.text.strip())]
-    if len(annex_starts) != 2:
-        raise CorpusError(f"expected the headings 'Annex I' and 'Annex II', found {len(annex_starts)}", source)
-    annexes = {
-        "I": lines[annex_starts[0] : annex_starts[1]],
-        "II": lines[annex_starts[1] :],
-    }
-    return lines[:start], lines[start : annex_starts[0]], annexes
+    annex_starts = [i for i, line in enumerate(lines) if i > start and ANNEX.match(line.text.strip())]
+    annexes = {}
+    for position, begin in enumerate(annex_starts):
+        number = ANNEX.match(lines[begin].text.strip()).group(1)  # type: ignore[union-attr]
+        if number in annexes:
+            raise CorpusError(f"a second heading 'Annex {number}'", source, lines[begin].no)
+        annexes[number] = lines[begin : annex_starts[position + 1] if position + 1 < len(annex_starts) else len(lines)]
+    end = annex_starts[0] if annex_starts else len(lines)
+    return lines[:start], lines[start:end], annexes
 
 
 def _title_and_rest(lines: list[Line], source: str) -> tuple[Line, list[Line]]:
@@ -123,13 +130,16 @@ def _mandate_list(lines: list[Line], base: Path_, vocab: frozenset[str], source:
     return intro_text, [to_unit(b, vocab, source) for b in blocks]
 
 
-def parse_bureau_report_2016(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
+def parse_bureau_report(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
     source = entry.file
     header, body, annexes = _split_parts(lines, source)
     header_text = " ".join(line.text.strip() for line in header if line.text.strip())
-    for fact in ("Distr.: General", "Fifteenth session"):
+    facts = ["Distr.: General"]
+    if entry.session and entry.session <= len(ORDINALS):
+        facts.append(f"{ORDINALS[entry.session - 1].capitalize()} session")
+    for fact in facts:
         if fact not in header_text:
-            raise CorpusError(f"the header does not state {fact!r}", source)
+            raise CorpusError(f"the header does not state {fact!r} (the manifest gives session {entry.session})", source)
 
     units: list[Unit] = []
     body, notes = split_line_footnotes(body, "superscript")
@@ -146,13 +156,18 @@ def parse_bureau_report_2016(entry: DocumentEntry, lines: list[Line], vocab: fro
         if number in annex_titles and annex_titles[number].title != title.text:
             raise CorpusError(f"annex {number} is titled {title.text!r}, the manifest says "
                               f"{annex_titles[number].title!r}", source, title.no)
-        if number == "I":
+        kind = annex_titles[number].type if number in annex_titles else None
+        if kind == "draft-resolution":
             openings = [i for i, line in enumerate(rest) if line.text.strip() == OPENING]
             if not openings:
-                raise CorpusError(f"annex I has no opening formula {OPENING!r}", source, title.no)
+                raise CorpusError(f"annex {number} has no opening formula {OPENING!r}", source, title.no)
             children = parse_resolution_body(rest[openings[0] + 1 :], base, base, vocab, source)
-        else:
+        elif kind == "mandate-list":
             annex_unit.text, children = _mandate_list(rest, base, vocab, source)
+        else:  # an annex that is not a text of its own: kept whole
+            whole = [line for line in rest if line.text.strip()]
+            annex_unit.text = to_unit(Block("intro", base, whole), vocab, source).text if whole else ""
+            children = []
         units.append(annex_unit)
         units += children
         units += footnote_units(notes, base, vocab, source)
