@@ -1,0 +1,170 @@
+"""Mutants of the real graph, each breaking one constraint of shapes/: generated from the shapes
+themselves (one per property constraint: a missing value, one too many, a wrong datatype, a
+value outside its class, pattern, range, list or languages), plus hand-made ones for the SPARQL
+constraints (numbering, completeness, lineage evidence, citations, mandate status)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+CG = "https://w3id.org/coopgraph/ontology#"
+ELI = "http://data.europa.eu/eli/ontology#"
+DOC = "https://w3id.org/coopgraph/doc/"
+
+
+@dataclass
+class Mutant:
+    name: str
+    shape: str  # the sh:name of the shape it is built to break
+    remove: list[tuple] = field(default_factory=list)
+    add: list[tuple] = field(default_factory=list)
+
+    def apply(self, graph: Graph) -> Graph:
+        mutated = Graph()
+        mutated += graph
+        for triple in self.remove:
+            mutated.remove(triple)
+        for triple in self.add:
+            mutated.add(triple)
+        return mutated
+
+
+def _targets(shapes: Graph, data: Graph, shape: URIRef) -> list[URIRef]:
+    found: set[URIRef] = set()
+    for cls in shapes.objects(shape, SH.targetClass):
+        found.update(s for s in data.subjects(RDF.type, cls) if isinstance(s, URIRef))
+    for prop in shapes.objects(shape, SH.targetSubjectsOf):
+        found.update(s for s in data.subjects(prop, None) if isinstance(s, URIRef))
+    for prop in shapes.objects(shape, SH.targetObjectsOf):
+        found.update(o for o in data.objects(None, prop) if isinstance(o, URIRef))
+    return sorted(found, key=str)
+
+
+def _wrong_datatype(datatype: URIRef) -> Literal:
+    return Literal(7) if datatype == XSD.string else Literal("seven")
+
+
+def corpus(shapes: Graph, data: Graph, per_shape: int = 2) -> list[Mutant]:
+    """The mutation corpus: up to `per_shape` generated mutants for each shape (of different
+    kinds), and every hand-made one."""
+    chosen: dict[str, list[Mutant]] = {}
+    for mutant in generated(shapes, data):
+        kept = chosen.setdefault(mutant.shape, [])
+        if len(kept) < per_shape:
+            kept.append(mutant)
+    return [m for ms in chosen.values() for m in ms] + list(handmade(data))
+
+
+def generated(shapes: Graph, data: Graph) -> Iterator[Mutant]:
+    """One mutant per simple property constraint that a focus node of the real graph can break."""
+    for shape in sorted(shapes.subjects(RDF.type, SH.NodeShape), key=str):
+        name = str(shapes.value(shape, SH.name) or shape)
+        targets = _targets(shapes, data, shape)
+        for prop in sorted(shapes.objects(shape, SH.property), key=lambda p: str(shapes.value(p, SH.path))):
+            path = shapes.value(prop, SH.path)
+            if not isinstance(path, URIRef) or isinstance(prop, URIRef):
+                continue
+            holders = [t for t in targets if data.value(t, path) is not None]
+            label = path.split("#")[-1].split("/")[-1]
+            if not holders:
+                continue
+            focus = holders[0]
+            value = data.value(focus, path)
+            values = list(data.objects(focus, path))
+            min_count = shapes.value(prop, SH.minCount)
+            if min_count is not None and int(min_count) >= 1:
+                yield Mutant(f"{name}: no {label}", name, remove=[(focus, path, v) for v in values])
+            max_count = shapes.value(prop, SH.maxCount)
+            if max_count is not None and int(max_count) == 1 and isinstance(value, Literal):
+                if value.datatype == XSD.boolean:
+                    extra = Literal(not value.toPython())
+                elif value.datatype in {XSD.integer, XSD.decimal, XSD.nonNegativeInteger}:
+                    extra = Literal(str(int(float(value)) + 1000), datatype=value.datatype)
+                else:
+                    extra = Literal(str(value) + " (again)", lang=value.language, datatype=value.datatype)
+                yield Mutant(f"{name}: two {label}", name, add=[(focus, path, extra)])
+            datatype = shapes.value(prop, SH.datatype)
+            if datatype is not None and isinstance(value, Literal):
+                yield Mutant(f"{name}: {label} of the wrong datatype", name, remove=[(focus, path, value)],
+                             add=[(focus, path, _wrong_datatype(datatype))])
+            cls = shapes.value(prop, SH["class"])
+            if cls is not None and isinstance(value, URIRef):
+                stray = URIRef(f"{DOC}mutant/not-a-{cls.split('#')[-1].split('/')[-1]}")
+                yield Mutant(f"{name}: {label} outside its class", name, remove=[(focus, path, value)],
+                             add=[(focus, path, stray)])
+            if shapes.value(prop, SH.nodeKind) == SH.IRI and isinstance(value, URIRef):
+                yield Mutant(f"{name}: {label} a literal", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal(str(value)))])
+            if shapes.value(prop, SH.pattern) is not None and isinstance(value, Literal):
+                yield Mutant(f"{name}: {label} against its pattern", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal("!?", lang=value.language, datatype=value.datatype))])
+            low = shapes.value(prop, SH.minInclusive)
+            if low is not None and isinstance(value, Literal):
+                yield Mutant(f"{name}: {label} below its range", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal(int(float(low)) - 1, datatype=value.datatype or XSD.integer))])
+            high = shapes.value(prop, SH.maxInclusive)
+            if high is not None and isinstance(value, Literal):
+                yield Mutant(f"{name}: {label} above its range", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal(str(int(float(high)) + 1), datatype=value.datatype))])
+            if shapes.value(prop, SH.minLength) is not None and isinstance(value, Literal):
+                yield Mutant(f"{name}: {label} empty", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal("", lang=value.language, datatype=value.datatype))])
+            if shapes.value(prop, SH["in"]) is not None:
+                yield Mutant(f"{name}: {label} outside its list", name, remove=[(focus, path, value)],
+                             add=[(focus, path, URIRef(f"{CG}NotInTheList") if isinstance(value, URIRef) else Literal("not in the list"))])
+            if shapes.value(prop, SH.languageIn) is not None and isinstance(value, Literal) and value.language:
+                yield Mutant(f"{name}: {label} in another language", name, remove=[(focus, path, value)],
+                             add=[(focus, path, Literal(str(value), lang="xx"))])
+            has_value = shapes.value(prop, SH.hasValue)
+            if has_value is not None and (focus, path, has_value) in data:
+                yield Mutant(f"{name}: {label} without its value", name, remove=[(focus, path, has_value)])
+
+
+def handmade(data: Graph) -> Iterator[Mutant]:
+    """The SPARQL constraints, broken the way real mistakes would break them."""
+    cg = lambda local: URIRef(CG + local)  # noqa: E731
+    eli = lambda local: URIRef(ELI + local)  # noqa: E731
+    rec17 = URIRef(f"{DOC}ICC-ASP/6/21/rec/17")
+    yield Mutant("recommendation 17 removed", "completeness",
+                 remove=[t for t in data.triples((rec17, None, None))] + [t for t in data.triples((None, None, rec17))])
+    para28 = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28")
+    yield Mutant("the last operative paragraph renumbered 29", "numbering",
+                 remove=[(para28, cg("number"), Literal("28"))], add=[(para28, cg("number"), Literal("29"))])
+    yield Mutant("two operative paragraphs numbered 27", "numbering",
+                 remove=[(para28, cg("number"), Literal("28"))], add=[(para28, cg("number"), Literal("27"))])
+    item_b = URIRef(f"{DOC}asp15-bureau-report-cooperation/annex/II/item/b")
+    yield Mutant("a mandate item relettered (h)", "numbering",
+                 remove=[(item_b, cg("number"), Literal("b"))], add=[(item_b, cg("number"), Literal("h"))])
+    later = URIRef(f"{DOC}asp15-bureau-report-cooperation/annex/I/para/31")
+    derivation = next(n for n in data.objects(later, cg("qualifiedDerivation")))
+    yield Mutant("a lineage edge without its evidence node", "derivation edge",
+                 remove=[(later, cg("qualifiedDerivation"), derivation)]
+                 + [t for t in data.triples((derivation, None, None))])
+    stated = next(n for n in data.subjects(cg("citingWords"), None))
+    yield Mutant("a stated edge without its citing words", "stated derivation",
+                 remove=list(data.triples((stated, cg("citingWords"), None))))
+    text_edge = next(n for n in data.subjects(cg("derivationType"), cg("amends")))
+    yield Mutant("a text edge marked stated", "text derivation",
+                 remove=[(text_edge, cg("isInferred"), Literal(True))], add=[(text_edge, cg("isInferred"), Literal(False))])
+    builds = next(n for n in data.subjects(cg("derivationType"), cg("buildsOn")))
+    yield Mutant("a builds-on edge marked stated", "inferred derivation",
+                 remove=[(builds, cg("isInferred"), Literal(True))], add=[(builds, cg("isInferred"), Literal(False))])
+    draft_mandate = URIRef(f"{DOC}asp15-bureau-report-cooperation/annex/I/para/31/mandate/1")
+    yield Mutant("a draft's mandate called issued", "mandate status",
+                 remove=[(draft_mandate, cg("mandateStatus"), cg("ProposedMandate"))],
+                 add=[(draft_mandate, cg("mandateStatus"), cg("IssuedMandate"))])
+    citation = next(c for c in data.subjects(RDF.type, cg("Citation")))
+    yield Mutant("a citation whose span is reversed", "citation span",
+                 remove=list(data.triples((citation, cg("spanStart"), None))),
+                 add=[(citation, cg("spanStart"), Literal(10_000))])
+    unit = URIRef(f"{DOC}ICC-ASP/8/Res.2/para/5")
+    yield Mutant("a unit part of nothing", "unit of a corpus document", remove=list(data.triples((unit, eli("is_part_of"), None))))
+    cycle = URIRef(f"{DOC}ICC-ASP/8/Res.2/para/17")
+    yield Mutant("a lineage cycle", "derivation edge",
+                 add=[(cycle, cg("amends"), URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28"))])
+    yield Mutant("a stray type on a paragraph", "recommendation",
+                 add=[(URIRef(f"{DOC}ICC-ASP/8/Res.2/para/3"), RDF.type, cg("Recommendation"))])
