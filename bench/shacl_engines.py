@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from report import commit as current_commit  # bench/report.py
-from report import publish
+from report import publish, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
@@ -114,7 +114,7 @@ def main() -> None:
                                  else "failed: " + (done.stderr.strip().splitlines() or ["no message"])[-1][:120])
                 print(size, engine, found[engine], file=sys.stderr)
             rows.append((size, triples, found))
-    publish(report(rows, installed, args), args.out)
+    publish(report(rows, installed, args) + ["", *sections(args.out).values()], args.out)  # keeps the marked sections
 
 
 def report(rows: list[tuple[str, int, dict[str, dict[str, float] | str]]], engines: list[str], args: argparse.Namespace) -> list[str]:
