@@ -19,13 +19,13 @@ TOGETHER = [
     {"derivation evidence", "derivation edge", "cited node", "stated derivation", "text derivation", "inferred derivation"},
     {"numbering", "number", "position", "numbered paragraph", "lettered item", "operative paragraph", "unnumbered paragraph",
      "unit of a corpus document", "recommendation", "completeness", "topic tag"},
-    {"session", "session number"},
+    {"session", "session number", "due session"},
     {"stated count", "completeness"},
-    {"topic tag", "tagged unit"},
+    {"topic tag", "tagged unit", "topic"},
     {"verb of the scheme", "operative verb", "mandating verb"},
     {"corpus document", "mandate status"},
     {"deadline", "due session"},
-    {"marked placeholder", "placeholder", "paragraph"},
+    {"marked placeholder", "placeholder", "paragraph", "operative paragraph without verb"},
 ]
 
 
@@ -52,12 +52,12 @@ def _key(finding) -> tuple:
     return (finding.severity, finding.focus, finding.path, finding.shape, finding.message)
 
 
-def test_the_corpus_covers_every_shape_it_can_and_is_large_enough(mutants, shapes):
+def test_the_corpus_covers_every_shape_and_is_large_enough(mutants, shapes):
     from rdflib.namespace import RDF, SH
     assert len(mutants) >= 60
     named = {str(shapes.value(s, SH.name)) for s in shapes.subjects(RDF.type, SH.NodeShape)}
     covered = {m.shape for m in mutants}
-    assert len(covered) >= 40 and covered <= named
+    assert covered == named  # every shape of shapes/ has a mutant that breaks it
     assert {"numbering", "completeness", "derivation edge", "stated derivation", "text derivation", "mandate status",
             "citation span"} <= covered  # the SPARQL constraints
 

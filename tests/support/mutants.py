@@ -48,7 +48,7 @@ def _wrong_datatype(datatype: URIRef) -> Literal:
     return Literal(7) if datatype == XSD.string else Literal("seven")
 
 
-def corpus(shapes: Graph, data: Graph, per_shape: int = 2) -> list[Mutant]:
+def corpus(shapes: Graph, data: Graph, per_shape: int = 1) -> list[Mutant]:
     """The mutation corpus: up to `per_shape` generated mutants for each shape (of different
     kinds), and every hand-made one."""
     chosen: dict[str, list[Mutant]] = {}
@@ -168,3 +168,45 @@ def handmade(data: Graph) -> Iterator[Mutant]:
                  add=[(cycle, cg("amends"), URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28"))])
     yield Mutant("a stray type on a paragraph", "recommendation",
                  add=[(URIRef(f"{DOC}ICC-ASP/8/Res.2/para/3"), RDF.type, cg("Recommendation"))])
+    # sh:class on the targets themselves (actors, sessions, parts), sh:or, sh:not, sh:equals over a
+    # path, sh:alternativePath, sh:maxCount 0, sh:pattern on the node, and the SPARQL checks of sessions
+    mandate = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28/mandate/1")
+    court = data.value(mandate, cg("mandatedActor"))
+    yield Mutant("a mandate addressed to something that is not an actor", "actor reference",
+                 remove=[(mandate, cg("mandatedActor"), court)],
+                 add=[(mandate, cg("mandatedActor"), URIRef(f"{DOC}mutant/not-an-actor"))])
+    due = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/4/mandate/1")
+    yield Mutant("a mandate due at something that is not a session", "session reference",
+                 add=[(due, cg("dueAt"), URIRef(f"{DOC}mutant/not-a-session"))])
+    citing = next(iter(data.subjects(cg("cites"), None)))
+    yield Mutant("a cites edge no citation supports", "cites edge",
+                 add=[(citing, cg("cites"), URIRef(f"{DOC}ICC-ASP/12/Res.3"))])
+    tagged = next(u for u in data.subjects(cg("topicTag"), None))
+    yield Mutant("a subject no topic tag supports", "tagged unit",
+                 add=[(tagged, URIRef("http://purl.org/dc/terms/subject"), URIRef("https://w3id.org/coopgraph/topic/mutant"))])
+    resolution = URIRef(f"{DOC}ICC-ASP/14/Res.3")
+    yield Mutant("a document's IRI outside doc/", "document",
+                 add=[(URIRef("https://w3id.org/coopgraph/elsewhere/res"), RDF.type, cg("Document")),
+                      (URIRef("https://w3id.org/coopgraph/elsewhere/res"), URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+                       Literal("elsewhere"))])
+    yield Mutant("a resolution of the corpus that states no meeting of adoption", "resolution",
+                 remove=list(data.triples((resolution, cg("adoptedAtMeeting"), None))))
+    para6 = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/6")
+    yield Mutant("an operative paragraph without a verb", "operative paragraph without verb",
+                 remove=list(data.triples((para6, cg("operativeVerb"), None))))
+    in_part = next(iter(data.subject_objects(cg("inPart"))))
+    yield Mutant("printed under something that is not a part or section", "part or section",
+                 remove=[(in_part[0], cg("inPart"), in_part[1])],
+                 add=[(in_part[0], cg("inPart"), URIRef(f"{DOC}mutant/not-a-part"))])
+    yield Mutant("printed under two parts", "printed under",
+                 add=[(in_part[0], cg("inPart"), next(o for o in data.objects(None, cg("inPart")) if o != in_part[1]))])
+    placeholder = URIRef(f"{DOC}asp15-bureau-report-cooperation/annex/I/para/29")
+    yield Mutant("a placeholder not marked", "placeholder", remove=[(placeholder, cg("isPlaceholder"), Literal(True))])
+    yield Mutant("a source defect on a unit", "source defect",
+                 add=[(URIRef(f"{DOC}ICC-ASP/8/Res.2/para/2"), cg("sourceDefect"), Literal("a marker with no footnote"))])
+    session = URIRef("https://w3id.org/coopgraph/session/ASP/14")
+    yield Mutant("a session numbered unlike its IRI", "session number",
+                 remove=list(data.triples((session, cg("sessionNumber"), None))), add=[(session, cg("sessionNumber"), Literal(41))])
+    relative = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28/mandate/1")
+    yield Mutant("a due date relative to the next session", "relative due date",
+                 add=[(relative, cg("dueText"), Literal("the next regular session"))])
