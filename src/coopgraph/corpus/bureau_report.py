@@ -19,15 +19,13 @@ from coopgraph.corpus.manifest import DocumentEntry
 from coopgraph.corpus.records import ParsedDocument, Path_, Unit
 from coopgraph.corpus.resolution import OPENING, parse_resolution_body
 from coopgraph.errors import CorpusError
+from coopgraph.ordinals import word_of
 
 SECTION = re.compile(r"^([IVX]+)\. (.+)$")
 SUBSECTION = re.compile(r"^([A-F])\. (.+)$")
 PARAGRAPH = re.compile(r"^(\d+)\.\s+(.*)$")
 ITEM = re.compile(r"^(?:-\s*)?\(([a-z])\)\s+(.*)$")
 ANNEX = re.compile(r"^Annex ([IVX]+)$")
-ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-            "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
-            "twenty-fourth twenty-fifth").split()
 TABLE_OF_CONTENTS = re.compile(r"(\.{3,}|\s\d+\s*$|<i>Page</i>)")
 
 
@@ -135,8 +133,8 @@ def parse_bureau_report(entry: DocumentEntry, lines: list[Line], vocab: frozense
     header, body, annexes = _split_parts(lines, source)
     header_text = " ".join(line.text.strip() for line in header if line.text.strip())
     facts = ["Distr.: General"]
-    if entry.session and entry.session <= len(ORDINALS):
-        facts.append(f"{ORDINALS[entry.session - 1].capitalize()} session")
+    if entry.session and (word := word_of(entry.session)):
+        facts.append(f"{word.capitalize()} session")
     for fact in facts:
         if fact not in header_text:
             raise CorpusError(f"the header does not state {fact!r} (the manifest gives session {entry.session})", source)

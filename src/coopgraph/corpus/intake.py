@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coopgraph.errors import CoopgraphError
+from coopgraph.ordinals import number_of
 
 SYMBOL = re.compile(r"\b(ICC-ASP/(\d+)/Res\.\d+)\b")
 # The symbol as a heading: alone, after "Resolution", or before the title; not one a paragraph cites.
@@ -88,9 +89,6 @@ REPORT = re.compile(r"^(Report of the Bureau on [a-z][a-z ]*?)\s*(?:\*|$)")
 DATE_LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})$")
 SESSION_LINE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?) session$")
 ANNEX_LINE = re.compile(r"^Annex ([IVX]+)$")
-ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth "
-            "fifteenth sixteenth seventeenth eighteenth nineteenth twentieth twenty-first twenty-second twenty-third "
-            "twenty-fourth twenty-fifth").split()
 ANNEX_KINDS = (("Draft resolution", "draft-resolution"), ("Mandates", "mandate-list"))
 
 
@@ -107,8 +105,8 @@ def _read_report(text: str, facts: Facts) -> None:
         if facts.date is None and (match := DATE_LINE.match(line)):
             facts.date = datetime.datetime.strptime(match.group(1), "%d %B %Y").date().isoformat()
             facts.stated_in["date"] = f"line {number}"
-        if facts.session is None and (match := SESSION_LINE.match(line)) and match.group(1).lower() in ORDINALS:
-            facts.session = ORDINALS.index(match.group(1).lower()) + 1
+        if facts.session is None and (match := SESSION_LINE.match(line)) and number_of(match.group(1)):
+            facts.session = number_of(match.group(1))
             facts.stated_in["session"] = f"line {number}: '{line}'"
     for index, line in enumerate(lines):
         if (match := ANNEX_LINE.match(line)) and index > HEAD_LINES:

@@ -13,6 +13,7 @@ from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
 from coopgraph.lineage.engine import SUBJECT_KINDS, TEXT_TYPES, Edge, Lineage
 from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
+from coopgraph.ordinals import number_of
 from coopgraph.terms import CG, RDF, RDFS
 
 
@@ -199,8 +200,6 @@ def _continuation_words(graph: Any, mandates: list[Any]) -> set[str]:
 # "Recalling that at its seventh session the Assembly encouraged the Bureau to continue ..."
 _RECALLED = re.compile(r"\bRecalling that at its (?P<session>\w+) session the Assembly (?P<verb>encouraged|requested|invited|"
                        r"urged|called upon|decided)\b(?P<what>[^;]*)", re.IGNORECASE)
-_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
-                                         "thirteenth fourteenth fifteenth sixteenth seventeenth".split(), start=1)}
 
 
 def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event]:
@@ -216,7 +215,7 @@ def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event
         document = document_of(graph, unit)  # type: ignore[arg-type]
         if match is None or document is None or (document, CG.legalStatus, CG.AdoptedResolutionStatus) not in graph:
             continue
-        session = _ORDINALS.get(match.group("session").lower())
+        session = number_of(match.group("session"))
         what = match.group("what")
         if session is None or origin.session is None or session <= origin.session:
             continue

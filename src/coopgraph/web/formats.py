@@ -105,22 +105,8 @@ def negotiate(form: str, wanted: Wanted) -> str:
 
 def accepted(accept: str | None) -> list[tuple[str, float]]:
     """The Accept header as (media type, q) pairs, best first, in the client's order on ties."""
-    items = []
-    for index, part in enumerate((accept or "*/*").split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        if not media:
-            continue
-        q = 1.0
-        for param in fields[1:]:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        items.append((media, q, index))
-    items.sort(key=lambda item: (-item[1], item[2]))
-    return [(media, q) for media, q, _ in items if q > 0]
+    ranked = sorted(enumerate(_all_q(accept or "*/*")), key=lambda item: (-item[1][1], item[0]))
+    return [(media, q) for _, (media, q) in ranked if q > 0]
 
 
 def choose(accept: str | None, offered: list[str]) -> str | None:
@@ -155,17 +141,29 @@ def _all_q(accept: str | None) -> list[tuple[str, float]]:
     return found
 
 
-def _term_json(term: object) -> dict[str, str]:
+# One view of a term, whichever library made it: (kind, value, language, datatype), where kind is
+# "uri", "bnode" or "literal", and a simple literal has neither language nor datatype.
+TermView = tuple[str, str, str | None, str | None]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def rdflib_view(term: object) -> TermView:
     if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
+        return ("uri", str(term), None, None)
     if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
+        return ("bnode", str(term), None, None)
     assert isinstance(term, Literal)
-    out = {"type": "literal", "value": str(term)}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype:
-        out["datatype"] = str(term.datatype)
+    datatype = str(term.datatype) if term.datatype and not term.language and str(term.datatype) != XSD_STRING else None
+    return ("literal", str(term), term.language, datatype)
+
+
+def _term_json(view: TermView) -> dict[str, str]:
+    kind, value, language, datatype = view
+    out = {"type": kind, "value": value}
+    if language:
+        out["xml:lang"] = language
+    elif datatype:
+        out["datatype"] = datatype
     return out
 
 
@@ -190,18 +188,15 @@ def _xml_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _term_xml(term: object) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{_xml_escape(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{_xml_escape(str(term))}</bnode>"
-    assert isinstance(term, Literal)
-    attrs = ""
-    if term.language:
-        attrs = f' xml:lang="{_xml_escape(term.language)}"'
-    elif term.datatype:
-        attrs = f' datatype="{_xml_escape(str(term.datatype))}"'
-    return f"<literal{attrs}>{_xml_escape(str(term))}</literal>"
+def _term_xml(view: TermView) -> str:
+    kind, value, language, datatype = view
+    if kind != "literal":
+        return f"<{kind}>{_xml_escape(value)}</{kind}>"
+    if language:
+        return f'<literal xml:lang="{_xml_escape(language)}">{_xml_escape(value)}</literal>'
+    if datatype:
+        return f'<literal datatype="{_xml_escape(datatype)}">{_xml_escape(value)}</literal>'
+    return f"<literal>{_xml_escape(value)}</literal>"
 
 
 _TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
@@ -212,28 +207,30 @@ def tsv_literal(value: str, language: str | None, datatype: str | None) -> str:
     text = '"' + value.translate(_TSV_ESCAPES) + '"'
     if language:
         return f"{text}@{language}"
-    if datatype and datatype != "http://www.w3.org/2001/XMLSchema#string":
+    if datatype and datatype != XSD_STRING:
         return f"{text}^^<{datatype}>"
     return text
 
 
-def _term_tsv(term: object) -> str:
-    if term is None:
+def _term_tsv(view: TermView | None) -> str:
+    if view is None:
         return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    assert isinstance(term, Literal)
-    return tsv_literal(str(term), term.language, str(term.datatype) if term.datatype else None)
+    kind, value, language, datatype = view
+    if kind == "uri":
+        return f"<{value}>"
+    if kind == "bnode":
+        return f"_:{value}"
+    return tsv_literal(value, language, datatype)
 
 
-def serialize_rows(variables: list[str], rows: list[tuple[object, ...]], fmt: str, truncated: str | None) -> bytes:
-    """SELECT results in one of the four standard formats; a truncation note where the format has room."""
+def serialize_rows(variables: list[str], rows: Any, fmt: str, truncated: str | None, view: Any = rdflib_view) -> bytes:
+    """SELECT results in one of the four standard formats; a truncation note where the format has
+    room. `rows` hold one term (or None) per variable; `view` reads a term (rdflib's by default)."""
+    viewed = [[None if term is None else view(term) for term in row] for row in rows]
     if fmt == "json":
         head: dict[str, object] = {"vars": variables}
         body: dict[str, object] = {"head": head, "results": {"bindings": [
-            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]}}
+            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in viewed]}}
         if truncated:
             head["link"] = ["urn:coopgraph:truncated"]
             body["truncated"] = truncated
@@ -244,11 +241,9 @@ def serialize_rows(variables: list[str], rows: list[tuple[object, ...]], fmt: st
         if truncated:
             out.append('<link href="urn:coopgraph:truncated"/>')
         out += ["</head>", "<results>"]
-        for row in rows:
-            out.append("<result>")
-            out += [f'<binding name="{_xml_escape(v)}">{_term_xml(t)}</binding>'
-                    for v, t in zip(variables, row, strict=True) if t is not None]
-            out.append("</result>")
+        for row in viewed:
+            out.append("<result>" + "".join(f'<binding name="{_xml_escape(v)}">{_term_xml(t)}</binding>'
+                                           for v, t in zip(variables, row, strict=True) if t is not None) + "</result>")
         out += ["</results>", "</sparql>"]
         if truncated:
             out.insert(1, f"<!-- {_xml_escape(truncated)} -->")
@@ -257,10 +252,10 @@ def serialize_rows(variables: list[str], rows: list[tuple[object, ...]], fmt: st
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows(["" if t is None else str(t) for t in row] for row in rows)
+        writer.writerows(["" if t is None else t[1] for t in row] for row in viewed)
         return buffer.getvalue().encode("utf-8")
     lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join(_term_tsv(t) for t in row) for row in rows]
+    lines += ["\t".join(_term_tsv(t) for t in row) for row in viewed]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
