@@ -144,6 +144,10 @@ def handmade(data: Graph) -> Iterator[Mutant]:
     yield Mutant("a lineage edge without its evidence node", "derivation edge",
                  remove=[(later, cg("qualifiedDerivation"), derivation)]
                  + [t for t in data.triples((derivation, None, None))])
+    orphan_of = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/17")
+    orphan = next(iter(data.objects(orphan_of, cg("qualifiedDerivation"))))
+    yield Mutant("a derivation node no unit links to (an inverse path)", "derivation evidence",
+                 remove=[(orphan_of, cg("qualifiedDerivation"), orphan)])
     stated = next(n for n in data.subjects(cg("citingWords"), None))
     yield Mutant("a stated edge without its citing words", "stated derivation",
                  remove=list(data.triples((stated, cg("citingWords"), None))))
