@@ -1,5 +1,7 @@
-"""Parser for a Bureau report to the Assembly, as the Bureau has written them since the 2010s
-(the report on cooperation to the fifteenth session is the one in the corpus).
+"""Parser for a Bureau report to the Assembly, whichever its layout: read from the text, not
+from its year. A report whose text holds "Recommendation N" headings (the 2007 report on
+cooperation) is read in that layout (coopgraph.corpus.bureau_report_recommendations); every other
+one in the layout the Bureau has used since the 2010s (the report to the fifteenth session), below.
 
 Its shape: a header ("Distr.", the date, the session heading) and a table of contents; report
 paragraphs under sections in Roman numerals, some in lettered subsections; then any number of
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 
 from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, to_unit
+from coopgraph.corpus.bureau_report_recommendations import parse_recommendations_layout
 from coopgraph.corpus.clean import Line, mark_superscripts, split_line_footnotes
 from coopgraph.corpus.manifest import DocumentEntry
 from coopgraph.corpus.records import ParsedDocument, Path_, Unit
@@ -26,6 +29,7 @@ SUBSECTION = re.compile(r"^([A-F])\. (.+)$")
 PARAGRAPH = re.compile(r"^(\d+)\.\s+(.*)$")
 ITEM = re.compile(r"^(?:-\s*)?\(([a-z])\)\s+(.*)$")
 ANNEX = re.compile(r"^Annex ([IVX]+)$")
+RECOMMENDATION_HEADING = re.compile(r"^Recommendation \d+$")
 TABLE_OF_CONTENTS = re.compile(r"(\.{3,}|\s\d+\s*$|<i>Page</i>)")
 
 
@@ -129,6 +133,8 @@ def _mandate_list(lines: list[Line], base: Path_, vocab: frozenset[str], source:
 
 
 def parse_bureau_report(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
+    if any(RECOMMENDATION_HEADING.match(line.text.strip()) for line in lines):
+        return parse_recommendations_layout(entry, lines, vocab)
     source = entry.file
     header, body, annexes = _split_parts(lines, source)
     header_text = " ".join(line.text.strip() for line in header if line.text.strip())

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from coopgraph.corpus.bureau_report import parse_bureau_report
-from coopgraph.corpus.bureau_report_2007 import parse_bureau_report_2007
 from coopgraph.corpus.clean import Line, read_lines, vocabulary
 from coopgraph.corpus.flyer import parse_flyer
 from coopgraph.corpus.footnotes import check_footnote_markers
@@ -19,9 +18,9 @@ Parser = Callable[[DocumentEntry, list[Line], frozenset[str]], ParsedDocument]
 
 PARSERS: dict[str, Parser] = {
     "resolution": parse_resolution,
-    "bureau-report": parse_bureau_report,  # the Bureau's reports as written since the 2010s
-    "bureau-report-2016": parse_bureau_report,  # the former name of the same shape
-    "bureau-report-2007": parse_bureau_report_2007,  # the 2007 report's own layout (recommendations, page headers)
+    "bureau-report": parse_bureau_report,  # a Bureau report, in either layout (read from its text)
+    "bureau-report-2016": parse_bureau_report,  # former names, kept so that older manifests still read
+    "bureau-report-2007": parse_bureau_report,
     "flyer": parse_flyer,
 }
 

@@ -1,4 +1,6 @@
-"""Parser for the 2007 Bureau report on cooperation (ICC-ASP/6/21).
+"""A Bureau report in the layout with numbered recommendations (the 2007 report on cooperation,
+ICC-ASP/6/21), read by coopgraph.corpus.bureau_report when the text holds "Recommendation N"
+headings.
 
 Its shape: an executive summary and narrative paragraphs 1-79 in Parts I-IV (Part I in
 Clusters 1-7, Part II in sections A-B), 66 recommendations placed after the paragraphs of
@@ -28,7 +30,7 @@ SUMMARY = "Executive summary and main recommendations"
 INTRODUCTION = "Cooperation – the dynamic approach"
 
 
-def parse_bureau_report_2007(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
+def parse_recommendations_layout(entry: DocumentEntry, lines: list[Line], vocab: frozenset[str]) -> ParsedDocument:
     source = entry.file
     symbol = entry.symbol or entry.id
     body, notes = split_separator_footnotes(lines, symbol)
