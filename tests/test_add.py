@@ -68,8 +68,8 @@ def test_add_reads_the_resolution_builds_it_and_links_it_to_both_earlier_texts(c
     changes = cli("--out", str(out), "changes", "ICC-ASP/14/Res.3", NEW, root=corpus_root).stdout
     rows = {line.split("  ")[0].strip(): line for line in changes.splitlines()}
     assert re.search(r"dropped .* ICC-ASP/14/Res.3, para. 14\b", changes)
-    assert re.search(rf"amended +{re.escape(NEW)}, para. 10 +ICC-ASP/14/Res.3, para. 10 ", changes)
-    assert re.search(rf"carried over +{re.escape(NEW)}, para. 14 +ICC-ASP/14/Res.3, para. 15 ", changes)
+    assert re.search(rf"amended +{re.escape(NEW)}, para. 10 +ICC-ASP/14/Res.3, para. 10 ", changes)  # same number
+    assert re.search(rf"carried over, renumbered 15 -> 14 +{re.escape(NEW)}, para. 14 +ICC-ASP/14/Res.3, para. 15 ", changes)
     assert re.search(rf"new +{re.escape(NEW)}, para. 26 ", changes)
     assert "not in the corpus" not in changes  # consecutive sessions: no gap to name
     del rows

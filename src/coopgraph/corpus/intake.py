@@ -50,8 +50,9 @@ class Facts:
         """The symbol; for a report that prints none, a name made of what it states (session and title)."""
         if self.symbol:
             return self.symbol
-        subject = (self.title or "").removeprefix("Report of the Bureau on ").strip().replace(" ", "-")
-        return f"asp{self.session}-bureau-report-{subject}"
+        author = "court" if (self.title or "").startswith("Report of the Court") else "bureau"
+        subject = re.sub(r"^Report of the (Bureau|Court) on ", "", self.title or "").strip().replace(" ", "-")
+        return f"asp{self.session}-{author}-report-{subject}"
 
 
 def read_facts(text: str) -> Facts:
@@ -85,7 +86,7 @@ def read_facts(text: str) -> Facts:
     return facts
 
 
-REPORT = re.compile(r"^(Report of the Bureau on [a-z][a-z ]*?)\s*(?:\*|$)")
+REPORT = re.compile(r"^(Report of the (?:Bureau|Court) on [a-z][a-z ]*?)\s*(?:\*|$)")
 DATE_LINE = re.compile(r"^(\d{1,2} [A-Z][a-z]+ \d{4})$")
 SESSION_LINE = re.compile(r"^([A-Z][a-z]+(?:-[a-z]+)?) session$")
 ANNEX_LINE = re.compile(r"^Annex ([IVX]+)$")

@@ -328,7 +328,8 @@ class Lineage:
 
     def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
         """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
-        dropped (an earlier unit no later unit takes its text from). Across a gap of sessions whose
+        dropped (an earlier unit no later unit takes its text from); `renumbered` says "15 -> 14"
+        where a carried paragraph changed its number (the negotiation of a draft shows them). Across a gap of sessions whose
         texts are not in the corpus, 'new' and 'dropped' would claim too much: the rows say 'not in
         the earlier text' and 'not in the later text', and each names the gap."""
         gap = self.gap(earlier_doc, later_doc)
@@ -358,12 +359,15 @@ class Lineage:
                           "buildsOn": "same subject (inferred)"}[edge.type]
                 if len(sources + subjects) > 1:
                     status += f" (merges {len(sources + subjects)})"
-                rows.append({"status": status, "later": unit, "earlier": edge.earlier, "edge": edge})
+                before, now = self.graph.value(URIRef(edge.earlier), CG.number), self.graph.value(URIRef(unit), CG.number)
+                renumbered = (f"{before} -> {now}" if before is not None and now is not None and before != now
+                              and str(before).isdigit() == str(now).isdigit() else None)  # an item restating a paragraph is no renumbering
+                rows.append({"status": status, "later": unit, "earlier": edge.earlier, "edge": edge, "renumbered": renumbered})
             else:
                 rows.append({"status": "new (placeholder)" if placeholder else "new", "later": unit,
-                             "earlier": None, "edge": None})
+                             "earlier": None, "edge": None, "renumbered": None})
         for unit in sorted(earlier_units - taken, key=self.units_of(earlier_doc).index):
-            rows.append({"status": "dropped", "later": None, "earlier": unit, "edge": None})
+            rows.append({"status": "dropped", "later": None, "earlier": unit, "edge": None, "renumbered": None})
         return rows
 
 

@@ -151,7 +151,8 @@ def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
     lines = []
     if rows and rows[0].get("gap"):
         lines += [f"Note: {rows[0]['gap']}; a unit absent from one text may have been added or dropped in between.", ""]
-    width = max([18, *(len(str(row["status"])) for row in rows)])
+    width = max([18, *(len(str(row["status"])) + (len(f", renumbered {row['renumbered']}") if row.get("renumbered") else 0)
+                        for row in rows)])
     lines.append(f"{'status':{width}} {'later unit':48} {'earlier unit':40} confidence / similarity")
     for row in rows:
         later = lineage.node(str(row["later"])).label if row["later"] else "—"
@@ -160,7 +161,8 @@ def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
         score = ""
         if isinstance(edge, Edge):
             score = f"{edge.confidence:.2f}" + (f" / {edge.similarity:.2f}" if edge.similarity is not None else "")
-        lines.append(f"{row['status']:{width}} {later:48} {earlier:40} {score}")
+        status = str(row["status"]) + (f", renumbered {row['renumbered']}" if row.get("renumbered") else "")
+        lines.append(f"{status:{width}} {later:48} {earlier:40} {score}")
         if isinstance(edge, Edge) and edge.type != "repeats" and edge.evidence:
             lines.append(f"{'':{width}}   {edge.evidence[0]}")
         if isinstance(edge, Edge):
