@@ -100,3 +100,15 @@ def check_letters(letters: list[tuple[str, int]], what: str, source: str) -> Non
 
 
 __all__ = ["Block", "check_letters", "check_sequence", "footnote_units", "heading_text", "join_lines", "to_unit"]
+
+
+def report_paragraph(line: Line, number: str, text: str, container: tuple[str, ...], context: dict[str, str]) -> Block:
+    """A numbered report paragraph ("12. ...") under its part or section, with the headings it stands under."""
+    return Block("report-paragraph", ("para", number), [Line(line.no, text)], number=number, parent=container,
+                 attrs=dict(context))
+
+
+def lettered_item(line: Line, letter: str, text: str, paragraph: Block) -> Block:
+    """A lettered item ("(c) ...") of the paragraph above it."""
+    return Block("item", (*paragraph.path, "item", letter), [Line(line.no, text)], number=letter, parent=paragraph.path)
+

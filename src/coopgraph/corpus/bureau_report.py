@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, to_unit
+from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, lettered_item, report_paragraph, to_unit
 from coopgraph.corpus.bureau_report_recommendations import parse_recommendations_layout
 from coopgraph.corpus.clean import Line, mark_superscripts, split_line_footnotes
 from coopgraph.corpus.manifest import DocumentEntry
@@ -90,13 +90,11 @@ def _report_body(lines: list[Line], vocab: frozenset[str], source: str) -> list[
             current = paragraph = None
             continue
         if match := PARAGRAPH.match(stripped):
-            paragraph = current = Block("report-paragraph", ("para", match.group(1)), [Line(line.no, match.group(2))],
-                                        number=match.group(1), parent=container, attrs=dict(context))
+            paragraph = current = report_paragraph(line, match.group(1), match.group(2), container, context)
             blocks.append(current)
             continue
         if (match := ITEM.match(stripped)) and paragraph is not None:
-            current = Block("item", (*paragraph.path, "item", match.group(1)), [Line(line.no, match.group(2))],
-                            number=match.group(1), parent=paragraph.path)
+            current = lettered_item(line, match.group(1), match.group(2), paragraph)
             blocks.append(current)
             continue
         if current is None:

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import re
 
-from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, heading_text, to_unit
+from coopgraph.corpus.blocks import (
+    Block,
+    check_letters,
+    check_sequence,
+    footnote_units,
+    heading_text,
+    lettered_item,
+    report_paragraph,
+    to_unit,
+)
 from coopgraph.corpus.clean import Line, clean_text, drop_page_headers, mark_digit_footnotes, split_separator_footnotes
 from coopgraph.corpus.manifest import DocumentEntry
 from coopgraph.corpus.records import ParsedDocument, Unit
@@ -124,13 +133,11 @@ def parse_recommendations_layout(entry: DocumentEntry, lines: list[Line], vocab:
             paragraph = None
             continue
         if (match := PARAGRAPH.match(stripped)) and annex is None:
-            paragraph = current = Block("report-paragraph", ("para", match.group(1)), [Line(line.no, match.group(2))],
-                                        number=match.group(1), parent=container, attrs=dict(context))
+            paragraph = current = report_paragraph(line, match.group(1), match.group(2), container, context)
             blocks.append(current)
             continue
         if (match := ITEM.match(stripped)) and paragraph is not None:
-            current = Block("item", (*paragraph.path, "item", match.group(1)), [Line(line.no, match.group(2))],
-                            number=match.group(1), parent=paragraph.path)
+            current = lettered_item(line, match.group(1), match.group(2), paragraph)
             blocks.append(current)
             continue
         if annex is not None:
