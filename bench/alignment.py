@@ -27,14 +27,13 @@ from coopgraph.lineage.continuity import PART_RATIO, SUBJECT_SIMILARITY
 from coopgraph.lineage.derive import derive
 from coopgraph.lineage.engine import Lineage
 from coopgraph.lineage.evaluation import calibration_counts, score_all, score_lifecycles
+from coopgraph.lineage.timeline import STATUS_WORDS
 from coopgraph.pipeline import build
 from coopgraph.terms import CG
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 CALIBRATION = ROOT / "src" / "coopgraph" / "lineage" / "calibration.toml"
-STATUS_WORDS = {"issued", "renewed", "modified", "restated", "proposed for renewal", "restated in a proposal",
-                "proposed again", "continued (recalled)", "issued earlier", "proposed earlier", "reported on"}
 
 
 def fmt(value: float | None) -> str:

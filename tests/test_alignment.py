@@ -17,7 +17,7 @@ from rdflib.namespace import PROV, RDF
 from coopgraph.lineage.calibration import calibrated, chain
 from coopgraph.lineage.engine import Lineage
 from coopgraph.lineage.evaluation import PAIRS, score_all, score_lifecycles
-from coopgraph.lineage.timeline import mandate_timeline
+from coopgraph.lineage.timeline import STATUS_WORDS, mandate_timeline
 from coopgraph.terms import CG
 from coopgraph.validate import load_shapes, validate_graph
 from tests.conftest import BASE, ROOT, cli, iri
@@ -25,8 +25,6 @@ from tests.conftest import BASE, ROOT, cli, iri
 DATA = ROOT / "tests" / "data"
 RES9, RES14 = "ICC-ASP/8/Res.2", "ICC-ASP/14/Res.3"
 DRAFT, MANDATES = "asp15-bureau-report-cooperation/annex/I", "asp15-bureau-report-cooperation/annex/II"
-STATUS_WORDS = {"issued", "renewed", "modified", "restated", "proposed for renewal", "restated in a proposal",
-                "proposed again", "continued (recalled)", "issued earlier", "proposed earlier", "reported on"}
 
 
 @pytest.fixture(scope="module")

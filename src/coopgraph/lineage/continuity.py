@@ -22,7 +22,7 @@ from rdflib import Graph, URIRef
 
 from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.record import Derivation
-from coopgraph.lineage.texts import clauses, compare, folded_words
+from coopgraph.lineage.texts import STOPWORDS, clauses, compare, folded_words
 from coopgraph.lineage.units import TextUnit
 from coopgraph.terms import CG, ELI, RDF, RDFS
 
@@ -35,10 +35,7 @@ MIN_CONTENT_WORDS = 3
 PART_RATIO = 0.9
 
 # Words that say nothing about a paragraph's subject in this corpus.
-_FUNCTION_WORDS = frozenset("""a an and as at be been being by do does done for from has have in into is its it
-of on or that the their them these this those to with which such should could may might must shall will would
-all any other not yet also where whether when than so become made make take account particular concerns
-states parties party state court assembly inter alia including well further""".split())
+_FUNCTION_WORDS = STOPWORDS | {"inter", "alia", "including", "well", "further"}
 # The verbs of the resolution formula: they say how the Assembly speaks, not of what.
 _FORMULA_VERBS = frozenset("""note notes noting takes recalls recalling welcomes welcoming emphasizes emphasizing
 stresses stressing underlines acknowledges recognizes recognizing reaffirms reaffirming expresses appreciates

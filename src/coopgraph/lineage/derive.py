@@ -26,8 +26,8 @@ from rdflib.namespace import PROV, XSD
 
 from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.continuity import continued_subjects
-from coopgraph.lineage.record import Derivation
-from coopgraph.lineage.texts import clauses, compare, folded_words, marked_diff, word_diff, words
+from coopgraph.lineage.record import CONTENT_KINDS, TEXT_KINDS, Derivation
+from coopgraph.lineage.texts import STOPWORDS, clauses, compare, folded_words, marked_diff, word_diff, words
 from coopgraph.lineage.units import TextUnit, text_units
 from coopgraph.terms import CG, ELI, RDF, RDFS
 
@@ -45,10 +45,6 @@ SUBJECT_RUN_WORDS = 3  # a shared run of at least this many words ...
 SUBJECT_CONTENT_WORDS = 3  # ... holding at least this many content words
 SUBJECT_WEIGHT = 10.0  # ... whose rarity in the corpus (summed idf of its content words) is at least this
 
-STOPWORDS = frozenset("""a an and as at be been being by do does done for from has have in into is its it
-of on or that the their them these this those to with which such should could may might must shall will would
-all any other not yet also where whether when than so become made make take account particular concerns
-states parties party state court assembly""".split())
 
 REPORT_KINDS = {"report paragraph", "sub-item"}
 
@@ -392,8 +388,6 @@ def derive(graph: Graph) -> list[Derivation]:
     return found
 
 
-TEXT_KINDS = {"verbatim", "amended", "shortened", "expanded", "clause", "restated"}
-CONTENT_KINDS = TEXT_KINDS | {"shared pinpoint", "shared subject", "merged subject", "split subject"}
 
 
 def mark_splits_and_merges(derivations: list[Derivation], units: dict[URIRef, TextUnit]) -> None:

@@ -12,6 +12,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 from rdflib.plugins.stores.memory import Memory
 
+from coopgraph.lineage.record import SUBJECT_KINDS  # buildsOn edges continuing a paragraph by subject
 from coopgraph.lineage.units import ALIGNED_CLASSES, document_of, session_number
 from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS
 
@@ -53,8 +54,6 @@ SELECT ?d ?kind ?label ?session ?date ?parentDate WHERE {
 
 EDGE_TYPES = ("repeats", "amends", "restates", "reportsOn", "citesUnit", "buildsOn")
 TEXT_TYPES = frozenset({"repeats", "amends", "restates"})  # the unit's own text comes from the earlier one
-# buildsOn edges that continue a paragraph across sessions by subject (not a recommendation taken up)
-SUBJECT_KINDS = frozenset({"shared subject", "shared pinpoint", "merged subject", "split subject"})
 
 
 @dataclass(frozen=True)

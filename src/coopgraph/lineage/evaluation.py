@@ -15,10 +15,8 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 
+from coopgraph.lineage.record import CONTENT_KINDS
 from coopgraph.terms import CG, PROV
-
-CONTENT_KINDS = frozenset({"verbatim", "amended", "shortened", "expanded", "clause", "restated", "shared pinpoint",
-                           "shared subject", "merged subject", "split subject"})
 
 
 @dataclass(frozen=True)
@@ -163,10 +161,6 @@ def calibration_counts(scores: list[PairScore]) -> dict[str, dict[str, int]]:
     return dict(sorted(counts.items()))
 
 
-def iri(base: str, path: str) -> URIRef:
-    return URIRef(f"{base}doc/{path}")
-
-
 # -- mandate lifecycles ----------------------------------------------------------------------------
 
 @dataclass
@@ -189,7 +183,7 @@ class LifecycleCheck:
 def score_lifecycles(graph: Graph, lineage: object, base: str, data: Path) -> list[LifecycleCheck]:
     """Each hand-checked mandate against the graph's mandate of the same unit and addressee (and
     verb, where one paragraph asks the same actor twice) and its timeline."""
-    from coopgraph.lineage.timeline import mandate_timeline
+    from coopgraph.lineage.timeline import FORWARD_WORDS, mandate_timeline
 
     checked = tomllib.loads((data / "mandate-lifecycles.toml").read_text(encoding="utf-8"))["mandate"]
     doc = f"{base}doc/"
@@ -204,9 +198,7 @@ def score_lifecycles(graph: Graph, lineage: object, base: str, data: Path) -> li
             timeline = mandate_timeline(lineage, str(candidates[0]))  # type: ignore[arg-type]
             check.found, check.mandate = timeline.status, str(candidates[0])
             shown = {e.unit.removeprefix(doc): e.what for e in timeline.events}
-            forward = {"renewed", "modified", "restated", "issued", "proposed for renewal", "restated in a proposal",
-                       "proposed again", "continued (recalled)"}
-            check.missing_next = [n for n in entry.get("next", []) if shown.get(n) not in forward]
+            check.missing_next = [n for n in entry.get("next", []) if shown.get(n) not in FORWARD_WORDS]
             check.missing_back = [n for n in entry.get("back", []) if shown.get(n) not in {"issued earlier", "proposed earlier"}]
             check.missing_reported = [n for n in entry.get("reported", []) if shown.get(n) != "reported on"]
             check.status_words = [(e.what, e.unit.removeprefix(doc)) for e in timeline.events if e.steps]

@@ -8,6 +8,12 @@ from rdflib import URIRef
 
 from coopgraph.lineage.texts import Change
 
+# The evidence kinds (Derivation.kind, cg:evidenceKind) by what they carry from the earlier unit:
+# its words (two versions of one text), or its subject across sessions; content is either.
+TEXT_KINDS = frozenset({"verbatim", "amended", "shortened", "expanded", "clause", "restated"})
+SUBJECT_KINDS = frozenset({"shared subject", "shared pinpoint", "merged subject", "split subject"})
+CONTENT_KINDS = TEXT_KINDS | SUBJECT_KINDS
+
 
 @dataclass
 class Derivation:

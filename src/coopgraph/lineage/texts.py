@@ -12,6 +12,13 @@ _TYPOGRAPHY = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "�
 _WORD = re.compile(r"\w(?:[\w'/.-]*\w)?|[^\w\s]")
 
 
+# Words that say nothing about what a paragraph is about, in this corpus.
+STOPWORDS = frozenset("""a an and as at be been being by do does done for from has have in into is its it
+of on or that the their them these this those to with which such should could may might must shall will would
+all any other not yet also where whether when than so become made make take account particular concerns
+states parties party state court assembly""".split())
+
+
 def normalize(text: str) -> str:
     """The text with typographic variants (curly quotes, dashes) and spacing made uniform."""
     return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHY)).strip()

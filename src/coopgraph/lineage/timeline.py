@@ -11,7 +11,8 @@ from rdflib import Literal, URIRef
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
-from coopgraph.lineage.engine import SUBJECT_KINDS, TEXT_TYPES, Edge, Lineage
+from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage
+from coopgraph.lineage.record import SUBJECT_KINDS
 from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
 from coopgraph.ordinals import number_of
 from coopgraph.terms import CG, RDF, RDFS
@@ -78,6 +79,9 @@ ORDER = ["on the same subject earlier", "proposed earlier", "issued earlier", "i
          "takes up the subject", "takes up the subject in a proposal", "due before", "due"]
 RENEWING = {"issued", "renewed", "modified", "restated"}
 PROPOSING = {"proposed for renewal", "restated in a proposal", "proposed again"}
+# The words that claim something happened to the mandate (not the inferred "takes up the subject").
+FORWARD_WORDS = RENEWING | PROPOSING | {"continued (recalled)"}
+STATUS_WORDS = FORWARD_WORDS | {"issued earlier", "proposed earlier", "reported on"}
 
 
 def _paired(graph: Any, mandate: URIRef, unit: str, actors: set[Any]) -> list[Any]:
