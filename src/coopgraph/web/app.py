@@ -257,8 +257,9 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
 
     # -- SPARQL ------------------------------------------------------------------------------------
-    def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
-        """The pool's answer, or the one kept for this build of the graph; 304 when the client has it."""
+    async def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
+        """The pool's answer, or the one kept for this build of the graph; 304 when the client has it.
+        On the event loop: every step here is quick, and the query itself runs in a worker process."""
         assert service.pool is not None
         version = service.store.version()
         key = AnswerCache.key(version, text, bindings, wanted) if version else None
@@ -272,7 +273,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         client = request.client.host if request.client else "-"  # its address: nothing it says of itself
         service.budgets.admit(client)
         try:
-            answer = service.pool.run(text, bindings, wanted, client=client, admit=lambda: service.budgets.admit(client))
+            answer = await service.pool.run_async(text, bindings, wanted, client=client,
+                                                  admit=lambda: service.budgets.admit(client))
         except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
             service.budgets.charge(client, service.settings.query_timeout)
             raise
@@ -293,8 +295,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
         return headers
 
-    def sparql_response(request: Request, text: str | None, formats: list[str], default_graphs: list[str],
-                        named_graphs: list[str]) -> Response:
+    async def sparql_response(request: Request, text: str | None, formats: list[str], default_graphs: list[str],
+                              named_graphs: list[str]) -> Response:
         own = f"{service.base}graph/corpus"
         for graph in default_graphs + named_graphs:
             if graph != own:
@@ -305,7 +307,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         browser = wants_html(request) and not formats
         if text is None or not text.strip():
             if browser:
-                return html(request, "sparql.html", query=None, queries=service.queries, result=None, jsonld="/void")
+                return await run_in_threadpool(html, request, "sparql.html", query=None, queries=service.queries,
+                                               result=None, jsonld="/void")
             media = (next((GRAPH_FORMATS.get(f.lower(), f.lower()) for f in formats if GRAPH_FORMATS.get(f.lower(), f.lower()) in RDF_MEDIA), None)
                      if formats else choose(wanted.accept, list(RDF_MEDIA)))
             if media is None:
@@ -313,31 +316,36 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                                          headers={"Vary": "Accept"})
             isolation = service.pool.isolation() if service.pool is not None else "unknown (no query workers)"
             description = linked_data.service_description(service.base, public(request), isolation)
-            return Response(description.serialize(format=RDF_MEDIA[media]), media_type=media, headers={"Vary": "Accept"})
+            body = await run_in_threadpool(description.serialize, format=RDF_MEDIA[media])
+            return Response(body, media_type=media, headers={"Vary": "Accept"})
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
         if browser:
             wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
         try:
-            answer = answer_of(request, text, None, wanted)
+            answer = await answer_of(request, text, None, wanted)
         except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
-        headers = answer_headers(answer, text, None, wanted)
         if browser:
-            table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
-            error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
-            return html(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
-                        result=table, error=error, truncated=answer.truncated,
-                        raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
-        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+            return await run_in_threadpool(answer_page, request, text, answer)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                        headers=answer_headers(answer, text, None, wanted))
+
+    def answer_page(request: Request, text: str, answer: Answer) -> Response:
+        """An answer as the SPARQL page shows it to a browser: a table, or the error, or the raw text."""
+        table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
+        error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
+        return html(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
+                    result=table, error=error, truncated=answer.truncated,
+                    raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
 
     @app.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description without a query",
              responses={200: {"content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
                                           "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
                                           "application/n-triples": {}, "application/ld+json": {}}}})
-    def sparql_get(request: Request,
+    async def sparql_get(request: Request,
                    query: Annotated[str | None, Query(max_length=262_144, examples=["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])] = None,
                    format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld or a media type")] = None,
                    default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
@@ -349,7 +357,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if len(params.getlist("query")) > 1:
             return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
                                      status_code=400)
-        return sparql_response(request, query, params.getlist("format"), default_graph_uri or [], named_graph_uri or [])
+        return await sparql_response(request, query, params.getlist("format"), default_graph_uri or [], named_graph_uri or [])
 
     @app.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
               openapi_extra={"requestBody": {"content": {
@@ -361,17 +369,17 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         raw = await read_body(request, settings.max_query_bytes * 4)
         if isinstance(raw, Response):
             return raw
-        return await run_in_threadpool(sparql_post_body, request, media, raw)  # a query never runs on the event loop
+        return await sparql_post_body(request, media, raw)
 
-    def sparql_post_body(request: Request, media: str, raw: bytes) -> Response:
+    async def sparql_post_body(request: Request, media: str, raw: bytes) -> Response:
         try:
             body = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             return PlainTextResponse(f"the request body is not UTF-8 (byte {exc.start})", status_code=400)
         params = request.query_params
         if media == "application/sparql-query":
-            return sparql_response(request, body, params.getlist("format"), params.getlist("default-graph-uri"),
-                                   params.getlist("named-graph-uri"))
+            return await sparql_response(request, body, params.getlist("format"), params.getlist("default-graph-uri"),
+                                         params.getlist("named-graph-uri"))
         if media == "application/x-www-form-urlencoded":
             from urllib.parse import parse_qs
 
@@ -385,7 +393,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             if text is None:
                 return PlainTextResponse("the form has no 'query' field", status_code=400)
             formats = form.get("format", []) + params.getlist("format")
-            return sparql_response(request, text, formats, form.get("default-graph-uri", []), form.get("named-graph-uri", []))
+            return await sparql_response(request, text, formats, form.get("default-graph-uri", []),
+                                         form.get("named-graph-uri", []))
         if media == "application/sparql-update":
             return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
         return PlainTextResponse(f"unsupported content type {media!r}: send application/sparql-query or a form",
@@ -400,7 +409,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return JSONResponse(items)
 
     @app.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms")
-    def run_named(request: Request, name: str, format: str | None = None) -> Response:
+    async def run_named(request: Request, name: str, format: str | None = None) -> Response:
         named = service.queries.get(name)
         if named is None:
             return JSONResponse({"error": f"no named query {name!r}", "queries": sorted(service.queries)}, status_code=404)
@@ -415,15 +424,14 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if wants_html(request) and not format:
             wanted = Wanted((), "application/sparql-results+json")
         try:
-            answer = answer_of(request, named.text, bindings, wanted)
+            answer = await answer_of(request, named.text, bindings, wanted)
         except (QueryTimeout, Busy, WorkerLost) as exc:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
         headers = answer_headers(answer, named.text, bindings, wanted)
         if wants_html(request) and not format and answer.status == 200:
-            return html(request, "sparql.html", query=named.text, queries=service.queries,
-                        result=results_table(answer.body, answer.media_type), truncated=answer.truncated, raw=None)
+            return await run_in_threadpool(answer_page, request, named.text, answer)
         return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
 
     # -- API: resolve, lineage, changes, timeline, validate ----------------------------------------

@@ -13,8 +13,7 @@ import asyncio
 import resource
 from typing import TYPE_CHECKING, Any
 
-import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 if TYPE_CHECKING:
     from coopgraph.web.settings import ServeSettings
@@ -37,8 +36,10 @@ def _raise_file_limit(max_connections: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted if hard == resource.RLIM_INFINITY else min(wanted, hard), hard))
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's HTTP/1.1 protocol with a connection cap and a header timeout."""
+class GuardedProtocol(HttpToolsProtocol):
+    """uvicorn's HTTP/1.1 protocol (httptools, the fast C parser) with a connection cap and a
+    header timeout: each request's headers must be complete `header_timeout` seconds after the
+    connection opens or the previous answer ends."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         if len(self.connections) >= LIMITS["max_connections"]:
@@ -49,20 +50,21 @@ class GuardedH11Protocol(H11Protocol):
         self._arm_header_timer()
 
     def _arm_header_timer(self) -> None:
-        self._waiting_since = self.cycle  # the request in progress when armed (None at first)
         self._header_timer: asyncio.TimerHandle | None = self.loop.call_later(LIMITS["header_timeout"],
                                                                                self._headers_too_slow)
 
     def _headers_too_slow(self) -> None:
         self._header_timer = None
-        if self.transport.is_closing() or self.cycle is not self._waiting_since:
-            return  # a new request's headers arrived in time
-        if self.conn.our_state in {h11.IDLE, h11.DONE} or self.cycle is None:
+        if not self.transport.is_closing():
             self.transport.close()
+
+    def on_headers_complete(self) -> None:
+        self._cancel_header_timer()  # in time: the request's answer, then the next request's headers, rearm it
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing():
+        if not self.transport.is_closing() and not self.pipeline:
             self._cancel_header_timer()
             self._arm_header_timer()
 
@@ -84,6 +86,6 @@ def uvicorn_options(settings: ServeSettings) -> dict[str, Any]:
     """What uvicorn.run needs to serve with these limits."""
     configure(settings.header_timeout, settings.max_connections)
     trusted = settings.forwarded_allow_ips.strip()
-    return {"host": settings.host, "port": settings.port, "http": "coopgraph.web.connections:GuardedH11Protocol",
+    return {"host": settings.host, "port": settings.port, "http": "coopgraph.web.connections:GuardedProtocol", "loop": "uvloop",
             "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None, "timeout_keep_alive": 5,
             "backlog": 256}

@@ -109,6 +109,17 @@ class FairTurns(Generic[T]):
                 return client, line[0]
         return None
 
+    def take_now(self, client: str) -> T | None:
+        """An idle worker for `client` at once, if one is free and nobody waits ahead of it; else None
+        (the caller then waits with `take`). Never blocks: called from the event loop."""
+        with self._cond:
+            if not self._idle or self._holding[client] >= self.per_client:
+                return None
+            if any(self._holding[other] < self.per_client for other in self._lines):
+                return None  # others are waiting for their turn: join the line
+            self._holding[client] += 1
+            return self._idle.popleft()
+
     def take(self, client: str, timeout: float) -> T:
         """The next idle worker for `client` when its turn comes; QueueWaitExceeded after `timeout`."""
         ticket = object()

@@ -14,6 +14,7 @@ needs the network to reach that server; it keeps a Python-level guard that allow
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import os
 import socket
@@ -23,6 +24,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
+
+from starlette.concurrency import run_in_threadpool
 
 from coopgraph import sandbox
 from coopgraph.query import check, engine_error
@@ -59,6 +62,11 @@ class Answer:
     seconds: float = 0.0
     version: str | None = None  # the build of the graph that answered (None: unknown)
     retire: bool = False  # the worker should not answer again (it ran out of memory)
+    follows: bool = False  # the body comes after, as its own message (a large one: see BODY_APART)
+
+
+BODY_APART = 256 << 10  # bodies larger than this are read on a thread, never on the event loop
+QUERY_ON_LOOP = 16 << 10  # query texts up to this size are written to a worker's pipe from the loop
 
 
 @dataclass(frozen=True)
@@ -215,7 +223,12 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         except Exception as exc:  # an evaluation error is the query's fault, reported as such
             answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
-        conn.send(answer)
+        if len(answer.body) > BODY_APART:
+            body, answer.body, answer.follows = answer.body, b"", True
+            conn.send(answer)
+            conn.send_bytes(body)
+        else:
+            conn.send(answer)
         if answer.retire:
             return
 
@@ -326,8 +339,7 @@ class QueryPool:
         once the turn has come and may refuse by raising (the client's budget, checked at the last
         moment so that queries queued in parallel cannot slip past it)."""
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
-            return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
-                          "text/plain; charset=utf-8")
+            return self._too_long()
         try:
             worker = self.turns.take(client, self.queue_wait)
         except QueueWaitExceeded as exc:
@@ -343,20 +355,95 @@ class QueryPool:
         finally:
             self.turns.done(client)
 
+    async def run_async(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
+                        client: str = "-", admit: Any = None) -> Answer:
+        """As `run`, but the event loop waits on the worker's pipe: no thread is held while a
+        query runs. Only a client that must wait for its turn waits on a thread, as in `run`."""
+        if len(text.encode("utf-8")) > self.limits.max_query_bytes:
+            return self._too_long()
+        worker = self.turns.take_now(client)
+        if worker is None:
+            return await run_in_threadpool(self.run, text, bindings, wanted, client, admit)
+        try:
+            if admit is not None:
+                try:
+                    admit()
+                except BaseException:
+                    self.turns.put(worker)
+                    raise
+            return await self._ask_async(worker, text, bindings, wanted or Wanted())
+        finally:
+            self.turns.done(client)
+
+    async def _ask_async(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
+        if not worker.ready or len(text) > QUERY_ON_LOOP:  # a worker still starting, or a long write
+            return await run_in_threadpool(self._ask, worker, text, bindings, wanted)
+        started = time.monotonic()
+        try:
+            worker.conn.send((text, bindings or {}, wanted))
+            answered = await _readable(worker.conn, self.limits.timeout)
+        except asyncio.CancelledError:  # the request was given up: the worker is still answering
+            threading.Thread(target=self._drain, args=(worker, started), daemon=True).start()
+            raise
+        except (OSError, BrokenPipeError):
+            answered = False
+        if answered:
+            try:
+                answer: Answer = worker.conn.recv()
+                if answer.follows:
+                    answer.body = await run_in_threadpool(worker.conn.recv_bytes)
+                    answer.follows = False
+            except (EOFError, OSError):
+                pass
+            else:
+                self._return(worker, answer)
+                return answer
+        return await run_in_threadpool(self._lost, worker, started)
+
     def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
         started = time.monotonic()
         try:
             worker.wait_ready()
             worker.conn.send((text, bindings or {}, wanted))
             if worker.conn.poll(self.limits.timeout):
-                answer: Answer = worker.conn.recv()
-                if answer.retire:
-                    self._replace(worker)
-                else:
-                    self.turns.put(worker)
+                answer = self._receive(worker)
+                self._return(worker, answer)
                 return answer
         except (EOFError, OSError, BrokenPipeError):
             pass  # the worker ended: replaced below
+        return self._lost(worker, started)
+
+    def _too_long(self) -> Answer:
+        return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
+                      "text/plain; charset=utf-8")
+
+    @staticmethod
+    def _receive(worker: _Worker) -> Answer:
+        answer: Answer = worker.conn.recv()
+        if answer.follows:
+            answer.body = worker.conn.recv_bytes()
+            answer.follows = False
+        return answer
+
+    def _return(self, worker: _Worker, answer: Answer) -> None:
+        """The worker back to the idle ones after an answer, or replaced when it asked to retire."""
+        if answer.retire:
+            self._replace(worker)
+        else:
+            self.turns.put(worker)
+
+    def _drain(self, worker: _Worker, started: float) -> None:
+        """Read (and drop) the answer of a query whose request was given up, then hand the worker back."""
+        try:
+            if worker.conn.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
+                self._return(worker, self._receive(worker))
+                return
+        except (EOFError, OSError):
+            pass
+        self._replace(worker)
+
+    def _lost(self, worker: _Worker, started: float) -> Answer:
+        """No answer: the worker ended or ran out of time. It is replaced, and the reason raised."""
         elapsed = time.monotonic() - started
         if elapsed < self.limits.timeout:
             worker.process.join(1.0)  # it is ending: let it, to read how
@@ -381,3 +468,20 @@ class QueryPool:
             except OSError:
                 pass
             worker.kill()
+
+
+async def _readable(conn: Connection, timeout: float) -> bool:
+    """Whether the pipe has something to read within `timeout` seconds (an answer, or the end of
+    a worker that died), waited for by the event loop itself."""
+    loop = asyncio.get_running_loop()
+    ready: asyncio.Future[None] = loop.create_future()
+    fd = conn.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        async with asyncio.timeout(timeout):
+            await ready
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)

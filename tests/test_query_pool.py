@@ -1,0 +1,75 @@
+"""The query pool as the server drives it: the event loop waits on a worker's pipe (`run_async`),
+large bodies are read apart from the loop, and a request given up never costs a worker."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import pytest
+from rdflib import URIRef
+
+from coopgraph.web.formats import Wanted
+from coopgraph.web.sparql import BODY_APART, QueryLimits, QueryPool, StoreSource
+from tests.conftest import BASE
+
+JSON = Wanted((), "application/sparql-results+json")
+EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d a ?f }"  # about 1.5 s here
+
+
+@pytest.fixture(scope="module")
+def pool(built_dir):
+    source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
+    running = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=1_000_000, memory_mb=0), size=2)
+    assert running.run("ASK {}").status == 200  # both started
+    yield running
+    running.close()
+
+
+def test_a_large_answer_arrives_whole_on_the_loop_path(pool, graph):
+    answer = asyncio.run(pool.run_async(EVERYTHING, wanted=JSON))
+    assert answer.status == 200, answer.body[:300]
+    assert len(answer.body) > BODY_APART, "the answer is too small to take the path for large bodies"
+    rows = json.loads(answer.body)["results"]["bindings"]
+    assert len(rows) == len(graph)
+    texts = {(r["s"]["value"], r["o"]["value"]) for r in rows if r["p"]["value"] == f"{BASE}ontology#text"}
+    assert texts == {(str(s), str(o)) for s, o in graph.subject_objects(URIRef(f"{BASE}ontology#text"))}
+
+
+def test_the_loop_path_and_the_thread_path_give_the_same_bytes(pool):
+    query = f"SELECT ?unit WHERE {{ ?unit <{BASE}ontology#text> ?text }} ORDER BY ?unit LIMIT 40"
+    by_loop = asyncio.run(pool.run_async(query, wanted=JSON))
+    by_thread = pool.run(query, wanted=JSON)
+    assert by_loop.status == by_thread.status == 200
+    assert by_loop.body == by_thread.body and len(json.loads(by_loop.body)["results"]["bindings"]) == 40
+
+
+def test_a_request_given_up_keeps_its_worker(pool):
+    async def give_up_then_ask() -> list[int]:
+        slow = asyncio.ensure_future(pool.run_async(SLOW, wanted=JSON))
+        await asyncio.sleep(0.2)  # the slow query is running in a worker
+        slow.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await slow
+        return [(await pool.run_async(f"ASK {{ ?s ?p ?o }} # {n}", wanted=JSON)).status for n in range(6)]
+
+    killed_before = pool.killed
+    assert asyncio.run(give_up_then_ask()) == [200] * 6
+    # the given-up query's answer is drained in the background, and its worker comes back
+    deadline = time.monotonic() + 60
+    while not both_idle(pool):
+        assert time.monotonic() < deadline, "the worker of the given-up request never came back"
+        time.sleep(0.05)
+    assert pool.killed == killed_before, "a worker was killed for a request that was only given up"
+    assert len(pool.all) == 2
+
+
+def both_idle(pool: QueryPool) -> bool:
+    taken = [(client, pool.turns.take_now(client)) for client in ("a", "b")]  # one worker each, at most
+    for client, worker in taken:
+        if worker is not None:
+            pool.turns.put(worker)
+            pool.turns.done(client)
+    return all(worker is not None for _, worker in taken)
