@@ -377,7 +377,7 @@ def test_every_page_links_to_the_jsonld_of_what_it_shows(http):
         link = re.search(r'<link rel="alternate" type="application/ld\+json" href="([^"]+)"', page.text)
         assert link, path
         target = http.get(html_unescape(link.group(1)), headers={"Accept": "application/ld+json"})
-        assert target.status_code == 200, (path, link.group(1))
+        assert target.status_code == 200, (path, link.group(1), target.text)
         if target.headers["content-type"].startswith("application/ld+json"):
             assert json.loads(target.text), path
 

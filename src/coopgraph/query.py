@@ -170,7 +170,7 @@ def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, 
 
 
 def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
-    from coopgraph.sparql_lexer import comments, read
+    from coopgraph.sparql_lexer import read
     from coopgraph.terms import PREFIXES
 
     reading = read(text, PREFIXES)
@@ -180,7 +180,7 @@ def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | Check
         return 403, "SPARQL Update is not accepted: coopgraph answers read-only queries"
     if reading.service:
         return 403, SERVICE_REFUSED
-    if any(re.search(r"\bSERVICE\b", comment, flags=re.IGNORECASE) for comment in comments(text)):
+    if any(re.search(r"\bSERVICE\b", comment, flags=re.IGNORECASE) for comment in reading.comments):
         return 403, SERVICE_REFUSED + " (not even in a comment, where a lexer and an engine may disagree on where it ends)"
     for graph in reading.from_graphs:
         if graph not in own_graphs:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # PN_CHARS_BASE and friends, as the grammar lists them.
 _BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d\u2070-\u218f"
@@ -46,24 +47,16 @@ UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP",
 FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery", "DESCRIBE": "DescribeQuery"}
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str  # ws comment string iri bnode var pname langtag number word other
     text: str
     start: int
 
 
 def tokens(text: str) -> list[Token]:
-    """Every token of the text, whitespace and comments included, in order."""
-    found = []
-    position = 0
-    while position < len(text):
-        match = TOKEN.match(text, position)
-        assert match is not None  # `other` matches any one character
-        kind = match.lastgroup or "other"
-        found.append(Token(kind, match.group(0), position))
-        position = match.end()
-    return found
+    """Every token of the text, whitespace and comments included, in order. The matches are
+    contiguous: `other` matches any one character, so each search succeeds where the last ended."""
+    return [Token(match.lastgroup or "other", match.group(), match.start()) for match in TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -77,11 +70,13 @@ class Reading:
     from_graphs: tuple[str | None, ...]
     where: int | None  # the offset just after the '{' that opens the WHERE group, if there is one
     depth: int = 0  # the deepest nesting of brackets: { ( [
+    comments: tuple[str, ...] = ()
 
 
 def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     """Read a query's shape from its tokens."""
-    significant = [t for t in tokens(text) if t.kind not in {"ws", "comment"}]
+    every = tokens(text)
+    significant = [t for t in every if t.kind != "ws" and t.kind != "comment"]
     prefixes = dict(predefined or {})
     form = update = None
     service = False
@@ -128,11 +123,8 @@ def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     if where is None and form is not None:  # SELECT * { ... } without the keyword WHERE
         opening = next((t for t in significant[index:] if t.text == "{"), None)
         where = opening.start + 1 if opening is not None and form != "ConstructQuery" else None
-    return Reading(form, update, service, tuple(graphs), where, deepest)
-
-
-def comments(text: str) -> list[str]:
-    return [t.text for t in tokens(text) if t.kind == "comment"]
+    return Reading(form, update, service, tuple(graphs), where, deepest,
+                   tuple(t.text for t in every if t.kind == "comment"))
 
 
 def _full_iri(token: Token | None, prefixes: dict[str, str]) -> str | None:

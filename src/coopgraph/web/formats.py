@@ -228,13 +228,8 @@ def serialize_rows(variables: list[str], rows: Any, fmt: str, truncated: str | N
     room. `rows` hold one term (or None) per variable; `view` reads a term (rdflib's by default)."""
     viewed = [[None if term is None else view(term) for term in row] for row in rows]
     if fmt == "json":
-        head: dict[str, object] = {"vars": variables}
-        body: dict[str, object] = {"head": head, "results": {"bindings": [
-            {v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in viewed]}}
-        if truncated:
-            head["link"] = ["urn:coopgraph:truncated"]
-            body["truncated"] = truncated
-        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+        return json_results(variables, [{v: _term_json(t) for v, t in zip(variables, row, strict=True) if t is not None}
+                                        for row in viewed], truncated)
     if fmt == "xml":
         out = ['<?xml version="1.0"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">', "<head>"]
         out += [f'<variable name="{_xml_escape(v)}"/>' for v in variables]
@@ -257,6 +252,18 @@ def serialize_rows(variables: list[str], rows: Any, fmt: str, truncated: str | N
     lines = ["\t".join(f"?{v}" for v in variables)]
     lines += ["\t".join(_term_tsv(t) for t in row) for row in viewed]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def json_results(variables: list[str], bindings: list[dict[str, dict[str, str]]], truncated: str | None) -> bytes:
+    """The SPARQL JSON results document; a truncation note as a link and a member of its own."""
+    import orjson
+
+    head: dict[str, object] = {"vars": variables}
+    body: dict[str, object] = {"head": head, "results": {"bindings": bindings}}
+    if truncated:
+        head["link"] = ["urn:coopgraph:truncated"]
+        body["truncated"] = truncated
+    return orjson.dumps(body)  # type: ignore[no-any-return]
 
 
 def serialize_ask(answer: bool, fmt: str) -> bytes:

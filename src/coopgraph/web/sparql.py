@@ -485,3 +485,4 @@ async def _readable(conn: Connection, timeout: float) -> bool:
         return False
     finally:
         loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop made it non-blocking; the pipe's reads expect to wait
