@@ -277,8 +277,9 @@ def test_a_unit_dereferences_in_every_format(http):
 
 def test_a_document_jsonld_is_one_nested_tree(http):
     response = http.get("/doc/ICC-ASP/8/Res.2", headers={"Accept": "application/ld+json"})
-    tree = response.json()
+    tree = response.json()["@graph"][0]
     assert tree["@id"] == "doc/ICC-ASP/8/Res.2"
+    assert tree["dct:title"] and tree["@type"], "the document's own statements are in the tree"
     parts = [part["@id"] for part in tree["hasPart"]]
     assert parts[:3] == ["doc/ICC-ASP/8/Res.2/preamble/1", "doc/ICC-ASP/8/Res.2/preamble/2", "doc/ICC-ASP/8/Res.2/preamble/3"]
     para16 = next(part for part in tree["hasPart"] if part["@id"] == "doc/ICC-ASP/8/Res.2/para/16")

@@ -22,14 +22,14 @@ from difflib import SequenceMatcher
 
 import networkx as nx
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV
 
 from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.continuity import continued_subjects
 from coopgraph.lineage.record import CONTENT_KINDS, TEXT_KINDS, Derivation
 from coopgraph.lineage.texts import STOPWORDS, clauses, compare, folded_words, marked_diff, word_diff, words
 from coopgraph.lineage.units import TextUnit, text_units
-from coopgraph.terms import CG, ELI, RDF, RDFS
+from coopgraph.terms import CG, ELI, RDF, RDFS, decimal
 
 # Thresholds, chosen on the hand-checked pairs (docs/lineage-alignment.md): unrelated paragraphs
 # of these texts score up to 0.47 similarity; carried-over ones 0.67 and more.
@@ -464,7 +464,7 @@ def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
         graph.add((node, RDF.type, CG.Derivation))
         graph.add((node, PROV.entity, d.earlier))
         graph.add((node, CG.derivationType, d.type))
-        graph.add((node, CG.confidence, Literal(f"{d.confidence:.2f}", datatype=XSD.decimal)))
+        graph.add((node, CG.confidence, decimal(d.confidence, 2)))
         graph.add((node, CG.method, Literal(d.method)))
         graph.add((node, CG.isInferred, Literal(d.inferred)))
         if d.kind:
@@ -478,9 +478,9 @@ def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
         for text in d.evidence:
             graph.add((node, CG.evidenceText, Literal(text)))
         if d.similarity is not None:
-            graph.add((node, CG.similarity, Literal(f"{d.similarity:.4f}", datatype=XSD.decimal)))
+            graph.add((node, CG.similarity, decimal(d.similarity, 4)))
         if d.coverage is not None:
-            graph.add((node, CG.coverage, Literal(f"{d.coverage:.4f}", datatype=XSD.decimal)))
+            graph.add((node, CG.coverage, decimal(d.coverage, 4)))
         if d.diff:
             graph.add((node, CG.diff, Literal(d.diff)))
         for change in d.changes:

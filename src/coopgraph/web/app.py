@@ -545,13 +545,15 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                                      f"offered: {', '.join(DEREF_OFFER)}", status_code=406)
         headers = {"Vary": "Accept", "Link": f'<{service.local(iri)}?format=jsonld>; rel="alternate"; type="application/ld+json"'}
         if media == "application/ld+json":
+            inline = request.query_params.get("context") == "inline"
             if (iri, RDF.type, CG.CorpusDocument) in service.graph:
-                body = linked_data.document_tree(service.graph, iri, service.base)
+                body = linked_data.document_tree(service.graph, iri, service.base, inline)
             else:
-                body = linked_data.jsonld_node(service.graph, iri, service.base)
+                body = linked_data.jsonld_node(service.graph, iri, service.base, inline)
+            headers["Link"] += f', <{public(request)}context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
             return JSONResponse(body, media_type=media, headers=headers)
         if media != "text/html":
-            return Response(linked_data.describe(service.graph, iri).serialize(format=RDF_MEDIA[media]),
+            return Response(linked_data.rdf_bytes(linked_data.description(service.graph, iri), RDF_MEDIA[media]),
                             media_type=media, headers=headers)
         return page(request, iri, headers)
 

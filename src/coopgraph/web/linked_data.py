@@ -56,52 +56,129 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
     return out
 
 
-def _compact(graph: Graph, base: str) -> list[dict[str, Any]]:
-    data = json.loads(graph.serialize(format="json-ld", context=context(base)["@context"], auto_compact=True))
-    nodes = data.get("@graph", [data] if "@id" in data else [])
-    for node in nodes:
-        node.pop("@context", None)
-    return nodes
-
-
-def jsonld_node(graph: Graph, iri: URIRef, base: str) -> dict[str, Any]:
-    """A node's description as compact JSON-LD that refers to the published @context by URL."""
-    nodes = _compact(describe(graph, iri), base)
-    return {"@context": f"{base}context.jsonld", "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
-
-
-def document_tree(graph: Graph, document: URIRef, base: str) -> dict[str, Any]:
-    """A document as one nested tree: each part under its parent's "hasPart", in reading order."""
-    members: set[URIRef] = {document}
+def members(graph: Graph, document: URIRef) -> set[URIRef]:
+    """A document and every part of it, at any depth."""
+    found: set[URIRef] = {document}
     frontier = [document]
     while frontier:
         parent = frontier.pop()
         for child in graph.subjects(ELI.is_part_of, parent):
-            if isinstance(child, URIRef) and child not in members:
-                members.add(child)
+            if isinstance(child, URIRef) and child not in found:
+                found.add(child)
                 frontier.append(child)
-    sub = new_graph()
-    for member in members:
-        for p, o in graph.predicate_objects(member):
-            if p != ELI.is_part_of:
-                sub.add((member, p, plain(o)))
-    by_id = {node["@id"]: node for node in _compact(sub, base)}
+    return found
+
+
+def description(graph: Graph, iri: URIRef) -> Graph:
+    """What the server says about an IRI, in every format alike: for a document, the description
+    of the document and of each of its parts (as an ELI expression holds its subdivisions);
+    for any other node, its own (`describe`)."""
+    if (iri, RDF.type, CG.CorpusDocument) not in graph:
+        return describe(graph, iri)
+    out = new_graph()
+    for member in members(graph, iri):
+        for triple in describe(graph, member):
+            out.add(triple)
+    return out
+
+
+def rdf_bytes(graph: Graph, fmt: str) -> bytes:
+    """A description as Turtle ("turtle") or N-Triples ("nt"), by Oxigraph's writers: they keep
+    each literal's lexical form as stored (rdflib's Turtle writer rewrites "1"^^xsd:decimal as
+    1.0), so every format of an IRI states the very same literals."""
+    import pyoxigraph as ox
+
+    from coopgraph.web.oxigraph_answers import graph_bytes
+
+    triples = list(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    return graph_bytes(triples, fmt, PREFIXES)
+
+
+def _compact(graph: Graph, base: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """rdflib's compaction with the published context: the nodes, and the context it used."""
+    ctx = context(base)["@context"]
+    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
+    nodes = data.get("@graph", [data] if "@id" in data else [])
+    for node in nodes:
+        node.pop("@context", None)
+    return _tidy_ids(nodes, ctx), ctx
+
+
+def _expanded(identifier: str, ctx: dict[str, Any]) -> str:
+    """A compacted @id as the full IRI it stands for: a prefixed name, an absolute IRI, or a
+    reference relative to @base (rdflib 7.6 writes "/coopgraph/doc/…" for ".../coopgraph/doc/…")."""
+    from urllib.parse import urljoin
+
+    if identifier.startswith("_:"):
+        return identifier
+    prefix, colon, rest = identifier.partition(":")
+    if colon and isinstance(ctx.get(prefix), str) and not rest.startswith("//"):
+        return str(ctx[prefix]) + rest
+    return urljoin(str(ctx["@base"]), identifier)
+
+
+def _tidy_ids(value: Any, ctx: dict[str, Any]) -> Any:
+    """Every @id written the one way: relative to @base ("doc/ICC-ASP/14/Res.3") when under it."""
+    base = str(ctx["@base"])
+    if isinstance(value, list):
+        return [_tidy_ids(v, ctx) for v in value]
+    if not isinstance(value, dict):
+        return value
+    tidy = {k: _tidy_ids(v, ctx) for k, v in value.items()}
+    if isinstance(tidy.get("@id"), str):
+        full = _expanded(tidy["@id"], ctx)
+        tidy["@id"] = full[len(base):] if full.startswith(base) and len(full) > len(base) else full
+    return tidy
+
+
+def _context_value(base: str, inline: bool) -> Any:
+    return context(base)["@context"] if inline else f"{base}context.jsonld"
+
+
+def jsonld_node(graph: Graph, iri: URIRef, base: str, inline: bool = False) -> dict[str, Any]:
+    """A node's description as compact JSON-LD; the @context by reference (the published one),
+    or inline for a client that cannot fetch it."""
+    nodes, _ = _compact(describe(graph, iri), base)
+    return {"@context": _context_value(base, inline), "@graph": sorted(nodes, key=lambda n: n.get("@id", ""))}
+
+
+def document_tree(graph: Graph, document: URIRef, base: str, inline: bool = False) -> dict[str, Any]:
+    """A document framed as one nested tree: each part under its parent's "hasPart", in reading
+    order, every node with all its statements. What the tree does not hold (the nodes the parts
+    own, the labels of what they point at, what points at them) follows it in "@graph", so the
+    JSON-LD states exactly the triples the Turtle of the same IRI does."""
+    tree = members(graph, document)
+    nodes, ctx = _compact(description(graph, document), base)
+    by_iri = {_expanded(node["@id"], ctx): node for node in nodes if "@id" in node}
 
     def key(iri: URIRef) -> tuple[int, str]:
         line = graph.value(iri, CG.firstLine)
         return (int(line) if line is not None else 0, str(iri))
 
-    def relative(iri: URIRef) -> str:
-        return str(iri)[len(base):] if str(iri).startswith(base) else str(iri)
-
-    def build(iri: URIRef) -> dict[str, Any]:
-        node = dict(by_id.get(relative(iri), {"@id": relative(iri)}))
-        children = sorted((c for c in graph.subjects(ELI.is_part_of, iri) if c in members), key=key)
+    def build(iri: URIRef, parent: URIRef | None) -> dict[str, Any]:
+        node = dict(by_iri.pop(str(iri), {"@id": str(iri)}))
+        if parent is not None:
+            _drop_link(node, "eli:is_part_of", str(parent), ctx)  # said by the parent's hasPart
+        children = sorted((c for c in graph.subjects(ELI.is_part_of, iri) if c in tree), key=key)
         if children:
-            node["hasPart"] = [build(c) for c in children]  # type: ignore[arg-type]
+            node["hasPart"] = [build(c, iri) for c in children]
         return node
 
-    return {"@context": f"{base}context.jsonld", **build(document)}
+    root = build(document, None)
+    rest = sorted(by_iri.values(), key=lambda n: str(n.get("@id", "")))
+    return {"@context": _context_value(base, inline), "@graph": [root, *rest]}
+
+
+def _drop_link(node: dict[str, Any], key: str, target: str, ctx: dict[str, Any]) -> None:
+    values = node.get(key)
+    if values is None:
+        return
+    kept = [v for v in (values if isinstance(values, list) else [values])
+            if not (isinstance(v, dict) and _expanded(str(v.get("@id", "")), ctx) == target)]
+    if kept:
+        node[key] = kept if len(kept) > 1 else kept[0]
+    else:
+        del node[key]
 
 
 def void_description(graph: Graph, base: str, public: str) -> Graph:
