@@ -117,6 +117,19 @@ def test_recommendations_carry_cluster_and_addressees(graph):
     ("asp15-bureau-report-cooperation, annex I, para. 29", "doc/asp15-bureau-report-cooperation/annex/I/para/29"),
     ("ICC-ASP/6/21 footnote 12", "doc/ICC-ASP/6/21/footnote/12"),
     (BASE + "doc/ICC-ASP/8/Res.2/para/17", "doc/ICC-ASP/8/Res.2/para/17"),
+    ("ICC-ASP/14/Res.3 OP 27", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("ICC-ASP/14/Res.3, op. 27", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("OP27 of ICC-ASP/14/Res.3", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("ICC-ASP/14/Res.3 PP3", "doc/ICC-ASP/14/Res.3/preamble/3"),
+    ("ICC-ASP/14/Res.3, pp. 3", "doc/ICC-ASP/14/Res.3/preamble/3"),
+    ("preambular paragraph 3 of resolution ICC-ASP/14/Res.3", "doc/ICC-ASP/14/Res.3/preamble/3"),
+    ("ICC-ASP/8/Res.2, paragraph 16, subparagraph (a)", "doc/ICC-ASP/8/Res.2/para/16/item/a"),
+    ("ICC-ASP/8/Res.2 para 16 sub-paragraph (k)", "doc/ICC-ASP/8/Res.2/para/16/item/k"),
+    ("ICC-ASP/6/21, annex II, item (14)", "doc/ICC-ASP/6/21/annex/II/item/14"),
+    ("ASP15 Bureau report on cooperation, annex I, para. 31", "doc/asp15-bureau-report-cooperation/annex/I/para/31"),
+    ("ICC-ASP/14/Res3, para. 27", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("ICC ASP 14 Res 3 OP 27", "doc/ICC-ASP/14/Res.3/para/27"),
+    ("icc-asp/14/res.3, para. 27", "doc/ICC-ASP/14/Res.3/para/27"),
 ])
 def test_resolver_accepts_the_usual_spellings(graph, reference, expected):
     assert resolve(graph, BASE, reference).iri == iri(expected)
@@ -127,6 +140,21 @@ def test_unknown_reference_lists_nearest_matches(graph):
         resolve(graph, BASE, "ICC-ASP/14/Res.3, para. 99")
     labels = [label for label, _ in caught.value.suggestions]
     assert labels and all(label.startswith("ICC-ASP/14/Res.3") for label in labels)
+
+
+def test_every_label_coopgraph_prints_resolves_back_to_its_node(graph):
+    labelled = [(node, str(label)) for node, label in graph.subject_objects(RDFS.label) if str(node).startswith(BASE + "doc/")]
+    wrong = [(label, str(node)) for node, label in labelled if resolve(graph, BASE, label).iri != node]
+    assert len(labelled) > 400 and wrong == []
+
+
+def test_a_symbol_that_names_nothing_gets_suggestions(graph):
+    with pytest.raises(ReferenceNotFound) as caught:
+        resolve(graph, BASE, "ICC-ASP/41/Res.3, para. 2")
+    assert any(label == "ICC-ASP/14/Res.3, para. 2" for label, _ in caught.value.suggestions)
+    with pytest.raises(ReferenceNotFound) as caught:
+        resolve(graph, BASE, "Resolution on cooperashun, para. 2")
+    assert caught.value.suggestions, "a reference that names no document still gets the nearest labels"
 
 
 def _records(rows):

@@ -57,6 +57,7 @@ class ReferenceNotFound(CoopgraphError):
 
     def __init__(self, reference: str, reason: str, suggestions: list[tuple[str, str]] | None = None):
         self.reference = reference
+        self.reason = reason
         self.suggestions = suggestions or []
         message = f"unknown reference {reference!r}: {reason}"
         if self.suggestions:

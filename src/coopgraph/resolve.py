@@ -1,33 +1,43 @@
 """The reference resolver: "ICC-ASP/14/Res.3, para. 27" and its usual spellings -> a node.
 
-Accepted: a document (symbol or slug), optionally followed by pinpoints in any order of
-the usual forms: "para. 27", "paragraph 27", "operative paragraph 27", "paragraph 27 of
-resolution X", "para 16 (a)", "para 16(a)", "recommendation 17", "rec 17", "footnote 3",
-"preamble 2", "annex I", "annex II (g)", "item g", "clause 3", "key area 3", "article 88".
-An IRI is accepted as it is.
+Accepted: every label coopgraph prints ("ICC-ASP/14/Res.3, para. 27", "ASP15 Bureau report on
+cooperation, annex I, para. 31", a mandate's label), as it is; and a document (symbol, slug or
+title), optionally followed by pinpoints in any order of the usual forms: "para. 27",
+"paragraph 27", "operative paragraph 27", "OP 27", "op. 27", "paragraph 27 of resolution X",
+"para 16 (a)", "para 16(a)", "subparagraph (a)", "PP3", "preambular paragraph 3", "preamble 2",
+"recommendation 17", "rec 17", "footnote 3", "annex I", "annex II (g)", "item (14)", "clause 3",
+"key area 3", "article 88". A symbol mistyped in the usual ways ("ICC-ASP/14/Res3",
+"ICC ASP 14 Res 3") is read as the symbol; a reference that still names nothing gets the
+nearest labels. An IRI is accepted as it is.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 from rdflib import Graph, Literal, URIRef
 
 from coopgraph.errors import ReferenceNotFound
-from coopgraph.terms import CG, RDFS
+from coopgraph.terms import CG, DCTERMS, RDFS
 
 SYMBOL = re.compile(r"(ICC-ASP/\d+/(?:Res\.\d+|\d+(?:/(?:Add|Rev)\.\d+)*)|RC/Dec\.\d+|A/\d+/\d+)")
+# the same symbols as people mistype them: spaces or no slash, "Res3", "Res 3", "res.3"
+LOOSE_SYMBOL = re.compile(r"\bICC[-\s]*ASP\s*[/\s]\s*(\d+)\s*[/\s]\s*(?:(Res)\.?\s*(\d+)|(\d+))\b", re.IGNORECASE)
 _PIN = re.compile(
-    r"(?P<kind>operative paragraphs?|paragraphs?|paras?\.?|para\.|p\.|recommendations?|recs?\.?|footnotes?|fn\.?|"
-    r"preambular paragraph|preamble|annex|items?|clauses?|key area|area|article|art\.|section|part)"
-    r"\s*(?P<value>[0-9]+|[IVX]+\b|\(?[a-z]\)?(?![a-z]))\s*(?P<letter>\(?[a-z]\)(?![a-z]))?",
+    r"\b(?P<kind>operative paragraphs?|subparagraphs?|sub-paragraphs?|paragraphs?|paras?\.?|para\.|p\.|op\.?|"
+    r"recommendations?|recs?\.?|footnotes?|fn\.?|preambular paragraphs?|pp\.?|preamble|annex|items?|clauses?|"
+    r"key area|area|article|art\.|section|part)"
+    r"\s*(?P<value>\(?[0-9]+\)?|[IVX]+\b|\(?[a-z]\)?(?![a-z]))\s*(?P<letter>\(?[a-z]\)(?![a-z]))?",
     re.IGNORECASE,
 )
 _KINDS = {
     "operative paragraph": "para", "operative paragraphs": "para", "paragraph": "para", "paragraphs": "para",
-    "para": "para", "paras": "para", "para.": "para", "paras.": "para", "p.": "para",
+    "para": "para", "paras": "para", "para.": "para", "paras.": "para", "p.": "para", "op": "para", "op.": "para",
+    "subparagraph": "item", "subparagraphs": "item", "sub-paragraph": "item", "sub-paragraphs": "item",
+    "preambular paragraphs": "preamble", "pp": "preamble", "pp.": "preamble",
     "recommendation": "rec", "recommendations": "rec", "rec": "rec", "recs": "rec", "rec.": "rec",
     "footnote": "footnote", "footnotes": "footnote", "fn": "footnote", "fn.": "footnote",
     "preambular paragraph": "preamble", "preamble": "preamble",
@@ -45,17 +55,46 @@ class Resolved:
 
 
 def _documents(graph: Graph, base: str) -> dict[str, URIRef]:
-    """Every document id the graph knows, by identifier (symbol or slug)."""
+    """Every document the graph knows, by identifier (symbol or slug), label and title."""
     found: dict[str, URIRef] = {}
-    for doc, identifier in graph.subject_objects(URIRef("http://purl.org/dc/terms/identifier")):
+    for doc, identifier in graph.subject_objects(DCTERMS.identifier):
         if isinstance(doc, URIRef) and str(doc).startswith(f"{base}doc/"):
             found[str(identifier)] = doc
+            for name in (*graph.objects(doc, RDFS.label), *graph.objects(doc, DCTERMS.title)):
+                found.setdefault(str(name), doc)
     return found
+
+
+def _said(text: str) -> str:
+    """A label as compared: case, spaces and a closing full stop do not matter."""
+    return " ".join(text.replace("\u00a0", " ").split()).casefold().rstrip(" .")
+
+
+_LABELS: WeakKeyDictionary[Graph, dict[str, URIRef]] = WeakKeyDictionary()
+
+
+def _labels(graph: Graph, base: str) -> dict[str, URIRef]:
+    """Every node under doc/ by the label coopgraph prints for it (kept per graph)."""
+    if graph not in _LABELS:
+        index: dict[str, URIRef] = {}
+        for node, label in graph.subject_objects(RDFS.label):
+            if isinstance(node, URIRef) and str(node).startswith(f"{base}doc/"):
+                index.setdefault(_said(str(label)), node)
+        _LABELS[graph] = index
+    return _LABELS[graph]
+
+
+def _symbol_as_written(text: str) -> str:
+    """The text with a mistyped ICC-ASP symbol written as the symbol ("ICC-ASP/14/Res3" -> "ICC-ASP/14/Res.3")."""
+    def canonical(match: re.Match[str]) -> str:
+        session, res, number, plain = match.groups()
+        return f"ICC-ASP/{session}/Res.{number}" if res else f"ICC-ASP/{session}/{plain}"
+    return text if SYMBOL.search(text) else LOOSE_SYMBOL.sub(canonical, text, count=1)
 
 
 def parse_reference(reference: str, documents: dict[str, URIRef]) -> tuple[str, list[tuple[str, str]]]:
     """Split a reference into its document id and its pinpoints, in document order."""
-    text = " ".join(reference.replace("\u00a0", " ").split())
+    text = _symbol_as_written(" ".join(reference.replace("\u00a0", " ").split()))
     match = SYMBOL.search(text)
     doc_id = None
     rest = text
@@ -95,10 +134,16 @@ def resolve(graph: Graph, base: str, reference: str) -> Resolved:
         raise ReferenceNotFound(reference, "the reference is empty")
     if reference.startswith(("http://", "https://")):
         iri = URIRef(reference)
+    elif _said(reference) in _labels(graph, base):
+        iri = _labels(graph, base)[_said(reference)]
     else:
         documents = _documents(graph, base)
-        doc_id, pins = parse_reference(reference, documents)
-        iri = URIRef(f"{base}doc/{doc_id}" + "".join(f"/{kind}/{value}" for kind, value in pins))
+        try:
+            doc_id, pins = parse_reference(reference, documents)
+        except ReferenceNotFound as exc:
+            raise ReferenceNotFound(reference, exc.reason, nearest(graph, reference)) from None
+        document = documents.get(doc_id, URIRef(f"{base}doc/{doc_id}"))
+        iri = URIRef(str(document) + "".join(f"/{kind}/{value}" for kind, value in pins))
     label = graph.value(iri, RDFS.label)
     if label is None:
         raise ReferenceNotFound(reference, f"no node <{iri}> in the graph", nearest(graph, reference))
