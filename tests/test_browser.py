@@ -46,7 +46,7 @@ def test_search_open_a_paragraph_and_see_its_lineage_and_diff(server, browser, t
     box.send_keys("arrest")
     browser.find_element(By.ID, "search-button").click()
     wait.until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "ol.hits")))
-    assert "paragraphs with “arrest”" in browser.find_element(By.TAG_NAME, "h1").text
+    assert "units with “arrest”" in browser.find_element(By.TAG_NAME, "h1").text
     assert browser.find_elements(By.CSS_SELECTOR, "ol.hits mark")
     browser.find_element(By.LINK_TEXT, "ASP15 Bureau report on cooperation, annex I, para. 4").click()
     wait.until(expected_conditions.presence_of_element_located((By.ID, "lineage")))

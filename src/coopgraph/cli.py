@@ -107,8 +107,18 @@ def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = 
     started = time.perf_counter()
     count = store.load(outputs["ntriples"])
     click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
+    _index_texts(store, settings)
     store.close()
     return graph
+
+
+def _index_texts(store: object, settings: Settings) -> None:
+    """The full-text index of the graph just loaded, beside the store (coopgraph.text_index)."""
+    from coopgraph import text_index
+
+    started = time.perf_counter()
+    index = text_index.for_store(store, settings.output_dir)
+    click.echo(f"  search    {index.path} ({time.perf_counter() - started:.2f} s)")
 
 
 @main.command()
@@ -570,6 +580,7 @@ def load(ctx: click.Context, file: Path) -> None:
     started = time.perf_counter()
     count = store.load(file)
     click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
+    _index_texts(store, settings)
     store.close()
 
 

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from rdflib import Graph, URIRef
 
+from coopgraph import text_index
 from coopgraph.errors import CoopgraphError, QueryError, ReferenceNotFound
 from coopgraph.graph.serialize import context
 from coopgraph.lineage import render
@@ -35,6 +36,7 @@ from coopgraph.query import bind, named_queries
 from coopgraph.resolve import nearest, resolve
 from coopgraph.store import StoreError
 from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
+from coopgraph.text_index import TextIndex
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
 from coopgraph.web.fairness import OverBudget, QueryBudgets
@@ -75,18 +77,17 @@ class Service:
         limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes, settings.query_memory)
         source = StoreSource(settings.project.store_spec, settings.project.graph_file, settings.project.store_dir)
         self.pool = QueryPool(source, self.base, limits, size=settings.query_workers) if start_pool else None
-        self._units: list[tuple[URIRef, str]] | None = None
+        self._text_index: tuple[str | None, TextIndex] | None = None
         self._triples: int | None = None
         self.read_lock = threading.Lock()
 
-    @property
-    def units(self) -> list[tuple[URIRef, str]]:
-        """Every unit's text, for search: read on the first search, not at start-up."""
+    def text_index(self) -> TextIndex:
+        """The full-text index of the graph served now (made on first use if the build made none)."""
+        version = self.store.version()
         with self.read_lock:
-            if self._units is None:
-                self._units = sorted(((s, str(o)) for s, o in self.graph.subject_objects(CG.text) if isinstance(s, URIRef)),
-                                     key=lambda x: str(x[0]))
-            return self._units
+            if self._text_index is None or self._text_index[0] != version:
+                self._text_index = (version, text_index.for_store(self.store, self.settings.project.output_dir))
+            return self._text_index[1]
 
     @property
     def triples(self) -> int:
@@ -110,7 +111,7 @@ class Service:
                 self.graph = self.store.graph()
                 self.lineage = Lineage(self.graph, self.store.select_strings)
                 self.report = None
-                self._units = self._triples = None
+                self._text_index = self._triples = None
                 LOG.info("serving the rebuilt graph (%s)", self.store.version())
 
     def local(self, iri: object) -> str:
@@ -235,26 +236,38 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return html(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
                     jsonld="/dump/coopgraph.jsonld")
 
-    @app.get("/search", summary="Search the text of every paragraph",
-             responses={200: {"content": {"application/json": {"example": [{"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/2", "label": "ICC-ASP/14/Res.3, para. 2", "snippet": "... arrest ..."}]}}}})
-    def search(request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words to find")],
-               limit: Annotated[int, Query(ge=1, le=500)] = 100) -> Response:
-        words = [w for w in re.split(r"\s+", q.strip().lower()) if w]
-        found = []
-        for iri, text in service.units:
-            lowered = text.lower()
-            if all(w in lowered for w in words):
-                found.append((service.href(iri) or "", iri, text))
-        found.sort(key=lambda hit: hit[0])
-        # labels are read for the hits shown only: a common word matches most of a large archive
-        hits = [{"iri": str(iri), "href": href, "label": service.label(iri), "text": text} for href, iri, text in found[:limit]]
-        total = len(found)
+    @app.get("/search", summary="Full-text search of every unit's text (stems, \"phrases\", prefix*), most relevant first",
+             description="Words must all occur; \"quoted phrases\" occur as written; a trailing * searches a prefix. "
+                         "Words match their stems (strategy, strategies). A reference such as "
+                         "'ICC-ASP/14/Res.3, para. 27' goes to its unit: a browser is redirected there, and JSON "
+                         "names it as `resolved`. The index is SQLite FTS5, one per version of the graph.",
+             responses={200: {"content": {"application/json": {"example": {"query": "arrest strategy", "total": 7, "resolved": None, "results": [{"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/4", "label": "ICC-ASP/14/Res.3, para. 4", "href": "/doc/ICC-ASP/14/Res.3/para/4", "snippet": "Takes note of the report on arrest strategies ..."}]}}}}})
+    def search(request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words, \"phrases\", prefix*, or a reference")],
+               limit: Annotated[int, Query(ge=1, le=500)] = 100,
+               offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+        resolved = as_reference(q)
+        if resolved is not None and wants_html(request):
+            return RedirectResponse(service.href(resolved.iri) or "/", status_code=303)
+        found = service.text_index().search(q, limit, offset)
+        hits = [{"iri": h.iri, "href": service.href(URIRef(h.iri)), "label": h.label, "snippet": h.snippet_text(),
+                 "snippet_html": str(h.snippet_html()), "text": h.text} for h in found.hits]
         if wants_html(request):
-            for hit in hits:
-                hit["snippet"] = highlight(hit["text"], words)
-            return html(request, "search.html", q=q, hits=hits, total=total,
-                        jsonld=f"/sparql?format=jsonld&query={quote(search_construct(words))}")
-        return JSONResponse({"query": q, "total": total, "results": [{k: v for k, v in h.items()} for h in hits]})
+            return html(request, "search.html", q=q, hits=hits, total=found.total, offset=offset, limit=limit,
+                        jsonld=f"/sparql?format=jsonld&query={quote(search_construct(q))}")
+        reference = None if resolved is None else {"iri": str(resolved.iri), "label": resolved.label,
+                                                   "href": service.href(resolved.iri)}
+        return JSONResponse({"query": q, "total": found.total, "offset": offset, "resolved": reference, "results": hits})
+
+    def as_reference(q: str) -> Any:
+        """The unit a search text names, when it reads as a reference (a symbol, or a label)."""
+        from coopgraph.resolve import LOOSE_SYMBOL, SYMBOL
+
+        if not (SYMBOL.search(q) or LOOSE_SYMBOL.search(q) or re.search(r",\s*(?:para|annex|rec|footnote)", q, re.I)):
+            return None
+        try:
+            return resolve(service.graph, service.base, q)
+        except CoopgraphError:
+            return None
 
     # -- SPARQL ------------------------------------------------------------------------------------
     async def answer_of(request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
@@ -637,8 +650,10 @@ def app_from_environment() -> FastAPI:
     return create_app(settings)
 
 
-def search_construct(words: list[str]) -> str:
-    """The search as a CONSTRUCT, so a results page links to its JSON-LD."""
+def search_construct(q: str) -> str:
+    """The search as a CONSTRUCT (each word as a substring, case aside), so a results page links
+    to its JSON-LD. SPARQL has no stemming: it finds what holds the words as typed."""
+    words = re.findall(r"\w+", q.lower())
     filters = " ".join(f'FILTER(CONTAINS(LCASE(STR(?text)), {json.dumps(w)}))' for w in words)
     return (f"PREFIX cg: <{CG}> PREFIX rdfs: <{RDFS}> CONSTRUCT {{ ?unit rdfs:label ?label ; cg:text ?text }} "
             f"WHERE {{ ?unit cg:text ?text ; rdfs:label ?label . {filters} }}")
@@ -667,25 +682,6 @@ DOCS_PAGE = """<!doctype html>
 <body><div id="swagger-ui"></div>
 <script src="/static/swagger/swagger-ui-bundle.js"></script><script src="/static/docs.js"></script></body></html>
 """
-
-
-def highlight(text: str, words: list[str], width: int = 260) -> Markup:
-    lowered = text.lower()
-    first = min((lowered.find(w) for w in words if lowered.find(w) >= 0), default=0)
-    start = max(0, first - width // 3)
-    snippet = ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
-    # one pass over the plain text with every word at once (the longest first), then escape each
-    # piece: a word inside another, or inside markup, can never open a mark within a mark
-    pattern = "|".join(re.escape(w) for w in sorted({w for w in words if w}, key=len, reverse=True))
-    if not pattern:
-        return Markup(escape(snippet))
-    out, at = [], 0
-    for match in re.finditer(pattern, snippet, flags=re.IGNORECASE):
-        out.append(escape(snippet[at:match.start()]))
-        out.append(f"<mark>{escape(match.group(0))}</mark>")
-        at = match.end()
-    out.append(escape(snippet[at:]))
-    return Markup("".join(out))
 
 
 def marked_html(diff: str | None) -> Markup:
