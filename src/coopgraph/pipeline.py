@@ -7,6 +7,7 @@ from rdflib import Graph
 from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.graph.build import build_graph
+from coopgraph.graph.entailment import materialise, super_properties
 from coopgraph.graph.lexicon import load_lexicon
 from coopgraph.lineage.derive import add_derivations, derive
 
@@ -18,6 +19,7 @@ def build(settings: Settings, lineage: bool = True) -> Graph:
     graph = build_graph(manifest, documents, lexicon, settings.base)
     if lineage:
         add_derivations(graph, derive(graph))
+    materialise(graph, super_properties(settings.ontology_dir))  # last: the derivations' edges have theirs too
     return graph
 
 
