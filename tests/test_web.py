@@ -252,7 +252,9 @@ def test_a_named_query_binds_its_parameter_as_an_rdf_term(http):
     name, query = next((n, q) for n, q in items.items() if any(p["type"] == "iri" for p in q["parameters"]))
     param = next(p["name"] for p in query["parameters"] if p["type"] == "iri")
     bad = http.get(f"/queries/{name}", params={param: "not an iri> } DROP ALL {"})
-    assert bad.status_code == 422 and "must be an IRI" in bad.json()["error"]
+    assert bad.status_code == 422 and f"parameter {param!r}" in bad.json()["error"]  # read as a reference: it names nothing
+    bad_iri = http.get(f"/queries/{name}", params={param: "https://x.example/a> } DROP ALL {"})
+    assert bad_iri.status_code == 422 and "must be an IRI" in bad_iri.json()["error"]
     unknown = http.get(f"/queries/{name}", params={"nonsense": "1"})
     assert unknown.status_code == 422
     assert http.get("/queries/no-such-query").status_code == 404
@@ -451,3 +453,21 @@ def test_unit_and_mandate_pages_link_to_their_memo(http):
         assert memo.status_code == 200 and "Legal status of the text: adopted resolution" in memo.text
     markdown = http.get("/memo", params={"ref": "ICC-ASP/14/Res.3 para 4", "format": "md"})
     assert markdown.headers["content-type"].startswith("text/markdown") and markdown.text.startswith("# Memo:")
+
+
+def test_a_named_query_page_asks_for_its_parameters_first(http):
+    form = http.get("/queries/mandates-by-actor", headers={"Accept": "text/html"})
+    assert form.status_code == 200 and 'id="query-form"' in form.text
+    assert '<select name="actor"' in form.text and f'value="{BASE}actor/bureau"' in form.text
+    assert "<table" not in form.text, "no results before the actor is chosen"
+    page = http.get("/queries/mandates-by-actor", params={"actor": f"{BASE}actor/bureau"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "<table" in page.text and re.search(r"Rows 1–\d+ of \d+", page.text)
+
+
+def test_an_iri_parameter_takes_a_reference(http):
+    answer = http.get("/queries/reports-on", params={"unit": "ICC-ASP/14/Res.3, para. 27", "format": "json"})
+    assert answer.status_code == 200, answer.text
+    reports = [row["report"]["value"] for row in answer.json()["results"]["bindings"]]
+    assert f"{BASE}doc/asp15-bureau-report-cooperation/para/1" in reports
+    unknown = http.get("/queries/reports-on", params={"unit": "ICC-ASP/99/Res.1, para. 1", "format": "json"})
+    assert unknown.status_code == 422 and "unit" in unknown.json()["error"]

@@ -6,6 +6,7 @@ engine, the named queries and the pool of query workers. Only the workers run SP
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -15,7 +16,7 @@ from contextlib import asynccontextmanager
 from html import escape
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -231,8 +232,14 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     # -- home, search --------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(request: Request) -> HTMLResponse:
-        documents = sorted(((service.label(d), service.local(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
-                           key=lambda x: x[1])
+        graph = service.graph
+        documents = []
+        for d in sorted(graph.subjects(RDF.type, CG.CorpusDocument), key=lambda d: document_order(graph, d)):
+            date = document_date(graph, d)
+            session = graph.value(d, CG.session)
+            documents.append({"label": service.label(d), "href": service.local(d), "year": str(date)[:4] if date else None,
+                              "title": str(graph.value(d, DCTERMS.title) or ""),
+                              "session": service.label(session) if session is not None else None})
         return html(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
                     jsonld="/dump/coopgraph.jsonld")
 
@@ -421,20 +428,28 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                  for q in service.queries.values()]
         return JSONResponse(items)
 
-    @app.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms")
+    @app.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms",
+             description="Each parameter is a query parameter of its own name. An IRI parameter also takes a "
+                         "reference ('ICC-ASP/14/Res.3, para. 27'), resolved first. A browser without every "
+                         "parameter gets a form with a field for each, and results in pages of 50 rows (`page`).")
     async def run_named(request: Request, name: str, format: str | None = None) -> Response:
         named = service.queries.get(name)
         if named is None:
             return JSONResponse({"error": f"no named query {name!r}", "queries": sorted(service.queries)}, status_code=404)
-        values = {k: v for k, v in request.query_params.items() if k != "format"}
+        values = {k: v for k, v in request.query_params.items() if k not in {"format", "page"} and v.strip()}
+        browser = wants_html(request) and not format
+        if browser and set(named.params) - set(values):
+            return await run_in_threadpool(query_form, request, named, values, None)
         try:
-            bindings = bind(named, values)
+            bindings = bind(named, await run_in_threadpool(as_iris, named, values))
         except QueryError as exc:
+            if browser:
+                return await run_in_threadpool(query_form, request, named, values, str(exc))
             return JSONResponse({"error": str(exc)}, status_code=422)
         if service.pool is None:
             return PlainTextResponse("the query service is not running", status_code=503)
         wanted = Wanted(tuple(request.query_params.getlist("format")), request.headers.get("accept"))
-        if wants_html(request) and not format:
+        if browser:
             wanted = Wanted((), "application/sparql-results+json")
         try:
             answer = await answer_of(request, named.text, bindings, wanted)
@@ -442,10 +457,56 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
         if isinstance(answer, Response):
             return answer
-        headers = answer_headers(answer, named.text, bindings, wanted)
-        if wants_html(request) and not format and answer.status == 200:
-            return await run_in_threadpool(answer_page, request, named.text, answer)
-        return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
+        if browser and answer.status == 200:
+            return await run_in_threadpool(named_page, request, named, values, answer)
+        return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                        headers=answer_headers(answer, named.text, bindings, wanted))
+
+    def as_iris(named: Any, values: dict[str, str]) -> dict[str, str]:
+        """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it names."""
+        out = dict(values)
+        for key, value in values.items():
+            if named.params.get(key, ("",))[0] == "iri" and not value.startswith(("http://", "https://")):
+                try:
+                    out[key] = str(resolve(service.graph, service.base, value).iri)
+                except CoopgraphError as exc:
+                    raise QueryError(f"parameter {key!r}: {str(exc).splitlines()[0]}") from None
+        return out
+
+    def parameter_choices(named: Any) -> dict[str, list[tuple[str, str]]]:
+        """For an IRI parameter whose example names an actor, a session, a topic or a corpus document,
+        every node of that kind (label, IRI): the form offers a select box; others take a reference."""
+        choices: dict[str, list[tuple[str, str]]] = {}
+        for key, example in named.examples.items():
+            if named.params[key][0] != "iri" or not example.startswith(service.base):
+                continue
+            space = example[len(service.base):].split("/", 1)[0]
+            if space in {"actor", "session", "topic"}:
+                nodes = {s for s in service.graph.subjects() if isinstance(s, URIRef) and str(s).startswith(f"{service.base}{space}/")}
+            elif (URIRef(example), RDF.type, CG.CorpusDocument) in service.graph:
+                nodes = set(service.graph.subjects(RDF.type, CG.CorpusDocument))
+            else:
+                continue
+            choices[key] = sorted(((service.label(n), str(n)) for n in nodes), key=lambda c: natural_key(c[0]))
+        return choices
+
+    def query_form(request: Request, named: Any, values: dict[str, str], error: str | None) -> Response:
+        return html(request, "query.html", status=422 if error else 200, named=named, values=values, error=error,
+                    choices=parameter_choices(named), result=None, page=0, pages=0, total=0)
+
+    def named_page(request: Request, named: Any, values: dict[str, str], answer: Answer) -> Response:
+        table = results_table(answer.body, answer.media_type) or {"vars": [], "rows": []}
+        try:
+            page = max(0, int(request.query_params.get("page", "0")))
+        except ValueError:
+            page = 0
+        total = len(table["rows"])
+        pages = max(1, -(-total // ROWS_PER_PAGE))
+        page = min(page, pages - 1)
+        shown = {"vars": table["vars"], "rows": table["rows"][page * ROWS_PER_PAGE:(page + 1) * ROWS_PER_PAGE]}
+        return html(request, "query.html", named=named, values=values, error=None, choices=parameter_choices(named),
+                    result=shown, page=page, pages=pages, total=total, first=page * ROWS_PER_PAGE + 1,
+                    truncated=answer.truncated, query_string=urlencode(values))
 
     # -- API: resolve, lineage, changes, timeline, validate ----------------------------------------
     @app.get("/resolve", summary="Resolve a reference such as 'ICC-ASP/14/Res.3, para. 27'",
@@ -488,6 +549,36 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                 return JSONResponse({"error": f"{reference!r} is not a document of the corpus"}, status_code=422)
         rows = service.lineage.changes(str(earlier), str(later))
         return Response(render.changes_json(rows), media_type="application/json")
+
+    @app.get("/compare", include_in_schema=False)
+    def compare_page(request: Request, a: str | None = None, b: str | None = None) -> Response:
+        """Two texts side by side: the later one's units, each new, carried over, amended, restated or
+        renumbered against the earlier one, with its diff; the earlier units it drops; the gap between."""
+        documents = sorted(((service.label(d), str(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
+                           key=lambda d: document_order(service.graph, URIRef(d[1])))
+        context: dict[str, Any] = {"documents": documents, "a": a or "", "b": b or "", "rows": None, "error": None}
+        if a and b:
+            try:
+                earlier = resolve(service.graph, service.base, a).iri
+                later = resolve(service.graph, service.base, b).iri
+                for reference, iri in ((a, earlier), (b, later)):
+                    if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
+                        raise QueryError(f"{reference!r} is not a document of the corpus")
+            except CoopgraphError as exc:
+                context["error"] = str(exc).splitlines()[0]
+                return html(request, "compare.html", status=422, **context)
+            rows = service.lineage.changes(str(earlier), str(later))
+            context.update(earlier=service.label(earlier), later=service.label(later), gap=rows[0]["gap"] if rows else None,
+                           rows=[compare_row(row) for row in rows], counts=count_statuses(rows))
+        return html(request, "compare.html", **context)
+
+    def compare_row(row: dict[str, Any]) -> dict[str, Any]:
+        edge = row.get("edge")
+        return {"status": row["status"], "renumbered": row.get("renumbered"),
+                "later": {"href": service.href(row["later"]), "label": service.label(URIRef(str(row["later"])))} if row["later"] else None,
+                "earlier": {"href": service.href(row["earlier"]), "label": service.label(URIRef(str(row["earlier"])))} if row["earlier"] else None,
+                "diff": getattr(edge, "diff", None), "confidence": getattr(edge, "confidence", None),
+                "similarity": getattr(edge, "similarity", None), "inferred": getattr(edge, "inferred", None)}
 
     @app.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
     def timeline_route(ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
@@ -611,6 +702,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                   "label": service.label(o) if isinstance(o, URIRef) else str(o)} for name, o in properties]
         svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#")) if trace.steps else None
         return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
+                    citation=citation_form(graph, iri, service.label(iri)), accessed=datetime.date.today().strftime("%-d %B %Y"),
                     text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                     footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
                     svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
@@ -648,6 +740,60 @@ def app_from_environment() -> FastAPI:
     settings = ServeSettings.from_env(Settings.from_env())
     configure(settings.header_timeout, settings.max_connections)
     return create_app(settings)
+
+
+ROWS_PER_PAGE = 50
+
+
+def citation_form(graph: Graph, iri: URIRef, label: str) -> str | None:
+    """A unit or document as it is usually cited: its pinpoint label, then the text's title, the
+    session and the date the text gives ("ICC-ASP/14/Res.3, para. 27 (Resolution on cooperation,
+    Assembly of States Parties, fourteenth session, 26 November 2015)"). None outside the corpus."""
+    if not str(iri).split("/coopgraph/", 1)[-1].startswith("doc/"):
+        return None
+    document = iri
+    for parent in graph.transitive_objects(iri, URIRef("http://data.europa.eu/eli/ontology#is_part_of")):
+        if (parent, RDF.type, CG.CorpusDocument) in graph:
+            document = parent
+    if (document, RDF.type, CG.CorpusDocument) not in graph:
+        return None
+    details = [str(t) for t in (graph.value(document, DCTERMS.title),) if t is not None and str(t) not in label]
+    session = graph.value(document, CG.session)
+    if session is not None and graph.value(session, RDFS.label) is not None:
+        details.append(str(graph.value(session, RDFS.label)))
+    date = graph.value(document, DCTERMS.date)
+    if date is not None:
+        details.append(datetime.date.fromisoformat(str(date)).strftime("%-d %B %Y"))
+    return f"{label} ({', '.join(details)})" if details else label
+
+
+def count_statuses(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[str(row["status"])] = counts.get(str(row["status"]), 0) + 1
+    return list(counts.items())
+
+
+def document_date(graph: Graph, document: URIRef) -> str | None:
+    """The date a text gives for itself, or that its parent text gives (an annex); None when none does."""
+    for node in (document, *graph.transitive_objects(document, URIRef("http://data.europa.eu/eli/ontology#is_part_of"))):
+        date = graph.value(node, DCTERMS.date) or graph.value(node, URIRef("http://data.europa.eu/eli/ontology#date_document"))
+        if date is not None:
+            return str(date)
+    return None
+
+
+def document_order(graph: Graph, document: URIRef) -> tuple[object, ...]:
+    """Texts in the order they were written: by session, then date, then name read naturally
+    (ICC-ASP/6 before ICC-ASP/14); a text of no session (the flyer) last."""
+    session = graph.value(document, CG.session)
+    number = graph.value(session, CG.sessionNumber) if session is not None else None
+    return (int(number) if number is not None else 999, document_date(graph, document) or "", natural_key(str(document)))
+
+
+def natural_key(text: str) -> tuple[object, ...]:
+    """Text with its numbers read as numbers: ICC-ASP/6 before ICC-ASP/14, para. 2 before para. 10."""
+    return tuple(int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text))
 
 
 def search_construct(q: str) -> str:

@@ -1,0 +1,62 @@
+"""The pages a reader uses, on a server with the default limits: named-query forms and their
+pages of results, the comparison of two texts, the citation box."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from tests.conftest import BASE, serving
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def reader(built_dir):
+    yield from serving(built_dir)
+
+
+@pytest.fixture(scope="module")
+def http(reader):
+    with httpx.Client(base_url=reader.url, timeout=30, headers=HTML) as client:
+        yield client
+
+
+def test_named_query_results_come_in_pages(http):
+    first = http.get("/queries/recommendations-by-cluster", headers=HTML)
+    second = http.get("/queries/recommendations-by-cluster", params={"page": 1}, headers=HTML)
+    assert "Rows 1–50 of 66" in first.text and 'rel="next"' in first.text
+    assert "Rows 51–66 of 66" in second.text and 'rel="prev"' in second.text
+    assert first.text.count("<tr>") == 51 and second.text.count("<tr>") == 17  # the header row, then the rows
+
+
+
+
+def test_two_texts_compared_side_by_side(http):
+    page = http.get("/compare", params={"a": "ICC-ASP/14/Res.3", "b": "asp15-bureau-report-cooperation annex I"})
+    assert page.status_code == 200 and 'id="comparison"' in page.text
+    rows = re.findall(r'<tr class="status-([\w-]+)">', page.text)
+    assert {"carried-over", "amended"} <= set(rows), rows
+    assert "<del>" in page.text and "<ins>" in page.text, "amended units show their diff"
+    assert re.search(r"renumbered \d+ -&gt; \d+", page.text), "a carried paragraph that changed its number says so"
+    across_a_gap = http.get("/compare", params={"a": "ICC-ASP/8/Res.2", "b": "ICC-ASP/14/Res.3"})
+    assert 'id="gap"' in across_a_gap.text and "status-new" not in across_a_gap.text, "across sessions 9-13 nothing is called new"
+    bad = http.get("/compare", params={"a": "ICC-ASP/14/Res.3, para. 2", "b": "ICC-ASP/14/Res.3"})
+    assert bad.status_code == 422 and "not a document" in bad.text
+
+
+def test_every_unit_page_says_how_to_cite_it(http):
+    page = http.get("/doc/ICC-ASP/14/Res.3/para/27")
+    cite = re.search(r'<p id="cite-text">([^<]+)</p>', page.text)
+    assert cite and cite.group(1).startswith("ICC-ASP/14/Res.3, para. 27 (Resolution on cooperation")
+    assert "26 November 2015" in cite.group(1) and f"<code>{BASE}doc/ICC-ASP/14/Res.3/para/27</code>" in page.text
+    assert "accessed" in page.text
+
+
+def test_the_home_page_lists_the_texts_oldest_first_with_their_years(http):
+    page = http.get("/")
+    years = re.findall(r'<span class="year">(\d{4})</span>', page.text)
+    assert years and years == sorted(years) and "2015" in years  # a year only where the text dates itself
+    assert page.text.index("ICC-ASP/6/21") < page.text.index("ICC-ASP/8/Res.2") < page.text.index("ICC-ASP/14/Res.3")
