@@ -11,29 +11,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
-CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+from tests.support.browser import chromium
 
 
 @pytest.fixture()
 def browser(tmp_path: Path):
-    for program in (CHROMIUM, DRIVER):
-        assert Path(program).exists(), f"{program} is missing: install Debian's chromium and chromium-driver (.ci/run does)"
-    os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium look for drivers online
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1300,1700"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.set_page_load_timeout(60)
+    driver = chromium(tmp_path / "profile")
     yield driver
     driver.quit()
 

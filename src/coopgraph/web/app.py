@@ -36,7 +36,7 @@ from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.query import bind, named_queries
 from coopgraph.resolve import nearest, resolve
 from coopgraph.store import StoreError
-from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
+from coopgraph.terms import CG, DCTERMS, PREFIXES, RDF, RDFS, SKOS
 from coopgraph.text_index import TextIndex
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
@@ -714,9 +714,19 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         app.add_api_route(f"/{space}/{{path:path}}", route, methods=["GET"], summary=f"Dereference an IRI under /{space}/",
                           name=f"dereference_{space}")
 
-    @app.get("/ontology", include_in_schema=False)
-    def ontology() -> Response:
-        return FileResponse(settings.project.ontology_dir / "coopgraph.ttl", media_type="text/turtle")
+    @app.get("/ontology", summary="The data model: a page for browsers, the ontology as Turtle for tools")
+    def ontology(request: Request) -> Response:
+        ontology_file = settings.project.ontology_dir / "coopgraph.ttl"
+        if request.query_params.get("format") in {"turtle", "ttl"} or not wants_html(request):
+            return FileResponse(ontology_file, media_type="text/turtle", headers={"Vary": "Accept"})
+        return html(request, "data_model.html", prefixes=sorted((p, str(ns)) for p, ns in PREFIXES.items()),
+                    queries=service.queries, jsonld=None)
+
+    @app.get("/ontology/terms", summary="Every class and property of the ontology, documented by pyLODE")
+    def ontology_terms() -> Response:
+        from coopgraph.web.data_model import reference_html
+
+        return HTMLResponse(reference_html(settings.project.ontology_dir / "coopgraph.ttl"))
 
     @app.get("/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
