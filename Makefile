@@ -9,9 +9,11 @@ STAMP := $(VENV)/.installed
 .PHONY: run test build clean
 
 $(STAMP): pyproject.toml
+	@echo "coopgraph: installing into $(VENV) (the first time takes a minute or two; pip shows each package)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --progress-bar on -e ".[test]" | grep -E "^(Collecting|Installing|Successfully)" || true
+	@test -x $(BIN)/coopgraph || { echo "coopgraph: the install failed (see pip's messages above)"; exit 1; }
 	touch $(STAMP)
 
 run: $(STAMP)

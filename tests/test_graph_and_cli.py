@@ -270,3 +270,16 @@ def test_literal_text_is_language_tagged(graph):
     text = graph.value(iri("doc/ICC-ASP/14/Res.3/para/1"), CG.text)
     assert isinstance(text, Literal) and text.language == "en"
 
+
+
+def test_serve_on_a_taken_port_says_so_and_exits_3(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = cli("--out", str(tmp_path), "serve", "--port", str(port))
+    assert result.returncode == 3, result.stderr
+    assert f"port {port} on 127.0.0.1 is already in use" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr and not (tmp_path / "coopgraph.nt").exists(), "nothing is built first"

@@ -121,6 +121,26 @@ def _index_texts(store: object, settings: Settings) -> None:
     click.echo(f"  search    {index.path} ({time.perf_counter() - started:.2f} s)")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail at once, with what to do, when the address is taken: before building or starting workers."""
+    import errno
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds: a closing socket does not count
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno in {errno.EADDRINUSE, errno.EACCES}:
+                from coopgraph.errors import PortInUse
+
+                why = "is already in use (another server, or coopgraph serve running already?)" if exc.errno == errno.EADDRINUSE \
+                    else "needs privileges this user lacks"
+                raise PortInUse(f"port {port} on {host} {why}; choose another with --port PORT or COOPGRAPH_PORT") from None
+            raise
+
+
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.option("--symbol", default=None, help="The document symbol, when the text does not print it (ICC-ASP/15/Res.5).")
@@ -537,6 +557,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
                                       client_budget=client_budget, query_memory=query_memory,
                                       max_connections=max_connections, header_timeout=header_timeout,
                                       forwarded_allow_ips=forwarded_allow_ips, public_url=public_url)
+    _check_port_free(settings.host, settings.port)
     store = settings.project.open_store()
     if not store.is_loaded():
         if settings.project.store is not None:  # a store the user named: say so rather than build into it
@@ -554,7 +575,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     options = uvicorn_options(settings)
     if settings.workers == 1:
         app = create_app(settings)
-        click.echo(f"coopgraph: serving {settings.graph_file} on http://{settings.host}:{settings.port}/", err=True)
+        click.echo(f"coopgraph: serving {store.describe()} on http://{settings.host}:{settings.port}/", err=True)
         uvicorn.run(app, log_level=log_level, access_log=False, **options)
         return
     store = settings.project.open_store()

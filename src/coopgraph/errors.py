@@ -78,3 +78,9 @@ class ValidationFailed(CoopgraphError):
     """The graph does not conform to the SHACL shapes."""
 
     exit_code = 1
+
+
+class PortInUse(CoopgraphError):
+    """The address the server is to listen on is taken (another server, or another coopgraph)."""
+
+    exit_code = 3
