@@ -60,3 +60,22 @@ def test_the_home_page_lists_the_texts_oldest_first_with_their_years(http):
     years = re.findall(r'<span class="year">(\d{4})</span>', page.text)
     assert years and years == sorted(years) and "2015" in years  # a year only where the text dates itself
     assert page.text.index("ICC-ASP/6/21") < page.text.index("ICC-ASP/8/Res.2") < page.text.index("ICC-ASP/14/Res.3")
+
+
+def test_dumps_void_and_the_start_up_line_come_from_the_store_served(tmp_path):
+    from tests.conftest import cli
+
+    assert cli("--out", str(tmp_path), "build", "--no-validate").returncode == 0
+    other = tmp_path / "other.nt"
+    other.write_text(f"<{BASE}doc/x> <http://www.w3.org/2000/01/rdf-schema#label> \"x\" .\n"
+                     f"<{BASE}doc/x> <{BASE}ontology#text> \"1\"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n", encoding="utf-8")
+    assert cli("--out", str(tmp_path), "load", str(other)).returncode == 0
+    running = next(serving(tmp_path))
+    try:
+        dump = httpx.get(running.url + "/dump/coopgraph.nt", timeout=30).text
+        assert sorted(line for line in dump.splitlines() if line) == sorted(other.read_text().splitlines())
+        void = httpx.get(running.url + "/void", headers={"Accept": "application/n-triples"}, timeout=30).text
+        assert '"2"^^<http://www.w3.org/2001/XMLSchema#integer>' in void
+        assert "serving oxigraph" in running.log.read_text() and "coopgraph.nt on" not in running.log.read_text()
+    finally:
+        running.stop()

@@ -51,7 +51,7 @@ def values(graph: Graph) -> set[tuple[object, ...]]:
 def parse_jsonld(text: str) -> Graph:
     """JSON-LD with our published context inlined (the client side never fetches it)."""
     data = json.loads(text)
-    if data.get("@context") == f"{BASE}context.jsonld":
+    if isinstance(data, dict) and data.get("@context") == f"{BASE}context.jsonld":
         data["@context"] = httpx.get(f"{pytest.server_url}/context.jsonld").json()["@context"]  # type: ignore[attr-defined]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
@@ -302,7 +302,11 @@ def test_an_unknown_iri_is_404_with_suggestions(http):
 def test_dumps_void_and_context(http, triples):
     nt = http.get("/dump/coopgraph.nt")
     assert nt.status_code == 200 and len([line for line in nt.text.splitlines() if line.strip()]) == triples
-    assert http.get("/dump/coopgraph.ttl").headers["content-type"].startswith("text/turtle")
+    turtle = http.get("/dump/coopgraph.ttl")
+    assert turtle.headers["content-type"].startswith("text/turtle")
+    expected = values(Graph().parse(data=nt.text, format="nt"))
+    assert values(Graph().parse(data=turtle.text, format="turtle")) == expected
+    assert values(parse_jsonld(http.get("/dump/coopgraph.jsonld").text)) == expected
     assert http.get("/dump/other.txt").status_code == 404
     void = Graph().parse(data=http.get("/void", headers={"Accept": "text/turtle"}).text, format="turtle")
     size = void.value(URIRef(f"{BASE}void#coopgraph"), URIRef("http://rdfs.org/ns/void#triples"))

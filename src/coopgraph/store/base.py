@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +64,15 @@ class Store(ABC):
         """Which build of the graph this store object reads (cache keys and ETags), or None when it
         cannot know: a remote server may change under it."""
         return None
+
+    def dump(self, fmt: str) -> Iterator[bytes]:
+        """The whole corpus graph as "nt", "ttl" or "jsonld" (expanded), in pieces: what the server
+        streams as /dump/coopgraph.*, so a dump is always of the graph served. This general way
+        reads the graph whole; a store that can read it in batches does (Oxigraph)."""
+        from coopgraph.graph.serialize import to_jsonld, to_ntriples, to_turtle
+
+        ntriples = to_ntriples(self.graph())
+        yield {"nt": ntriples, "ttl": to_turtle(ntriples), "jsonld": to_jsonld(ntriples)}[fmt]
 
     def refresh(self) -> bool:
         """Follow a rebuild: read the newest graph from now on if it changed; whether it did."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +148,31 @@ class OxigraphStore(Store):
             return False
         self._reader = None  # the next read opens the version a rebuild made current
         return True
+
+    def dump(self, fmt: str, batch: int = 20_000) -> Iterator[bytes]:
+        """The corpus graph in batches of triples, each written by Oxigraph: N-Triples lines; Turtle
+        documents that repeat the prefixes (a Turtle reader takes them again); one expanded JSON-LD
+        array whose node objects may repeat an @id (a JSON-LD reader merges them)."""
+        import itertools
+
+        import pyoxigraph as ox
+
+        from coopgraph.terms import PREFIXES
+
+        quads = self.reader().quads_for_pattern(None, None, None, ox.NamedNode(str(self.corpus)))
+        formats = {"nt": ox.RdfFormat.N_TRIPLES, "ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD}
+        prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt == "ttl" else None
+        first = True
+        if fmt == "jsonld":
+            yield b"["
+        while chunk := [ox.Triple(q.subject, q.predicate, q.object) for q in itertools.islice(quads, batch)]:
+            text = ox.serialize(chunk, format=formats[fmt], prefixes=prefixes)
+            if fmt == "jsonld":
+                text = (b"" if first else b",") + text.strip()[1:-1]
+            first = False
+            yield text
+        if fmt == "jsonld":
+            yield b"]\n"
 
     def graph(self) -> Graph:
         from oxrdflib import OxigraphStore as RdflibAdapter

@@ -19,8 +19,16 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.concurrency import iterate_in_threadpool, run_in_threadpool
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
@@ -622,13 +630,16 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
     @app.get("/dump/{name}", summary="The whole graph: coopgraph.ttl, coopgraph.nt or coopgraph.jsonld")
     def dump(name: str) -> Response:
-        media = {"coopgraph.ttl": "text/turtle", "coopgraph.nt": "application/n-triples",
-                 "coopgraph.jsonld": "application/ld+json"}.get(name)
-        path = settings.project.output_dir / name
-        if media is None or not path.is_file():
+        """Streamed from the store being served (never from files of another build): what the
+        VoID counts is what the dump holds."""
+        formats = {"coopgraph.ttl": ("ttl", "text/turtle"), "coopgraph.nt": ("nt", "application/n-triples"),
+                   "coopgraph.jsonld": ("jsonld", "application/ld+json")}
+        if name not in formats:
             return JSONResponse({"error": f"no dump {name!r}; there are coopgraph.ttl, coopgraph.nt, coopgraph.jsonld"},
                                 status_code=404)
-        return FileResponse(path, media_type=media)
+        fmt, media = formats[name]
+        return StreamingResponse(iterate_in_threadpool(service.store.dump(fmt)), media_type=media,
+                                 headers={"Content-Disposition": f'inline; filename="{name}"'})
 
     @app.get("/void", summary="VoID description of the dataset")
     def void(request: Request) -> Response:
