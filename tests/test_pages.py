@@ -79,3 +79,18 @@ def test_dumps_void_and_the_start_up_line_come_from_the_store_served(tmp_path):
         assert "serving oxigraph" in running.log.read_text() and "coopgraph.nt on" not in running.log.read_text()
     finally:
         running.stop()
+
+
+def test_a_recommendation_page_shows_what_became_of_it(http):
+    page = http.get("/doc/ICC-ASP/6/21/rec/17")
+    assert 'id="fate"' in page.text and re.search(r'<strong id="status">[^<]+</strong>', page.text)
+    assert "sessions 9 to 13" in page.text
+
+
+def test_the_lineage_graph_names_each_box_once(http):
+    page = http.get("/doc/asp15-bureau-report-cooperation/annex/I/para/4").text
+    boxes = re.findall(r'<g class="node[^"]*"><title>[^<]*</title><rect[^>]*/>((?:<text[^>]*>[^<]*</text>)+)</g>', page)
+    assert boxes
+    for box in boxes:
+        lines = re.findall(r">([^<]*)</text>", box)
+        assert len(lines) == len(set(lines)), f"a box repeats its name: {lines}"

@@ -714,6 +714,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#")) if trace.steps else None
         return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
                     citation=citation_form(graph, iri, service.label(iri)), accessed=datetime.date.today().strftime("%-d %B %Y"),
+                    fate=recommendation_fate(service.lineage, str(iri)) if (iri, RDF.type, CG.Recommendation) in graph else None,
                     text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                     footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
                     svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,

@@ -62,10 +62,13 @@ def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type:
         node = nodes[iri]
         root = " root" if iri == trace.root.iri else ""
         external = "" if node.in_corpus else " external"
+        first = node.document_label or node.label
+        pinpoint = node.label.split(", ", 1)[1] if ", " in node.label else ""
+        second = "" if not pinpoint or pinpoint == first else pinpoint  # a document's box says its name once
         parts.append(f'<a href="{escape(link(iri))}"><g class="node{root}{external}"><title>{escape(node.label)}</title>'
                      f'<rect x="{x}" y="{y}" width="{BOX_W}" height="{BOX_H}" rx="6"/>'
-                     f'<text x="{x + 8}" y="{y + 19}">{escape(_short(node.document_label or node.label, 34))}</text>'
-                     f'<text x="{x + 8}" y="{y + 36}" class="pin">{escape(_short(node.label.split(", ", 1)[-1], 36))}</text>'
-                     f'</g></a>')
+                     f'<text x="{x + 8}" y="{y + (19 if second else 28)}">{escape(_short(first, 34))}</text>'
+                     + (f'<text x="{x + 8}" y="{y + 36}" class="pin">{escape(_short(second, 36))}</text>' if second else "")
+                     + '</g></a>')
     parts.append("</svg>")
     return "".join(parts)
