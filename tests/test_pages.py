@@ -94,3 +94,15 @@ def test_the_lineage_graph_names_each_box_once(http):
     for box in boxes:
         lines = re.findall(r">([^<]*)</text>", box)
         assert len(lines) == len(set(lines)), f"a box repeats its name: {lines}"
+
+
+def test_a_unit_links_to_its_lines_in_the_source_and_the_source_shows_them(http):
+    page = http.get("/doc/ICC-ASP/14/Res.3/para/27").text
+    link = re.search(r'<a href="([^"]+)" id="source-link">source, lines (\d+)–(\d+)</a>', page)
+    assert link, "the unit page links to its source lines"
+    source = http.get(link.group(1).replace("&amp;", "&"))
+    assert source.status_code == 200
+    marked = re.findall(r'<li id="L(\d+)" class="marked">.*?<span>([^<]*)</span>', source.text)
+    assert [int(n) for n, _ in marked] == list(range(int(link.group(2)), int(link.group(3)) + 1))
+    assert "Requests the Bureau" in " ".join(text for _, text in marked)
+    assert 'href="/doc/ICC-ASP/14/Res.3/para/27"' in source.text, "the line where the unit starts links back to it"

@@ -682,6 +682,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
                         jsonld=f"{service.local(iri)}?format=jsonld",
                         action=graph.value(iri, CG.action), issued_by=graph.value(iri, CG.issuedBy), headers=headers,
                         issued=(iri, CG.mandateStatus, CG.IssuedMandate) in graph)
+        if (iri, RDF.type, CG.SourceFile) in graph:
+            return source_page(request, iri, headers)
         parts = sorted(((graph.value(c, CG.firstLine) or 0, c) for c in graph.subjects(URIRef("http://data.europa.eu/eli/ontology#is_part_of"), iri)),
                        key=lambda x: (int(x[0]), str(x[1])))
         children = [{"href": service.href(c), "label": service.label(c), "number": graph.value(c, CG.number),
@@ -715,10 +717,25 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
                     citation=citation_form(graph, iri, service.label(iri)), accessed=datetime.date.today().strftime("%-d %B %Y"),
                     fate=recommendation_fate(service.lineage, str(iri)) if (iri, RDF.type, CG.Recommendation) in graph else None,
+                    source=source_link(graph, iri),
                     text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                     footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
                     svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
                     jsonld=f"{service.local(iri)}?format=jsonld", headers=headers)
+
+    def source_page(request: Request, iri: URIRef, headers: dict[str, str]) -> HTMLResponse:
+        """A source file as the corpus holds it, line by line (the pinpoints' line numbers), with the
+        lines `?lines=10-15` asks for marked: where a unit's words stand in the source."""
+        name = str(iri).rsplit("/", 1)[-1]
+        path = settings.project.corpus_dir / name
+        lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() and "/" not in name else []
+        wanted = re.fullmatch(r"(\d+)(?:-(\d+))?", request.query_params.get("lines", ""))
+        first, last = (int(wanted.group(1)), int(wanted.group(2) or wanted.group(1))) if wanted else (0, -1)
+        units = sorted(((int(graph_line), s) for s in service.graph.subjects(CG.sourceFile, iri)
+                        for graph_line in [service.graph.value(s, CG.firstLine) or 0]), key=lambda x: x[0])
+        starts = {line: [{"href": service.href(s), "label": service.label(s)} for n, s in units if n == line] for line, _ in units}
+        return html(request, "source.html", iri=iri, label=service.label(iri), lines=lines, first=first, last=last,
+                    starts=starts, jsonld=f"{service.local(iri)}?format=jsonld", headers=headers)
 
     for space in IRI_SPACES:
         def route(request: Request, path: str, format: str | None = None, _space: str = space) -> Response:
@@ -787,6 +804,16 @@ def citation_form(graph: Graph, iri: URIRef, label: str) -> str | None:
     if date is not None:
         details.append(datetime.date.fromisoformat(str(date)).strftime("%-d %B %Y"))
     return f"{label} ({', '.join(details)})" if details else label
+
+
+def source_link(graph: Graph, iri: URIRef) -> dict[str, str] | None:
+    """Where a unit's words stand in its source file: the file's page with those lines marked."""
+    source, first, last = graph.value(iri, CG.sourceFile), graph.value(iri, CG.firstLine), graph.value(iri, CG.lastLine)
+    if source is None or first is None:
+        return None
+    span = f"{first}-{last}" if last is not None and str(last) != str(first) else str(first)
+    path = "/" + str(source).split("/coopgraph/", 1)[-1]
+    return {"href": f"{path}?lines={span}#L{first}", "lines": span.replace("-", "–")}
 
 
 def count_statuses(rows: list[dict[str, Any]]) -> list[tuple[str, int]]:
