@@ -106,3 +106,11 @@ def test_a_unit_links_to_its_lines_in_the_source_and_the_source_shows_them(http)
     assert [int(n) for n, _ in marked] == list(range(int(link.group(2)), int(link.group(3)) + 1))
     assert "Requests the Bureau" in " ".join(text for _, text in marked)
     assert 'href="/doc/ICC-ASP/14/Res.3/para/27"' in source.text, "the line where the unit starts links back to it"
+
+
+def test_a_document_page_states_its_title_and_adoption_up_front(http):
+    page = http.get("/doc/ICC-ASP/14/Res.3").text
+    facts = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", page.split('id="facts"', 1)[1].split("</dl>", 1)[0]))
+    assert facts["title"] == "Resolution on cooperation" and facts["date"] == "26 November 2015"
+    assert facts["adopted"] == "12th plenary meeting" and facts["adoption"] == "by consensus"
+    assert page.index('id="facts"') < page.index("All statements")

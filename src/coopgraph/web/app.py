@@ -717,7 +717,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         return html(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
                     citation=citation_form(graph, iri, service.label(iri)), accessed=datetime.date.today().strftime("%-d %B %Y"),
                     fate=recommendation_fate(service.lineage, str(iri)) if (iri, RDF.type, CG.Recommendation) in graph else None,
-                    source=source_link(graph, iri),
+                    source=source_link(graph, iri), facts=document_facts(graph, iri, service.label),
                     text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                     footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
                     svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
@@ -804,6 +804,27 @@ def citation_form(graph: Graph, iri: URIRef, label: str) -> str | None:
     if date is not None:
         details.append(datetime.date.fromisoformat(str(date)).strftime("%-d %B %Y"))
     return f"{label} ({', '.join(details)})" if details else label
+
+
+def document_facts(graph: Graph, iri: URIRef, label: Any) -> list[tuple[str, str]]:
+    """A text's own facts, as its first lines state them: what it is, when and how it was adopted."""
+    if (iri, RDF.type, CG.CorpusDocument) not in graph:
+        return []
+    facts = []
+    for name, predicate in (("title", DCTERMS.title), ("symbol", DCTERMS.identifier), ("session", CG.session),
+                            ("date", DCTERMS.date), ("adopted", CG.adoptedAtMeeting), ("adoption", CG.adoptionMethod),
+                            ("legal status", CG.legalStatus)):
+        value = graph.value(iri, predicate)
+        if value is None:
+            continue
+        if isinstance(value, URIRef):
+            text = str(graph.value(value, SKOS.prefLabel) or label(value))
+        elif predicate == DCTERMS.date:
+            text = datetime.date.fromisoformat(str(value)).strftime("%-d %B %Y")
+        else:
+            text = str(value)
+        facts.append((name, text))
+    return facts
 
 
 def source_link(graph: Graph, iri: URIRef) -> dict[str, str] | None:
