@@ -128,7 +128,7 @@ def test_lineage_is_the_same_on_every_store(loaded, graph):
 def test_the_store_graph_conforms_to_the_shapes(loaded, settings):
     _, _, store, _ = loaded
     report = validate_graph(store.graph(), load_shapes(settings.shapes_dir, BASE))
-    assert report.conforms and report.counts["Info"] == 1
+    assert report.conforms and report.counts["Info"] == 1, [(f.focus, f.message, f.value) for f in report.findings[:3]]
 
 
 def test_serve_answers_from_the_store(loaded, built_dir):

@@ -28,13 +28,13 @@ PREFIXES = {
 
 
 def decimal(value: float, places: int) -> Literal:
-    """An xsd:decimal rounded to `places`, in the one lexical form every store keeps: no trailing
-    zeros, no trailing point ("0.5", "1"), as Oxigraph writes any decimal back. A form a store
-    rewrites would make its answers, the dumps and the memory store disagree on the same value."""
-    text = f"{value:.{places}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return Literal("0" if text in {"-0", ""} else text, datatype=XSD.decimal)
+    """An xsd:decimal rounded to `places`, without trailing zeros ("0.5", "0.87"), as the stores
+    write decimals back, so that their answers, the dumps and the memory store agree. A whole
+    number keeps one decimal place ("1.0"): Virtuoso stores a decimal written "1" as an integer,
+    and Oxigraph answers "1" for it, the one difference left (of form, not of value or type)."""
+    text = f"{value:.{places}f}".rstrip("0")
+    text = text + "0" if text.endswith(".") else text
+    return Literal("0.0" if text in {"-0.0", ""} else text, datatype=XSD.decimal)
 
 
 def bind_prefixes(graph: Graph) -> Graph:

@@ -39,6 +39,10 @@ def _reporting_store(url: str) -> Any:
     from coopgraph.store import StoreError
 
     class ReportingSPARQLStore(SPARQLStore):
+        def response_mime_types(self) -> str:
+            # Graphs as N-Triples: Virtuoso's Turtle writes "1"^^xsd:decimal as a bare 1, an xsd:integer
+            return "application/sparql-results+json, application/n-triples;q=0.9"
+
         def _query(self, *args: Any, **kwargs: Any) -> Any:
             try:
                 return super()._query(*args, **kwargs)
