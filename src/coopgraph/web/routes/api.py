@@ -1,0 +1,109 @@
+"""The JSON API over the lineage: resolve a reference, trace a unit, compare two texts, a
+mandate's timeline, a memo, the validation report."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
+from markupsafe import Markup
+
+from coopgraph.lineage import render as lineage_render
+from coopgraph.lineage.engine import EDGE_TYPES
+from coopgraph.resolve import resolve
+from coopgraph.terms import CG, RDF
+from coopgraph.web import linked_data
+from coopgraph.web.rendering import (
+    render,
+    timelines_of,
+)
+from coopgraph.web.service import ServiceDep
+
+router = APIRouter()
+
+
+# -- API: resolve, lineage, changes, timeline, validate ----------------------------------------
+@router.get("/resolve", summary="Resolve a reference such as 'ICC-ASP/14/Res.3, para. 27'",
+         responses={200: {"content": {"application/json": {"example": {"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/27", "label": "ICC-ASP/14/Res.3, para. 27", "text": "Requests the Bureau ..."}}}},
+                    404: {"description": "unknown reference, with the nearest matches"}})
+def resolve_route(service: ServiceDep, request: Request,
+                  ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 27"])],
+                  format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
+    found = resolve(service.graph, service.base, ref)
+    if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+        return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
+    return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.href(found.iri)})
+
+@router.get("/lineage", summary="Where a unit came from (up) and where it went (down), with evidence")
+def lineage_route(service: ServiceDep, request: Request,
+                  ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 28"])],
+                  direction: Annotated[str, Query(pattern="^(up|down|both)$")] = "up",
+                  depth: Annotated[int | None, Query(ge=1, le=100)] = None,
+                  types: Annotated[str | None, Query(description="comma-separated edge types")] = None,
+                  format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
+    chosen = frozenset(t.strip() for t in types.split(",") if t.strip()) if types else None
+    if chosen and chosen - set(EDGE_TYPES):
+        return JSONResponse({"error": f"unknown edge type(s) {', '.join(sorted(chosen - set(EDGE_TYPES)))}",
+                             "types": list(EDGE_TYPES)}, status_code=422)
+    found = resolve(service.graph, service.base, ref)
+    trace = service.lineage.trace(str(found.iri), direction, depth, chosen)
+    if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+        body = json.loads(lineage_render.trace_jsonld(service.lineage, trace, service.context["@context"]))
+        body["@context"] = f"{service.base}context.jsonld"
+        return JSONResponse(body, media_type="application/ld+json")
+    return Response(lineage_render.trace_json(trace), media_type="application/json")
+
+@router.get("/changes", summary="New, carried over, amended and dropped units between two documents")
+def changes_route(service: ServiceDep, from_: Annotated[str, Query(alias="from", min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3"])],
+                  to: Annotated[str, Query(min_length=1, max_length=500, examples=["asp15-bureau-report-cooperation annex I"])]) -> Response:
+    earlier = resolve(service.graph, service.base, from_).iri
+    later = resolve(service.graph, service.base, to).iri
+    for reference, iri in ((from_, earlier), (to, later)):
+        if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
+            return JSONResponse({"error": f"{reference!r} is not a document of the corpus"}, status_code=422)
+    rows = service.lineage.changes(str(earlier), str(later))
+    return Response(lineage_render.changes_json(rows), media_type="application/json")
+
+@router.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
+def timeline_route(service: ServiceDep, ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
+    iri = resolve(service.graph, service.base, ref).iri
+    timelines = timelines_of(service, iri)
+    if timelines is None:
+        return JSONResponse({"error": f"{ref!r} is neither a recommendation nor a mandate, and issues no mandate"},
+                            status_code=422)
+    return Response("[" + ",".join(lineage_render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
+
+@router.get("/memo", summary="A printable memo of a unit's or mandate's whole chain (Markdown or HTML)")
+def memo_route(service: ServiceDep, request: Request,
+               ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3 para 4"])],
+               format: Annotated[str, Query(pattern="^(md|html)$")] = "html") -> Response:
+    from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
+
+    found = resolve(service.graph, service.base, ref)
+    document = build_memo(service.lineage, str(found.iri))
+    if format == "md":
+        return PlainTextResponse(memo_markdown(document), media_type="text/markdown; charset=utf-8")
+    return render(request, "memo.html", label=document.title, body=Markup(memo_html(document)),
+                markdown=f"/memo?ref={quote(str(found.iri))}&format=md")
+
+@router.get("/validate", summary="The SHACL validation report of the served graph")
+def validate_route(service: ServiceDep, request: Request, format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
+    from coopgraph.validate import load_shapes, to_json, validate_graph
+
+    with service.validate_lock:
+        if service.report is None:
+            service.report = validate_graph(service.graph, load_shapes(service.settings.project.shapes_dir, service.base))
+        report = service.report
+    if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
+        body = report.graph.serialize(format="json-ld", context={"sh": "http://www.w3.org/ns/shacl#"}, auto_compact=True)
+        return Response(body, media_type="application/ld+json")
+    return Response(to_json(report), media_type="application/json")
+
+# -- dumps, context, VoID ----------------------------------------------------------------------

@@ -1,0 +1,124 @@
+"""The pages a reader starts from: home, search, the comparison of two texts, the API docs."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import (
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+)
+from rdflib import URIRef
+
+from coopgraph.errors import CoopgraphError, QueryError
+from coopgraph.resolve import resolve
+from coopgraph.terms import CG, DCTERMS, RDF
+from coopgraph.web.rendering import (
+    DOCS_PAGE,
+    count_statuses,
+    document_date,
+    document_order,
+    render,
+    search_construct,
+    wants_html,
+)
+from coopgraph.web.service import Service, ServiceDep
+
+router = APIRouter()
+
+
+# -- home, search --------------------------------------------------------------------------
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(service: ServiceDep, request: Request) -> HTMLResponse:
+    graph = service.graph
+    documents = []
+    for d in sorted(graph.subjects(RDF.type, CG.CorpusDocument), key=lambda d: document_order(graph, d)):
+        date = document_date(graph, d)
+        session = graph.value(d, CG.session)
+        documents.append({"label": service.label(d), "href": service.local(d), "year": str(date)[:4] if date else None,
+                          "title": str(graph.value(d, DCTERMS.title) or ""),
+                          "session": service.label(session) if session is not None else None})
+    return render(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
+                jsonld="/dump/coopgraph.jsonld")
+
+@router.get("/search", summary="Full-text search of every unit's text (stems, \"phrases\", prefix*), most relevant first",
+         description="Words must all occur; \"quoted phrases\" occur as written; a trailing * searches a prefix. "
+                     "Words match their stems (strategy, strategies). A reference such as "
+                     "'ICC-ASP/14/Res.3, para. 27' goes to its unit: a browser is redirected there, and JSON "
+                     "names it as `resolved`. The index is SQLite FTS5, one per version of the graph.",
+         responses={200: {"content": {"application/json": {"example": {"query": "arrest strategy", "total": 7, "resolved": None, "results": [{"iri": "https://w3id.org/coopgraph/doc/ICC-ASP/14/Res.3/para/4", "label": "ICC-ASP/14/Res.3, para. 4", "href": "/doc/ICC-ASP/14/Res.3/para/4", "snippet": "Takes note of the report on arrest strategies ..."}]}}}}})
+def search(service: ServiceDep, request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words, \"phrases\", prefix*, or a reference")],
+           limit: Annotated[int, Query(ge=1, le=500)] = 100,
+           offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
+    resolved = as_reference(service, q)
+    if resolved is not None and wants_html(request):
+        return RedirectResponse(service.href(resolved.iri) or "/", status_code=303)
+    found = service.text_index().search(q, limit, offset)
+    hits = [{"iri": h.iri, "href": service.href(URIRef(h.iri)), "label": h.label, "snippet": h.snippet_text(),
+             "snippet_html": str(h.snippet_html()), "text": h.text} for h in found.hits]
+    if wants_html(request):
+        return render(request, "search.html", q=q, hits=hits, total=found.total, offset=offset, limit=limit,
+                    jsonld=f"/sparql?format=jsonld&query={quote(search_construct(q))}")
+    reference = None if resolved is None else {"iri": str(resolved.iri), "label": resolved.label,
+                                               "href": service.href(resolved.iri)}
+    return JSONResponse({"query": q, "total": found.total, "offset": offset, "resolved": reference, "results": hits})
+
+def as_reference(service: Service, q: str) -> Any:
+    """The unit a search text names, when it reads as a reference (a symbol, or a label)."""
+    from coopgraph.resolve import LOOSE_SYMBOL, SYMBOL
+
+    if not (SYMBOL.search(q) or LOOSE_SYMBOL.search(q) or re.search(r",\s*(?:para|annex|rec|footnote)", q, re.I)):
+        return None
+    try:
+        return resolve(service.graph, service.base, q)
+    except CoopgraphError:
+        return None
+
+
+
+@router.get("/compare", include_in_schema=False)
+def compare_page(service: ServiceDep, request: Request, a: str | None = None, b: str | None = None) -> Response:
+    """Two texts side by side: the later one's units, each new, carried over, amended, restated or
+    renumbered against the earlier one, with its diff; the earlier units it drops; the gap between."""
+    documents = sorted(((service.label(d), str(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
+                       key=lambda d: document_order(service.graph, URIRef(d[1])))
+    context: dict[str, Any] = {"documents": documents, "a": a or "", "b": b or "", "rows": None, "error": None}
+    if a and b:
+        try:
+            earlier = resolve(service.graph, service.base, a).iri
+            later = resolve(service.graph, service.base, b).iri
+            for reference, iri in ((a, earlier), (b, later)):
+                if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
+                    raise QueryError(f"{reference!r} is not a document of the corpus")
+        except CoopgraphError as exc:
+            context["error"] = str(exc).splitlines()[0]
+            return render(request, "compare.html", status=422, **context)
+        rows = service.lineage.changes(str(earlier), str(later))
+        context.update(earlier=service.label(earlier), later=service.label(later), gap=rows[0]["gap"] if rows else None,
+                       rows=[compare_row(service, row) for row in rows], counts=count_statuses(rows))
+    return render(request, "compare.html", **context)
+
+def compare_row(service: Service, row: dict[str, Any]) -> dict[str, Any]:
+    edge = row.get("edge")
+    return {"status": row["status"], "renumbered": row.get("renumbered"),
+            "later": {"href": service.href(row["later"]), "label": service.label(URIRef(str(row["later"])))} if row["later"] else None,
+            "earlier": {"href": service.href(row["earlier"]), "label": service.label(URIRef(str(row["earlier"])))} if row["earlier"] else None,
+            "diff": getattr(edge, "diff", None), "confidence": getattr(edge, "confidence", None),
+            "similarity": getattr(edge, "similarity", None), "inferred": getattr(edge, "inferred", None)}
+
+
+
+@router.get("/docs", include_in_schema=False)
+def docs() -> HTMLResponse:
+    """The API's Swagger UI, from files this package ships (no CDN), started by a script file."""
+    return HTMLResponse(DOCS_PAGE)
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return RedirectResponse("/static/favicon.svg")
+

@@ -1,0 +1,272 @@
+"""The SPARQL 1.1 Protocol endpoint (/sparql) and the named queries (/queries): answers kept per
+version of the graph, queries run in the worker pool, never on the event loop."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import (
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
+from rdflib import URIRef
+
+from coopgraph.errors import CoopgraphError, QueryError
+from coopgraph.query import bind
+from coopgraph.resolve import resolve
+from coopgraph.terms import CG, RDF
+from coopgraph.web import linked_data
+from coopgraph.web.answers import AnswerCache
+from coopgraph.web.formats import GRAPH_FORMATS, Wanted, choose
+from coopgraph.web.rendering import (
+    RDF_MEDIA,
+    ROWS_PER_PAGE,
+    natural_key,
+    public,
+    render,
+    results_table,
+    wants_html,
+)
+from coopgraph.web.security import read_body
+from coopgraph.web.service import Service, ServiceDep
+from coopgraph.web.sparql import Answer, Busy, QueryTimeout, WorkerLost
+
+router = APIRouter()
+
+
+# -- SPARQL ------------------------------------------------------------------------------------
+async def answer_of(service: Service, request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
+    """The pool's answer, or the one kept for this build of the graph; 304 when the client has it.
+    On the event loop: every step here is quick, and the query itself runs in a worker process."""
+    assert service.pool is not None
+    version = service.store.version()
+    key = AnswerCache.key(version, text, bindings, wanted) if version else None
+    if key is not None:
+        etag = f'"{key}"'
+        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+            return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
+        kept = service.answers.get(key)
+        if kept is not None:
+            return kept
+    client = request.client.host if request.client else "-"  # its address: nothing it says of itself
+    service.budgets.admit(client)
+    try:
+        answer = await service.pool.run_async(text, bindings, wanted, client=client,
+                                              admit=lambda: service.budgets.admit(client))
+    except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
+        service.budgets.charge(client, service.settings.query_timeout)
+        raise
+    service.budgets.charge(client, answer.seconds)
+    if key is not None and answer.version == version:
+        service.answers.put(key, answer)
+    return answer
+
+def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> dict[str, str]:
+    headers = {"X-Query-Seconds": f"{answer.seconds:.3f}", "Vary": "Accept"}
+    if answer.status == 503:
+        headers["Retry-After"] = "5"
+    if answer.version and answer.status == 200:
+        headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, wanted)}"'
+        headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a rebuild changes the answer
+    if answer.truncated:
+        headers["X-Coopgraph-Truncated"] = "true"
+        headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
+    return headers
+
+async def sparql_response(service: Service, request: Request, text: str | None, formats: list[str], default_graphs: list[str],
+                          named_graphs: list[str]) -> Response:
+    own = f"{service.base}graph/corpus"
+    for graph in default_graphs + named_graphs:
+        if graph != own:
+            return PlainTextResponse(f"default-graph-uri/named-graph-uri <{graph}> is not served here; "
+                                     f"the only graph is <{own}>", status_code=400)
+    formats = [f for f in formats if f]
+    wanted = Wanted(tuple(formats), request.headers.get("accept"))
+    browser = wants_html(request) and not formats
+    if text is None or not text.strip():
+        if browser:
+            return await run_in_threadpool(render, request, "sparql.html", query=None, queries=service.queries,
+                                           result=None, jsonld="/void")
+        media = (next((GRAPH_FORMATS.get(f.lower(), f.lower()) for f in formats if GRAPH_FORMATS.get(f.lower(), f.lower()) in RDF_MEDIA), None)
+                 if formats else choose(wanted.accept, list(RDF_MEDIA)))
+        if media is None:
+            return PlainTextResponse(f"the service description is given as {', '.join(RDF_MEDIA)}", status_code=400 if formats else 406,
+                                     headers={"Vary": "Accept"})
+        isolation = service.pool.isolation() if service.pool is not None else "unknown (no query workers)"
+        description = linked_data.service_description(service.base, public(request), isolation)
+        body = await run_in_threadpool(description.serialize, format=RDF_MEDIA[media])
+        return Response(body, media_type=media, headers={"Vary": "Accept"})
+    if service.pool is None:
+        return PlainTextResponse("the query service is not running", status_code=503)
+    if browser:
+        wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
+    try:
+        answer = await answer_of(service, request, text, None, wanted)
+    except (QueryTimeout, Busy, WorkerLost) as exc:
+        return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+    if isinstance(answer, Response):
+        return answer
+    if browser:
+        return await run_in_threadpool(answer_page, service, request, text, answer)
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers=answer_headers(answer, text, None, wanted))
+
+def answer_page(service: Service, request: Request, text: str, answer: Answer) -> Response:
+    """An answer as the SPARQL page shows it to a browser: a table, or the error, or the raw text."""
+    table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
+    error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
+    return render(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
+                result=table, error=error, truncated=answer.truncated,
+                raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
+
+@router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description without a query",
+         responses={200: {"content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
+                                      "text/csv": {}, "text/tab-separated-values": {}, "text/turtle": {},
+                                      "application/n-triples": {}, "application/ld+json": {}}}})
+async def sparql_get(service: ServiceDep, request: Request,
+               query: Annotated[str | None, Query(max_length=262_144, examples=["SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"])] = None,
+               format: Annotated[str | None, Query(description="json, xml, csv, tsv, turtle, nt, jsonld or a media type")] = None,
+               default_graph_uri: Annotated[list[str] | None, Query(alias="default-graph-uri")] = None,
+               named_graph_uri: Annotated[list[str] | None, Query(alias="named-graph-uri")] = None) -> Response:
+    params = request.query_params
+    if "update" in params:
+        return PlainTextResponse("SPARQL Update is never sent by GET (SPARQL 1.1 Protocol, 2.2), and this "
+                                 "endpoint is read-only", status_code=400)
+    if len(params.getlist("query")) > 1:
+        return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
+                                 status_code=400)
+    return await sparql_response(service, request, query, params.getlist("format"), default_graph_uri or [], named_graph_uri or [])
+
+@router.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
+          openapi_extra={"requestBody": {"content": {
+              "application/sparql-query": {"schema": {"type": "string"}},
+              "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                  "query": {"type": "string"}, "format": {"type": "string"}}}}}}})
+async def sparql_post(service: ServiceDep, request: Request) -> Response:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    raw = await read_body(request, service.settings.max_query_bytes * 4)
+    if isinstance(raw, Response):
+        return raw
+    return await sparql_post_body(service, request, media, raw)
+
+async def sparql_post_body(service: Service, request: Request, media: str, raw: bytes) -> Response:
+    try:
+        body = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return PlainTextResponse(f"the request body is not UTF-8 (byte {exc.start})", status_code=400)
+    params = request.query_params
+    if media == "application/sparql-query":
+        return await sparql_response(service, request, body, params.getlist("format"), params.getlist("default-graph-uri"),
+                                     params.getlist("named-graph-uri"))
+    if media == "application/x-www-form-urlencoded":
+        from urllib.parse import parse_qs
+
+        form = parse_qs(body, keep_blank_values=True)
+        if "update" in form:
+            return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
+        if len(form.get("query", [])) + len(params.getlist("query")) > 1:
+            return PlainTextResponse("the request has more than one 'query' parameter; send exactly one",
+                                     status_code=400)
+        text = (form.get("query") or [None])[0]
+        if text is None:
+            return PlainTextResponse("the form has no 'query' field", status_code=400)
+        formats = form.get("format", []) + params.getlist("format")
+        return await sparql_response(service, request, text, formats, form.get("default-graph-uri", []),
+                                     form.get("named-graph-uri", []))
+    if media == "application/sparql-update":
+        return PlainTextResponse("SPARQL Update is not accepted: this endpoint is read-only", status_code=403)
+    return PlainTextResponse(f"unsupported content type {media!r}: send application/sparql-query or a form",
+                             status_code=415)
+
+# -- named queries ---------------------------------------------------------------------------
+@router.get("/queries", summary="The named queries, with their parameters")
+def list_queries(service: ServiceDep, request: Request) -> Response:
+    items = [{"name": q.name, "title": q.title, "description": q.description, "href": f"/queries/{q.name}",
+              "parameters": [{"name": n, "type": k, "description": d} for n, (k, d) in q.params.items()]}
+             for q in service.queries.values()]
+    return JSONResponse(items)
+
+@router.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms",
+         description="Each parameter is a query parameter of its own name. An IRI parameter also takes a "
+                     "reference ('ICC-ASP/14/Res.3, para. 27'), resolved first. A browser without every "
+                     "parameter gets a form with a field for each, and results in pages of 50 rows (`page`).")
+async def run_named(service: ServiceDep, request: Request, name: str, format: str | None = None) -> Response:
+    named = service.queries.get(name)
+    if named is None:
+        return JSONResponse({"error": f"no named query {name!r}", "queries": sorted(service.queries)}, status_code=404)
+    values = {k: v for k, v in request.query_params.items() if k not in {"format", "page"} and v.strip()}
+    browser = wants_html(request) and not format
+    if browser and set(named.params) - set(values):
+        return await run_in_threadpool(query_form, service, request, named, values, None)
+    try:
+        bindings = bind(named, await run_in_threadpool(as_iris, service, named, values))
+    except QueryError as exc:
+        if browser:
+            return await run_in_threadpool(query_form, service, request, named, values, str(exc))
+        return JSONResponse({"error": str(exc)}, status_code=422)
+    if service.pool is None:
+        return PlainTextResponse("the query service is not running", status_code=503)
+    wanted = Wanted(tuple(request.query_params.getlist("format")), request.headers.get("accept"))
+    if browser:
+        wanted = Wanted((), "application/sparql-results+json")
+    try:
+        answer = await answer_of(service, request, named.text, bindings, wanted)
+    except (QueryTimeout, Busy, WorkerLost) as exc:
+        return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+    if isinstance(answer, Response):
+        return answer
+    if browser and answer.status == 200:
+        return await run_in_threadpool(named_page, service, request, named, values, answer)
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers=answer_headers(answer, named.text, bindings, wanted))
+
+def as_iris(service: Service, named: Any, values: dict[str, str]) -> dict[str, str]:
+    """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it names."""
+    out = dict(values)
+    for key, value in values.items():
+        if named.params.get(key, ("",))[0] == "iri" and not value.startswith(("http://", "https://")):
+            try:
+                out[key] = str(resolve(service.graph, service.base, value).iri)
+            except CoopgraphError as exc:
+                raise QueryError(f"parameter {key!r}: {str(exc).splitlines()[0]}") from None
+    return out
+
+def parameter_choices(service: Service, named: Any) -> dict[str, list[tuple[str, str]]]:
+    """For an IRI parameter whose example names an actor, a session, a topic or a corpus document,
+    every node of that kind (label, IRI): the form offers a select box; others take a reference."""
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for key, example in named.examples.items():
+        if named.params[key][0] != "iri" or not example.startswith(service.base):
+            continue
+        space = example[len(service.base):].split("/", 1)[0]
+        if space in {"actor", "session", "topic"}:
+            nodes = {s for s in service.graph.subjects() if isinstance(s, URIRef) and str(s).startswith(f"{service.base}{space}/")}
+        elif (URIRef(example), RDF.type, CG.CorpusDocument) in service.graph:
+            nodes = set(service.graph.subjects(RDF.type, CG.CorpusDocument))
+        else:
+            continue
+        choices[key] = sorted(((service.label(n), str(n)) for n in nodes), key=lambda c: natural_key(c[0]))
+    return choices
+
+def query_form(service: Service, request: Request, named: Any, values: dict[str, str], error: str | None) -> Response:
+    return render(request, "query.html", status=422 if error else 200, named=named, values=values, error=error,
+                choices=parameter_choices(service, named), result=None, page=0, pages=0, total=0)
+
+def named_page(service: Service, request: Request, named: Any, values: dict[str, str], answer: Answer) -> Response:
+    table = results_table(answer.body, answer.media_type) or {"vars": [], "rows": []}
+    try:
+        page = max(0, int(request.query_params.get("page", "0")))
+    except ValueError:
+        page = 0
+    total = len(table["rows"])
+    pages = max(1, -(-total // ROWS_PER_PAGE))
+    page = min(page, pages - 1)
+    shown = {"vars": table["vars"], "rows": table["rows"][page * ROWS_PER_PAGE:(page + 1) * ROWS_PER_PAGE]}
+    return render(request, "query.html", named=named, values=values, error=None, choices=parameter_choices(service, named),
+                result=shown, page=page, pages=pages, total=total, first=page * ROWS_PER_PAGE + 1,
+                truncated=answer.truncated, query_string=urlencode(values))
+
