@@ -345,12 +345,7 @@ class QueryPool:
         except QueueWaitExceeded as exc:
             raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
-            if admit is not None:
-                try:
-                    admit()
-                except BaseException:
-                    self.turns.put(worker)
-                    raise
+            self._admit(worker, admit)
             return self._ask(worker, text, bindings, wanted or Wanted())
         finally:
             self.turns.done(client)
@@ -365,15 +360,20 @@ class QueryPool:
         if worker is None:
             return await run_in_threadpool(self.run, text, bindings, wanted, client, admit)
         try:
-            if admit is not None:
-                try:
-                    admit()
-                except BaseException:
-                    self.turns.put(worker)
-                    raise
+            self._admit(worker, admit)
             return await self._ask_async(worker, text, bindings, wanted or Wanted())
         finally:
             self.turns.done(client)
+
+    def _admit(self, worker: _Worker, admit: Any) -> None:
+        """The client's last check once its turn has come; a refusal hands the worker back."""
+        if admit is None:
+            return
+        try:
+            admit()
+        except BaseException:
+            self.turns.put(worker)
+            raise
 
     async def _ask_async(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
         if not worker.ready or len(text) > QUERY_ON_LOOP:  # a worker still starting, or a long write
