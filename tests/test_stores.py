@@ -75,6 +75,17 @@ def test_the_store_holds_the_whole_graph(loaded, built_dir):
     assert int(rows[0][0]) == count
 
 
+def test_every_store_answers_decimals_in_one_form(loaded):
+    """"1.0" as written (Virtuoso would type a decimal written "1" an integer) is answered "1" by
+    every store, the memory store included, and "0.50" as "0.5": one form, whatever the store."""
+    _, _, store, _ = loaded
+    rows = store.run(f"SELECT ?c WHERE {{ ?d <{BASE}ontology#confidence> ?c }}", {}, 100_000).rows
+    forms = {str(row[0]) for row in rows}
+    assert "1" in forms and "1.0" not in forms, sorted(forms)[:5]
+    assert all(not form.endswith("0") or form == "0" for form in forms if "." in form), sorted(forms)
+    assert {str(row[0].datatype) for row in rows} == {"http://www.w3.org/2001/XMLSchema#decimal"}
+
+
 def test_every_store_serves_the_corpus_as_its_one_named_graph(loaded):
     """`GRAPH` patterns answer alike everywhere: the corpus graph and nothing else (not a server's
     own graphs), and the same triples as the default graph."""

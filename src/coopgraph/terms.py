@@ -37,6 +37,16 @@ def decimal(value: float, places: int) -> Literal:
     return Literal("0.0" if text in {"-0.0", ""} else text, datatype=XSD.decimal)
 
 
+def stored_form(literal: Literal) -> Literal:
+    """A decimal as the stores answer it (Oxigraph and Virtuoso alike): no trailing zeros and no
+    trailing point ("1.0" is answered "1", "0.50" is "0.5"); any other literal as it is. The memory
+    store reads its file through this, so every store answers a value in the one form."""
+    if literal.datatype != XSD.decimal or "." not in str(literal) or "e" in str(literal).lower():
+        return literal
+    text = str(literal).rstrip("0").rstrip(".")
+    return Literal(text if text not in {"", "-", "-0"} else "0", datatype=XSD.decimal)
+
+
 def bind_prefixes(graph: Graph) -> Graph:
     """The graph, with the usual prefixes bound: what it serializes reads `cg:text`, not full IRIs."""
     for prefix, namespace in PREFIXES.items():
@@ -44,4 +54,4 @@ def bind_prefixes(graph: Graph) -> Graph:
     return graph
 
 
-__all__ = ["CG", "DCTERMS", "ELI", "ELI_DL", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "bind_prefixes", "decimal"]
+__all__ = ["CG", "DCTERMS", "ELI", "ELI_DL", "FOAF", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA", "SKOS", "XSD", "bind_prefixes", "decimal", "stored_form"]

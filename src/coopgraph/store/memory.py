@@ -57,7 +57,8 @@ class MemoryStore(Store):
             from coopgraph.graphfile import read_graph_file
 
             self._stamp = self._file_stamp()
-            self._graph = read_graph_file(self.graph_file, self.base, max_bytes=1 << 40, identifier=self.corpus)
+            self._graph = _in_stored_form(read_graph_file(self.graph_file, self.base, max_bytes=1 << 40,
+                                                          identifier=self.corpus))
         return self._graph
 
     @classmethod
@@ -67,6 +68,7 @@ class MemoryStore(Store):
         store = cls(base, Path(""))
         store._graph = Graph(identifier=store.corpus)
         store._graph += graph
+        _in_stored_form(store._graph)
         return store
 
     def run(self, query: str, bindings: dict[str, Any], max_rows: int) -> Rows:
@@ -106,3 +108,17 @@ def rows_of(result: Any, max_rows: int) -> Rows:
         return Rows("GRAPH", [], [], graph=out, truncated=truncated)
     rows, truncated = take((tuple(row) for row in result), max_rows)
     return Rows("SELECT", [str(v) for v in result.vars], rows, truncated=truncated)
+
+
+def _in_stored_form(graph: Graph) -> Graph:
+    """Decimals rewritten in the form the other stores answer them (coopgraph.terms.stored_form)."""
+    from rdflib import Literal
+
+    from coopgraph.terms import XSD, stored_form
+
+    changed = [(s, p, o) for s, p, o in graph
+               if isinstance(o, Literal) and o.datatype == XSD.decimal and str(stored_form(o)) != str(o)]
+    for s, p, o in changed:
+        graph.remove((s, p, o))
+        graph.add((s, p, stored_form(o)))
+    return graph
