@@ -262,17 +262,22 @@ class _Worker:
         child.close()
         self.ready = False
         self.isolation = "unknown"
+        self.failure: Exception | None = None  # why it could not start, said to every query that takes it
 
     def wait_ready(self, timeout: float = 120.0) -> None:
         if self.ready:
             return
+        if self.failure is not None:
+            raise self.failure
         if not self.conn.poll(timeout):
-            raise RuntimeError("a SPARQL worker did not start in time")
+            self.failure = RuntimeError("a SPARQL worker did not start in time")
+            raise self.failure
         tag, detail, *rest = self.conn.recv()
         if tag != "ready":
             from coopgraph.store import StoreError
 
-            raise StoreError(f"a SPARQL worker cannot open the store: {detail}")
+            self.failure = StoreError(f"a SPARQL worker cannot open the store: {detail}")
+            raise self.failure
         self.isolation = rest[0] if rest else "unknown"
         self.ready = True
 
@@ -311,7 +316,13 @@ class QueryPool:
                          name="coopgraph-start-workers").start()
 
     def _add(self) -> _Worker:
+        """A new worker, handed out once it has started: a query never spends its time limit on a
+        worker's start. One that cannot start is handed out too, so that a query says why."""
         worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs)
+        try:
+            worker.wait_ready()
+        except Exception:  # kept in the worker: the query that takes it reports it
+            pass
         with self.lock:
             if self.closed:  # the pool closed while this worker was starting
                 worker.kill()
@@ -321,11 +332,17 @@ class QueryPool:
         return worker
 
     def _replace(self, worker: _Worker) -> None:
+        """The worker killed and a new one started, on a thread of their own: never on the event
+        loop, and never in the time of the query that comes next (it takes another worker)."""
         with self.lock:
             self.all.discard(worker)
             self.killed += 1
-        worker.kill()
-        self._add()
+
+        def restart() -> None:
+            worker.kill()
+            self._add()
+
+        threading.Thread(target=restart, daemon=True, name="coopgraph-replace-worker").start()
 
     def isolation(self) -> str:
         """What the workers report of their network isolation ('isolated', or why not)."""
