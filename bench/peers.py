@@ -36,18 +36,19 @@ import subprocess
 import sys
 import threading
 import time
-import warnings
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))  # tests.support: the client matrix the tests run too
 from report import commit, publish, publish_section  # noqa: E402  (bench/report.py)
 
 from coopgraph.ports import free_port  # noqa: E402
 from coopgraph.query import named_queries  # noqa: E402
 from coopgraph.store.base import values_inside_where, with_prefixes  # noqa: E402
+from tests.support.sparqlwrapper_matrix import ask, matrix  # noqa: E402
 
 BASE = "https://w3id.org/coopgraph/"
 PEERS = ROOT / "build" / "peers-venv"
@@ -198,28 +199,15 @@ DESCRIBE = "DESCRIBE ?u WHERE { ?u <https://w3id.org/coopgraph/ontology#text> ?t
 
 
 def sparqlwrapper_matrix(url: str) -> list[tuple[str, str, str, bool, str]]:
-    from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
-
-    combos = [(form, fmt) for form in ("SELECT", "ASK") for fmt in ("default", JSON, XML, CSV, TSV)]
-    combos += [(form, fmt) for form in ("CONSTRUCT", "DESCRIBE") for fmt in ("default", XML, RDFXML, TURTLE, N3, JSONLD)]
+    """Every case of the matrix (tests/support/sparqlwrapper_matrix.py): passed, or why not."""
     results = []
-    for form, fmt in combos:
-        for method in ("GET", "POST form", "POST direct"):
-            client = SPARQLWrapper(url)
-            client.setQuery({"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT, "DESCRIBE": DESCRIBE}[form])
-            if fmt != "default":
-                client.setReturnFormat(fmt)
-            if method != "GET":
-                client.setMethod(POST)
-                client.setRequestMethod(URLENCODED if method == "POST form" else POSTDIRECTLY)
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
-                    converted = client.query().convert()
-                ok = converted is not None and (not isinstance(converted, (bytes, str)) or len(converted) > 0)
-                results.append((form, fmt, method, ok, ""))
-            except Exception as exc:  # each failure is a row of the table
-                results.append((form, fmt, method, False, f"{type(exc).__name__}: {str(exc)[:80]}".replace("\n", " ")))
+    for form, fmt, method in matrix():
+        try:
+            _, converted = ask(url, {"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT, "DESCRIBE": DESCRIBE}[form], fmt, method)
+            ok = converted is not None and (not isinstance(converted, (bytes, str)) or len(converted) > 0)
+            results.append((form, fmt, method, ok, ""))
+        except Exception as exc:  # each failure is a row of the table
+            results.append((form, fmt, method, False, f"{type(exc).__name__}: {str(exc)[:80]}".replace("\n", " ")))
     return results
 
 

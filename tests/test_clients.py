@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import warnings
 from pathlib import Path
 
 import httpx
@@ -15,6 +14,7 @@ import pytest
 from rdflib import Graph
 
 from tests.conftest import BASE, serving
+from tests.support.sparqlwrapper_matrix import ask, matrix
 
 SELECT = f"SELECT ?unit ?text WHERE {{ ?unit <{BASE}ontology#text> ?text }} ORDER BY ?unit LIMIT 3"
 ASK = f"ASK {{ <{BASE}doc/ICC-ASP/14/Res.3/para/28> ?p ?o }}"
@@ -27,20 +27,7 @@ def endpoint(built_dir: Path):
     yield from serving(built_dir, max_rows="50")
 
 
-def _matrix() -> list[tuple[str, str, str]]:
-    from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDF, RDFXML, TSV, TURTLE, XML
-    rows = []
-    for form in ("SELECT", "ASK"):
-        for fmt in ("default", JSON, XML, CSV, TSV):
-            rows.append((form, fmt))
-    for form in ("CONSTRUCT", "DESCRIBE"):
-        for fmt in ("default", XML, RDFXML, TURTLE, N3, JSONLD):
-            rows.append((form, fmt))
-    del RDF
-    return [(form, fmt, method) for form, fmt in rows for method in ("GET", "POST form", "POST direct")]
-
-
-MATRIX = _matrix()
+MATRIX = matrix()
 
 
 def test_the_matrix_is_the_whole_of_what_sparqlwrapper_offers():
@@ -49,19 +36,8 @@ def test_the_matrix_is_the_whole_of_what_sparqlwrapper_offers():
 
 @pytest.mark.parametrize("form,fmt,method", MATRIX, ids=[f"{f}-{r}-{m}" for f, r, m in MATRIX])
 def test_sparqlwrapper(endpoint, form: str, fmt: str, method: str):
-    from SPARQLWrapper import POST, POSTDIRECTLY, URLENCODED, SPARQLWrapper
-
-    client = SPARQLWrapper(endpoint.url + "/sparql")
-    client.setQuery({"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT, "DESCRIBE": DESCRIBE}[form])
-    if fmt != "default":
-        client.setReturnFormat(fmt)
-    if method != "GET":
-        client.setMethod(POST)
-        client.setRequestMethod(URLENCODED if method == "POST form" else POSTDIRECTLY)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # SPARQLWrapper warns of formats it does not parse itself
-        result = client.query()
-        converted = result.convert()
+    query = {"SELECT": SELECT, "ASK": ASK, "CONSTRUCT": CONSTRUCT, "DESCRIBE": DESCRIBE}[form]
+    result, converted = ask(endpoint.url + "/sparql", query, fmt, method)
     assert result.response.status == 200
     if form == "SELECT":
         if isinstance(converted, dict):

@@ -76,3 +76,9 @@ def test_the_sparql_router_without_workers_says_the_service_is_not_running(servi
     answer = client.get("/sparql", params={"query": "ASK {}"})
     assert answer.status_code == 503 and "not running" in answer.text
     assert [q["name"] for q in client.get("/queries").json()][:2] == ["cited-documents-without-text", "documents"]
+
+
+def test_the_settings_reach_a_route_through_the_service_given(service):
+    client = alone(linked_data.router, service)
+    terms = client.get("/ontology/terms")
+    assert terms.status_code == 200 and 'id="classes"' in terms.text

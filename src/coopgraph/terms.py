@@ -28,13 +28,11 @@ PREFIXES = {
 
 
 def decimal(value: float, places: int) -> Literal:
-    """An xsd:decimal rounded to `places`, without trailing zeros ("0.5", "0.87"), as the stores
-    write decimals back, so that their answers, the dumps and the memory store agree. A whole
-    number keeps one decimal place ("1.0"): Virtuoso stores a decimal written "1" as an integer,
-    and Oxigraph answers "1" for it, the one difference left (of form, not of value or type)."""
-    text = f"{value:.{places}f}".rstrip("0")
-    text = text + "0" if text.endswith(".") else text
-    return Literal("0.0" if text in {"-0.0", ""} else text, datatype=XSD.decimal)
+    """An xsd:decimal rounded to `places`, in the form the stores answer (`stored_form`: "0.5",
+    "0.87"), except that a whole number keeps one decimal place ("1.0"): Virtuoso stores a decimal
+    written "1" as an integer."""
+    stored = str(stored_form(Literal(f"{value:.{places}f}", datatype=XSD.decimal)))
+    return Literal(stored if "." in stored else f"{stored}.0", datatype=XSD.decimal)
 
 
 def stored_form(literal: Literal) -> Literal:

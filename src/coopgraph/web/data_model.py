@@ -11,6 +11,13 @@ from pathlib import Path
 def reference_html(ontology_file: Path) -> str:
     """pyLODE's documentation of the ontology: one self-contained page (its styles inline, no
     script, nothing fetched), made once per server process."""
+    import gc
+    import warnings
+
     from pylode import OntPub
 
-    return str(OntPub(ontology=str(ontology_file)).make_html())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        page = str(OntPub(ontology=str(ontology_file)).make_html())
+        gc.collect()  # pyLODE leaves its stylesheet's file open: closed here, its warning with it
+    return page

@@ -11,7 +11,6 @@ import time
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from rdflib import Graph, URIRef
 
 from coopgraph import text_index
@@ -105,6 +104,17 @@ class Service:
     def iri_of(self, path: str) -> URIRef:
         return URIRef(self.base + path.lstrip("/"))
 
+    def corpus_document(self, reference: str) -> URIRef:
+        """The corpus document a reference names; QueryError when it names a unit or an outside text."""
+        from coopgraph.errors import QueryError
+        from coopgraph.resolve import resolve
+        from coopgraph.terms import CG, RDF
+
+        iri = resolve(self.graph, self.base, reference).iri
+        if (iri, RDF.type, CG.CorpusDocument) not in self.graph:
+            raise QueryError(f"{reference!r} is not a document of the corpus")
+        return iri
+
     def label(self, node: object) -> str:
         for predicate in (RDFS.label, SKOS.prefLabel, DCTERMS.title):
             value = self.graph.value(node, predicate)  # type: ignore[arg-type]
@@ -118,12 +128,14 @@ def get_service(request: Request) -> Service:
     return request.app.state.service  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> ServeSettings:
-    """The serve settings of the app answering this request (FastAPI dependency)."""
-    return get_service(request).settings
-
-
 ServiceDep = Annotated[Service, Depends(get_service)]
+
+
+def get_settings(service: ServiceDep) -> ServeSettings:
+    """The serve settings of the app answering this request (FastAPI dependency, through the service's)."""
+    return service.settings
+
+
 SettingsDep = Annotated[ServeSettings, Depends(get_settings)]
 
-__all__ = ["LOG", "Service", "ServiceDep", "SettingsDep", "get_service", "get_settings", "run_in_threadpool", "Any"]
+__all__ = ["LOG", "Service", "ServiceDep", "SettingsDep", "get_service", "get_settings"]

@@ -15,10 +15,10 @@ from fastapi.responses import (
 )
 from markupsafe import Markup
 
+from coopgraph.errors import QueryError
 from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
 from coopgraph.resolve import resolve
-from coopgraph.terms import CG, RDF
 from coopgraph.web import linked_data
 from coopgraph.web.rendering import (
     render,
@@ -41,6 +41,7 @@ def resolve_route(service: ServiceDep, request: Request,
         return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
     return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.href(found.iri)})
 
+
 @router.get("/lineage", summary="Where a unit came from (up) and where it went (down), with evidence")
 def lineage_route(service: ServiceDep, request: Request,
                   ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 28"])],
@@ -60,16 +61,17 @@ def lineage_route(service: ServiceDep, request: Request,
         return JSONResponse(body, media_type="application/ld+json")
     return Response(lineage_render.trace_json(trace), media_type="application/json")
 
+
 @router.get("/changes", summary="New, carried over, amended and dropped units between two documents")
 def changes_route(service: ServiceDep, from_: Annotated[str, Query(alias="from", min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3"])],
                   to: Annotated[str, Query(min_length=1, max_length=500, examples=["asp15-bureau-report-cooperation annex I"])]) -> Response:
-    earlier = resolve(service.graph, service.base, from_).iri
-    later = resolve(service.graph, service.base, to).iri
-    for reference, iri in ((from_, earlier), (to, later)):
-        if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
-            return JSONResponse({"error": f"{reference!r} is not a document of the corpus"}, status_code=422)
+    try:
+        earlier, later = service.corpus_document(from_), service.corpus_document(to)
+    except QueryError as exc:
+        return JSONResponse({"error": str(exc)}, status_code=422)
     rows = service.lineage.changes(str(earlier), str(later))
     return Response(lineage_render.changes_json(rows), media_type="application/json")
+
 
 @router.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
 def timeline_route(service: ServiceDep, ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
@@ -79,6 +81,7 @@ def timeline_route(service: ServiceDep, ref: Annotated[str, Query(min_length=1, 
         return JSONResponse({"error": f"{ref!r} is neither a recommendation nor a mandate, and issues no mandate"},
                             status_code=422)
     return Response("[" + ",".join(lineage_render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
+
 
 @router.get("/memo", summary="A printable memo of a unit's or mandate's whole chain (Markdown or HTML)")
 def memo_route(service: ServiceDep, request: Request,
@@ -92,6 +95,7 @@ def memo_route(service: ServiceDep, request: Request,
         return PlainTextResponse(memo_markdown(document), media_type="text/markdown; charset=utf-8")
     return render(request, "memo.html", label=document.title, body=Markup(memo_html(document)),
                 markdown=f"/memo?ref={quote(str(found.iri))}&format=md")
+
 
 @router.get("/validate", summary="The SHACL validation report of the served graph")
 def validate_route(service: ServiceDep, request: Request, format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:

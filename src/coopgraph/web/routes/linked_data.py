@@ -37,7 +37,7 @@ from coopgraph.web.rendering import (
     source_link,
     wants_html,
 )
-from coopgraph.web.service import Service, ServiceDep
+from coopgraph.web.service import Service, ServiceDep, SettingsDep
 from coopgraph.web.svg import lineage_svg
 
 router = APIRouter()
@@ -48,6 +48,7 @@ router = APIRouter()
 @router.get("/context.jsonld", summary="The published JSON-LD @context")
 def context_route(service: ServiceDep) -> Response:
     return JSONResponse(service.context, media_type="application/ld+json")
+
 
 @router.get("/dump/{name}", summary="The whole graph: coopgraph.ttl, coopgraph.nt or coopgraph.jsonld")
 def dump(service: ServiceDep, name: str) -> Response:
@@ -61,6 +62,7 @@ def dump(service: ServiceDep, name: str) -> Response:
     fmt, media = formats[name]
     return StreamingResponse(iterate_in_threadpool(service.store.dump(fmt)), media_type=media,
                              headers={"Content-Disposition": f'inline; filename="{name}"'})
+
 
 @router.get("/void", summary="VoID description of the dataset")
 def void(service: ServiceDep, request: Request) -> Response:
@@ -92,6 +94,7 @@ def dereference(service: Service, request: Request, path: str, format: str | Non
         return Response(linked_data.rdf_bytes(linked_data.description(service.graph, iri), RDF_MEDIA[media]),
                         media_type=media, headers=headers)
     return page(service, request, iri, headers)
+
 
 def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str]) -> HTMLResponse:
     graph = service.graph
@@ -144,6 +147,7 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
                 svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
                 jsonld=f"{service.local(iri)}?format=jsonld", headers=headers)
 
+
 def source_page(service: Service, request: Request, iri: URIRef, headers: dict[str, str]) -> HTMLResponse:
     """A source file as the corpus holds it, line by line (the pinpoints' line numbers), with the
     lines `?lines=10-15` asks for marked: where a unit's words stand in the source."""
@@ -158,11 +162,13 @@ def source_page(service: Service, request: Request, iri: URIRef, headers: dict[s
     return render(request, "source.html", iri=iri, label=service.label(iri), lines=lines, first=first, last=last,
                 starts=starts, jsonld=f"{service.local(iri)}?format=jsonld", headers=headers)
 
+
 for space in IRI_SPACES:
     def route(service: ServiceDep, request: Request, path: str, format: str | None = None, _space: str = space) -> Response:
         return dereference(service, request, f"{_space}/{path}", format)
     router.add_api_route(f"/{space}/{{path:path}}", route, methods=["GET"], summary=f"Dereference an IRI under /{space}/",
                       name=f"dereference_{space}")
+
 
 @router.get("/ontology", summary="The data model: a page for browsers, the ontology as Turtle for tools")
 def ontology(service: ServiceDep, request: Request) -> Response:
@@ -172,9 +178,10 @@ def ontology(service: ServiceDep, request: Request) -> Response:
     return render(request, "data_model.html", prefixes=sorted((p, str(ns)) for p, ns in PREFIXES.items()),
                 queries=service.queries, jsonld=None)
 
+
 @router.get("/ontology/terms", summary="Every class and property of the ontology, documented by pyLODE")
-def ontology_terms(service: ServiceDep) -> Response:
+def ontology_terms(settings: SettingsDep) -> Response:
     from coopgraph.web.data_model import reference_html
 
-    return HTMLResponse(reference_html(service.settings.project.ontology_dir / "coopgraph.ttl"))
+    return HTMLResponse(reference_html(settings.project.ontology_dir / "coopgraph.ttl"))
 

@@ -15,7 +15,7 @@ from fastapi.responses import (
 )
 from rdflib import URIRef
 
-from coopgraph.errors import CoopgraphError, QueryError
+from coopgraph.errors import CoopgraphError
 from coopgraph.resolve import resolve
 from coopgraph.terms import CG, DCTERMS, RDF
 from coopgraph.web.rendering import (
@@ -46,6 +46,7 @@ def home(service: ServiceDep, request: Request) -> HTMLResponse:
     return render(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
                 jsonld="/dump/coopgraph.jsonld")
 
+
 @router.get("/search", summary="Full-text search of every unit's text (stems, \"phrases\", prefix*), most relevant first",
          description="Words must all occur; \"quoted phrases\" occur as written; a trailing * searches a prefix. "
                      "Words match their stems (strategy, strategies). A reference such as "
@@ -67,6 +68,7 @@ def search(service: ServiceDep, request: Request, q: Annotated[str, Query(min_le
     reference = None if resolved is None else {"iri": str(resolved.iri), "label": resolved.label,
                                                "href": service.href(resolved.iri)}
     return JSONResponse({"query": q, "total": found.total, "offset": offset, "resolved": reference, "results": hits})
+
 
 def as_reference(service: Service, q: str) -> Any:
     """The unit a search text names, when it reads as a reference (a symbol, or a label)."""
@@ -90,11 +92,7 @@ def compare_page(service: ServiceDep, request: Request, a: str | None = None, b:
     context: dict[str, Any] = {"documents": documents, "a": a or "", "b": b or "", "rows": None, "error": None}
     if a and b:
         try:
-            earlier = resolve(service.graph, service.base, a).iri
-            later = resolve(service.graph, service.base, b).iri
-            for reference, iri in ((a, earlier), (b, later)):
-                if (iri, RDF.type, CG.CorpusDocument) not in service.graph:
-                    raise QueryError(f"{reference!r} is not a document of the corpus")
+            earlier, later = service.corpus_document(a), service.corpus_document(b)
         except CoopgraphError as exc:
             context["error"] = str(exc).splitlines()[0]
             return render(request, "compare.html", status=422, **context)
@@ -102,6 +100,7 @@ def compare_page(service: ServiceDep, request: Request, a: str | None = None, b:
         context.update(earlier=service.label(earlier), later=service.label(later), gap=rows[0]["gap"] if rows else None,
                        rows=[compare_row(service, row) for row in rows], counts=count_statuses(rows))
     return render(request, "compare.html", **context)
+
 
 def compare_row(service: Service, row: dict[str, Any]) -> dict[str, Any]:
     edge = row.get("edge")
@@ -117,6 +116,7 @@ def compare_row(service: Service, row: dict[str, Any]) -> dict[str, Any]:
 def docs() -> HTMLResponse:
     """The API's Swagger UI, from files this package ships (no CDN), started by a script file."""
     return HTMLResponse(DOCS_PAGE)
+
 
 @router.get("/favicon.ico", include_in_schema=False)
 def favicon() -> Response:

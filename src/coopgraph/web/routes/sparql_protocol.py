@@ -65,6 +65,7 @@ async def answer_of(service: Service, request: Request, text: str, bindings: dic
         service.answers.put(key, answer)
     return answer
 
+
 def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> dict[str, str]:
     headers = {"X-Query-Seconds": f"{answer.seconds:.3f}", "Vary": "Accept"}
     if answer.status == 503:
@@ -76,6 +77,7 @@ def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, w
         headers["X-Coopgraph-Truncated"] = "true"
         headers["Warning"] = f'199 coopgraph "{answer.truncated}"'
     return headers
+
 
 async def sparql_response(service: Service, request: Request, text: str | None, formats: list[str], default_graphs: list[str],
                           named_graphs: list[str]) -> Response:
@@ -115,6 +117,7 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers=answer_headers(answer, text, None, wanted))
 
+
 def answer_page(service: Service, request: Request, text: str, answer: Answer) -> Response:
     """An answer as the SPARQL page shows it to a browser: a table, or the error, or the raw text."""
     table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
@@ -122,6 +125,7 @@ def answer_page(service: Service, request: Request, text: str, answer: Answer) -
     return render(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
                 result=table, error=error, truncated=answer.truncated,
                 raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
+
 
 @router.get("/sparql", summary="SPARQL 1.1 query (GET), or the service description without a query",
          responses={200: {"content": {"application/sparql-results+json": {}, "application/sparql-results+xml": {},
@@ -141,6 +145,7 @@ async def sparql_get(service: ServiceDep, request: Request,
                                  status_code=400)
     return await sparql_response(service, request, query, params.getlist("format"), default_graph_uri or [], named_graph_uri or [])
 
+
 @router.post("/sparql", summary="SPARQL 1.1 query by POST (form or application/sparql-query)",
           openapi_extra={"requestBody": {"content": {
               "application/sparql-query": {"schema": {"type": "string"}},
@@ -152,6 +157,7 @@ async def sparql_post(service: ServiceDep, request: Request) -> Response:
     if isinstance(raw, Response):
         return raw
     return await sparql_post_body(service, request, media, raw)
+
 
 async def sparql_post_body(service: Service, request: Request, media: str, raw: bytes) -> Response:
     try:
@@ -190,6 +196,7 @@ def list_queries(service: ServiceDep, request: Request) -> Response:
              for q in service.queries.values()]
     return JSONResponse(items)
 
+
 @router.get("/queries/{name}", summary="Run a named query; parameters are bound as RDF terms",
          description="Each parameter is a query parameter of its own name. An IRI parameter also takes a "
                      "reference ('ICC-ASP/14/Res.3, para. 27'), resolved first. A browser without every "
@@ -224,6 +231,7 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers=answer_headers(answer, named.text, bindings, wanted))
 
+
 def as_iris(service: Service, named: Any, values: dict[str, str]) -> dict[str, str]:
     """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it names."""
     out = dict(values)
@@ -234,6 +242,7 @@ def as_iris(service: Service, named: Any, values: dict[str, str]) -> dict[str, s
             except CoopgraphError as exc:
                 raise QueryError(f"parameter {key!r}: {str(exc).splitlines()[0]}") from None
     return out
+
 
 def parameter_choices(service: Service, named: Any) -> dict[str, list[tuple[str, str]]]:
     """For an IRI parameter whose example names an actor, a session, a topic or a corpus document,
@@ -252,9 +261,11 @@ def parameter_choices(service: Service, named: Any) -> dict[str, list[tuple[str,
         choices[key] = sorted(((service.label(n), str(n)) for n in nodes), key=lambda c: natural_key(c[0]))
     return choices
 
+
 def query_form(service: Service, request: Request, named: Any, values: dict[str, str], error: str | None) -> Response:
     return render(request, "query.html", status=422 if error else 200, named=named, values=values, error=error,
                 choices=parameter_choices(service, named), result=None, page=0, pages=0, total=0)
+
 
 def named_page(service: Service, request: Request, named: Any, values: dict[str, str], answer: Answer) -> Response:
     table = results_table(answer.body, answer.media_type) or {"vars": [], "rows": []}
