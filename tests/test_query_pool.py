@@ -11,7 +11,7 @@ import pytest
 from rdflib import URIRef
 
 from coopgraph.web.formats import Wanted
-from coopgraph.web.sparql import BODY_APART, QueryLimits, QueryPool, StoreSource
+from coopgraph.web.sparql import BODY_APART, QueryLimits, QueryPool, QueryTimeout, StoreSource
 from tests.conftest import BASE
 
 JSON = Wanted((), "application/sparql-results+json")
@@ -102,3 +102,42 @@ def test_select_answers_bind_each_value_to_its_own_variable(pool, built_dir):
         assert got == expected, query.name
         checked += sum(len(row) < len(names) for row in expected)  # rows with an unbound variable
     assert checked > 0, "no named query leaves a variable unbound: the test shows nothing about gaps"
+
+
+def test_a_query_past_its_limit_is_answered_at_the_limit(built_dir):
+    """The loop's clock may call the limit a hair before `monotonic` does; a query stopped at the
+    limit must not then wait a second more for a worker that was still running."""
+    source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
+    pool = QueryPool(source, BASE, QueryLimits(timeout=1.0, max_rows=100, memory_mb=0), size=2)
+    try:
+        assert pool.run("ASK {}").status == 200
+        took = []
+        for n in range(3):
+            started = time.monotonic()
+            with pytest.raises(QueryTimeout):
+                on_server_loop(pool.run_async(f"{SLOW} # {n}", wanted=JSON))
+            took.append(time.monotonic() - started)
+            deadline = time.monotonic() + 30
+            while not both_idle(pool):  # the replacement has started
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        assert max(took) < 1.5, f"stopped after {max(took):.2f} s with a 1 s limit"
+    finally:
+        pool.close()
+
+
+def test_a_worker_stopped_at_the_limit_is_not_waited_for(built_dir):
+    """Told that the limit passed, the pool replaces a still-running worker at once: it waits
+    (a second at most) only for a worker that is ending on its own, to read how it ended."""
+    source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
+    pool = QueryPool(source, BASE, QueryLimits(timeout=30.0, max_rows=100, memory_mb=0), size=1)
+    try:
+        assert pool.run("ASK {}").status == 200
+        worker = pool.turns.take_now("probe")
+        worker.conn.send((SLOW, {}, JSON))  # running for a second and a half
+        started = time.monotonic()
+        with pytest.raises(QueryTimeout):
+            pool._lost(worker, timed_out=True)
+        assert time.monotonic() - started < 0.5
+    finally:
+        pool.close()

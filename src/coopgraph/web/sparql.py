@@ -403,7 +403,7 @@ class QueryPool:
             threading.Thread(target=self._drain, args=(worker, started), daemon=True).start()
             raise
         except (OSError, BrokenPipeError):
-            answered = False
+            return await run_in_threadpool(self._lost, worker, False)
         if answered:
             try:
                 answer: Answer = worker.conn.recv()
@@ -415,20 +415,19 @@ class QueryPool:
             else:
                 self._return(worker, answer)
                 return answer
-        return await run_in_threadpool(self._lost, worker, started)
+        return await run_in_threadpool(self._lost, worker, not answered)
 
     def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
-        started = time.monotonic()
         try:
             worker.wait_ready()
             worker.conn.send((text, bindings or {}, wanted))
-            if worker.conn.poll(self.limits.timeout):
-                answer = self._receive(worker)
-                self._return(worker, answer)
-                return answer
+            if not worker.conn.poll(self.limits.timeout):
+                return self._lost(worker, timed_out=True)
+            answer = self._receive(worker)
+            self._return(worker, answer)
+            return answer
         except (EOFError, OSError, BrokenPipeError):
-            pass  # the worker ended: replaced below
-        return self._lost(worker, started)
+            return self._lost(worker, timed_out=False)  # the worker ended while answering
 
     def _too_long(self) -> Answer:
         return Answer(413, f"the query is longer than {self.limits.max_query_bytes:,} bytes".encode(),
@@ -459,13 +458,14 @@ class QueryPool:
             pass
         self._replace(worker)
 
-    def _lost(self, worker: _Worker, started: float) -> Answer:
-        """No answer: the worker ended or ran out of time. It is replaced, and the reason raised."""
-        elapsed = time.monotonic() - started
-        if elapsed < self.limits.timeout:
+    def _lost(self, worker: _Worker, timed_out: bool) -> Answer:
+        """No answer: the worker ran out of time, or ended. It is replaced, and the reason raised.
+        Told, not measured: the event loop's clock may call the limit a hair before `monotonic` does,
+        and a worker still running would then be waited for a second more."""
+        if not timed_out:
             worker.process.join(1.0)  # it is ending: let it, to read how
         code = worker.process.exitcode
-        ended_early = code is not None and elapsed < self.limits.timeout
+        ended_early = code is not None and not timed_out
         self._replace(worker)
         if ended_early:
             raise WorkerLost(f"the query worker ended while answering (exit code {code})"
