@@ -167,6 +167,7 @@ def throughput(server: Server, items: list[tuple[str, str, str]], clients: int =
     """Answers per second with `clients` clients, each on its own loopback address, never-seen texts."""
     done = [0] * clients
     until = time.monotonic() + seconds
+    run_id = random.random()  # texts no earlier run sent: none may be answered from a kept answer
 
     def run(index: int) -> None:
         rng = random.Random(index)
@@ -174,7 +175,7 @@ def throughput(server: Server, items: list[tuple[str, str, str]], clients: int =
         with httpx.Client(timeout=120, transport=transport) as http:
             while time.monotonic() < until:
                 name, text, accept = rng.choice(items)
-                response = http.get(server.url, params={"query": f"{text}\n# {rng.random()}"}, headers={"Accept": accept})
+                response = http.get(server.url, params={"query": f"{text}\n# {run_id} {rng.random()}"}, headers={"Accept": accept})
                 if response.status_code == 200:
                     done[index] += 1
 

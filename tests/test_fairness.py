@@ -60,3 +60,60 @@ def test_a_client_over_its_budget_gets_429_and_others_go_on(budgeted):
     assert len(light) >= 5 and p95 < 1.0, f"the light client waited behind the heavy one: p95 {p95:.2f} s"
     record("per-client budget", {"heavy client statuses": statuses, "light requests": len(light),
                                  "light p95_ms": round(p95 * 1000, 1), "budget_s_per_min": 3, "time limit_s": 1})
+
+
+# -- turns on the event loop (FairTurns.take_async) ---------------------------------------------------
+
+def test_requests_waiting_on_the_loop_are_served_in_turn_and_hold_no_thread():
+    """Client a queues three queries before b queues one: b's comes second, not fourth, and the
+    waiting takes no thread (a thread per waiting query cost the server a millisecond each)."""
+    import asyncio
+
+    from coopgraph.web.fairness import FairTurns
+
+    async def scenario() -> list[str]:
+        turns: FairTurns[str] = FairTurns(per_client=1)
+        turns.put("worker")
+        order: list[str] = []
+
+        async def query(client: str) -> None:
+            worker = await turns.take_async(client, timeout=5)
+            order.append(client)
+            await asyncio.sleep(0.01)
+            turns.done(client)
+            turns.put(worker)
+
+        threads = threading.active_count()
+        first = asyncio.ensure_future(query("a"))
+        await asyncio.sleep(0)
+        waiting = [asyncio.ensure_future(query("a")) for _ in range(2)]
+        await asyncio.sleep(0)
+        waiting.append(asyncio.ensure_future(query("b")))
+        await asyncio.sleep(0)
+        assert threading.active_count() == threads
+        await asyncio.gather(first, *waiting)
+        return order
+
+    assert asyncio.run(scenario()) == ["a", "b", "a", "a"]
+
+
+def test_a_request_that_gives_up_waiting_leaves_the_worker_to_the_next():
+    import asyncio
+
+    from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
+
+    async def scenario() -> str:
+        turns: FairTurns[str] = FairTurns(per_client=1)
+        turns.put("worker")
+        held = await turns.take_async("a", timeout=1)
+        with pytest.raises(QueueWaitExceeded):
+            await turns.take_async("b", timeout=0.05)  # nobody hands it back in time
+        given_up = asyncio.ensure_future(turns.take_async("c", timeout=5))
+        await asyncio.sleep(0)
+        turns.done("a")
+        turns.put(held)  # handed to c, whose request is given up before it runs again
+        given_up.cancel()
+        await asyncio.sleep(0)
+        return await turns.take_async("d", timeout=1)  # the worker came back: d takes it at once
+
+    assert asyncio.run(scenario()) == "worker"

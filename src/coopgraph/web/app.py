@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from coopgraph.errors import CoopgraphError, ReferenceNotFound
 from coopgraph.store import StoreError
@@ -33,7 +34,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     async def lifespan(_: FastAPI) -> Any:
         import anyio.to_thread
 
-        # Threads for sync routes: waiting queries hold at most 48 (FairTurns), pages get the rest
+        # Threads for sync routes (pages; waiting queries hold none: FairTurns.take_async)
         anyio.to_thread.current_default_thread_limiter().total_tokens = 96
         yield
         if service.pool is not None:
@@ -114,6 +115,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
     for router in (pages.router, sparql_protocol.router, api.router, linked_data.router):
         app.include_router(router)
+    # /sparql answered first, by a plain route: the documented ones stay for the API docs
+    app.router.routes.insert(0, Route("/sparql", sparql_protocol.endpoint, methods=["GET", "POST"], include_in_schema=False))
     return app
 
 

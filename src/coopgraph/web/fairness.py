@@ -11,12 +11,13 @@ are forgotten.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import threading
 import time
 from collections import Counter, OrderedDict, deque
-from dataclasses import dataclass
-from typing import Generic, TypeVar
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 from cachetools import TTLCache
 
@@ -79,6 +80,21 @@ class QueueWaitExceeded(Exception):
     """No turn came within the time a request may wait."""
 
 
+@dataclass(eq=False)
+class _Waiter:
+    """A request waiting on the event loop for its turn; the worker is set when its turn comes."""
+
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[None]
+    thread: int = field(default_factory=threading.get_ident)
+    item: Any = None
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 class FairTurns(Generic[T]):
     """Idle query workers handed to waiting clients in turn, not first come, first served.
 
@@ -86,11 +102,14 @@ class FairTurns(Generic[T]):
     most `per_client` workers at once. So a client with nine queries waiting never stands between
     another client and a free worker: a newcomer waits for at most one running query of each
     other client, and with more than one worker, usually for none (one is always left to others).
+
+    A request waits on the event loop (`take_async`), holding no thread; `take` waits on a thread,
+    for callers outside the loop. Both stand in the same lines.
     """
 
     def __init__(self, per_client: int, max_waiting: int = 48, max_waiting_per_client: int = 16):
         self.per_client = max(1, per_client)
-        # each waiting query holds a server thread: bounded, so that pages always find one
+        # waiting queries are bounded: a flood is refused at once, not queued without end
         self.max_waiting, self.max_waiting_per_client = max_waiting, max_waiting_per_client
         self._cond = threading.Condition()
         self._idle: deque[T] = deque()
@@ -98,10 +117,34 @@ class FairTurns(Generic[T]):
         self._holding: Counter[str] = Counter()
 
     def put(self, item: T) -> None:
-        """An idle worker, new or back from a query."""
+        """An idle worker, new or back from a query. The last one back is the next one out: its
+        caches are warm and the scheduler still has it near (a fifth of a millisecond a query
+        against handing the workers out in a ring)."""
         with self._cond:
             self._idle.append(item)
+            self._hand_out()
             self._cond.notify_all()
+
+    def _hand_out(self) -> None:
+        """Idle workers to the waiters on the event loop whose turn it is (the lock is held). A thread
+        whose turn it is takes its own, woken by `notify_all`."""
+        while self._idle:
+            first = self._first_in_turn()
+            if first is None or not isinstance(first[1], _Waiter):
+                return
+            client, waiter = first
+            line = self._lines[client]
+            line.popleft()
+            if line:
+                self._lines.move_to_end(client)  # the others' turn next
+            else:
+                del self._lines[client]
+            self._holding[client] += 1
+            waiter.item = self._idle.pop()
+            if waiter.thread == threading.get_ident():
+                waiter.loop.call_soon(_wake, waiter.future)
+            else:
+                waiter.loop.call_soon_threadsafe(_wake, waiter.future)
 
     def _first_in_turn(self) -> tuple[str, object] | None:
         for client, line in self._lines.items():
@@ -118,24 +161,62 @@ class FairTurns(Generic[T]):
             if any(self._holding[other] < self.per_client for other in self._lines):
                 return None  # others are waiting for their turn: join the line
             self._holding[client] += 1
-            return self._idle.popleft()
+            return self._idle.pop()
+
+    async def take_async(self, client: str, timeout: float) -> T:
+        """As `take`, waiting on the event loop: no thread is held while a request waits its turn."""
+        item = self.take_now(client)
+        if item is not None:
+            return item
+        loop = asyncio.get_running_loop()
+        waiter = _Waiter(loop, loop.create_future())
+        with self._cond:
+            self._refuse_when_full(client)
+            self._lines.setdefault(client, deque()).append(waiter)
+            self._hand_out()
+        taken = False
+        try:
+            async with asyncio.timeout(timeout):
+                await waiter.future
+            taken = True
+            return waiter.item  # type: ignore[no-any-return]
+        except TimeoutError:
+            raise QueueWaitExceeded(f"no query worker became free for this client within {timeout:g} s") from None
+        finally:
+            if not taken:  # timed out or given up: out of the line, and a worker handed meanwhile goes back
+                with self._cond:
+                    line = self._lines.get(client)
+                    if line is not None and waiter in line:
+                        line.remove(waiter)
+                        if not line:
+                            del self._lines[client]
+                    if waiter.item is not None:
+                        self._holding[client] -= 1
+                        if self._holding[client] <= 0:
+                            del self._holding[client]
+                        self._idle.append(waiter.item)
+                    self._hand_out()
+                    self._cond.notify_all()
+
+    def _refuse_when_full(self, client: str) -> None:
+        waiting = sum(len(line) for line in self._lines.values())
+        if waiting >= self.max_waiting or len(self._lines.get(client, ())) >= self.max_waiting_per_client:
+            raise QueueWaitExceeded(f"too many queries are waiting ({waiting} in all; at most "
+                                    f"{self.max_waiting_per_client} of one client)")
 
     def take(self, client: str, timeout: float) -> T:
         """The next idle worker for `client` when its turn comes; QueueWaitExceeded after `timeout`."""
         ticket = object()
         deadline = time.monotonic() + timeout
         with self._cond:
-            waiting = sum(len(line) for line in self._lines.values())
-            if waiting >= self.max_waiting or len(self._lines.get(client, ())) >= self.max_waiting_per_client:
-                raise QueueWaitExceeded(f"too many queries are waiting ({waiting} in all; at most "
-                                        f"{self.max_waiting_per_client} of one client)")
+            self._refuse_when_full(client)
             self._lines.setdefault(client, deque()).append(ticket)
             try:
                 while True:
                     if self._idle and self._first_in_turn() == (client, ticket):
                         self._holding[client] += 1
                         self._lines.move_to_end(client)  # the others' turn next
-                        return self._idle.popleft()
+                        return self._idle.pop()
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise QueueWaitExceeded(f"no query worker became free for this client within {timeout:g} s")
@@ -147,6 +228,7 @@ class FairTurns(Generic[T]):
                         line.remove(ticket)
                     if not line:
                         del self._lines[client]
+                self._hand_out()
                 self._cond.notify_all()
 
     def done(self, client: str) -> None:
@@ -155,4 +237,7 @@ class FairTurns(Generic[T]):
             self._holding[client] -= 1
             if self._holding[client] <= 0:
                 del self._holding[client]
+            if client in self._lines:  # it just had a turn: the others' lines come first
+                self._lines.move_to_end(client)
+            self._hand_out()
             self._cond.notify_all()

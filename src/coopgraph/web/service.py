@@ -123,15 +123,16 @@ class Service:
         return self.local(node)
 
 
-def get_service(request: Request) -> Service:
-    """The service of the app answering this request (FastAPI dependency)."""
+async def get_service(request: Request) -> Service:
+    """The service of the app answering this request (FastAPI dependency; async, so that FastAPI
+    calls it on the event loop, not on a thread as it would a plain function)."""
     return request.app.state.service  # type: ignore[no-any-return]
 
 
 ServiceDep = Annotated[Service, Depends(get_service)]
 
 
-def get_settings(service: ServiceDep) -> ServeSettings:
+async def get_settings(service: ServiceDep) -> ServeSettings:
     """The serve settings of the app answering this request (FastAPI dependency, through the service's)."""
     return service.settings
 

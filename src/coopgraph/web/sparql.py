@@ -369,13 +369,14 @@ class QueryPool:
 
     async def run_async(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
                         client: str = "-", admit: Any = None) -> Answer:
-        """As `run`, but the event loop waits on the worker's pipe: no thread is held while a
-        query runs. Only a client that must wait for its turn waits on a thread, as in `run`."""
+        """As `run`, but on the event loop: a request waits for its turn and for the worker's
+        pipe there, holding no thread (threads cost the server a millisecond a query under load)."""
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
             return self._too_long()
-        worker = self.turns.take_now(client)
-        if worker is None:
-            return await run_in_threadpool(self.run, text, bindings, wanted, client, admit)
+        try:
+            worker = await self.turns.take_async(client, self.queue_wait)
+        except QueueWaitExceeded as exc:
+            raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
             self._admit(worker, admit)
             return await self._ask_async(worker, text, bindings, wanted or Wanted())
