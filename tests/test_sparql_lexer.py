@@ -10,6 +10,8 @@ import threading
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coopgraph.query import MAX_NESTING, CheckedQuery, check, normalise
 from coopgraph.sparql_lexer import read, tokens
@@ -148,3 +150,18 @@ def test_tokens_cover_the_text_exactly():
     text = "PREFIX ex: <http://e/> SELECT ?x WHERE { ex:a\\#b ?p \"q\\\"\"@en . } # end"
     assert "".join(t.text for t in tokens(text)) == text
     assert [t.text for t in tokens(text) if t.kind == "pname"] == ["ex:", "ex:a\\#b"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("SELECT service{}<>\"'#\\:?_.@^|-+0123456789aZ \t\n\u00a0\u2028\u3000é")), max_size=80))
+def test_whitespace_skipped_between_tokens_loses_no_text(text):
+    """The lexer skips whitespace before each token rather than matching it as one: every
+    character is still in exactly one token, and the check reads the same tokens `tokens` gives."""
+    from coopgraph.sparql_lexer import _significant
+
+    every = tokens(text)
+    assert "".join(t.text for t in every) == text
+    assert all(t.kind != "ws" or t.text.isspace() for t in every)
+    significant, comments = _significant(text)
+    assert significant == [t for t in every if t.kind not in {"ws", "comment"}]
+    assert comments == [t.text for t in every if t.kind == "comment"]

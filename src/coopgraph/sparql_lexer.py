@@ -25,9 +25,10 @@ _PREFIX = rf"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?"
 _LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 _ECHAR = r"\\[tbnrf\\\"']"
 
+# Whitespace is skipped before each token, not matched as one: half the matches, on every query.
 TOKEN = re.compile(
-    r"(?P<ws>\s+)"
-    r"|(?P<comment>#[^\n]*)"
+    r"\s*(?:"
+    r"(?P<comment>#[^\n]*)"
     rf"|(?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\""
     rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
     rf"|\"(?:[^\"\\\n]|{_ECHAR})*\""
@@ -39,7 +40,7 @@ TOKEN = re.compile(
     r"|(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
     r"|(?P<number>[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?))"
     rf"|(?P<word>[{_BASE}][{_BASE}0-9_]*)"
-    r"|(?P<other>\^\^|\|\||&&|!=|<=|>=|.)",
+    r"|(?P<other>\^\^|\|\||&&|!=|<=|>=|\S))",
     re.DOTALL,
 )
 
@@ -55,8 +56,33 @@ class Token(NamedTuple):
 
 def tokens(text: str) -> list[Token]:
     """Every token of the text, whitespace and comments included, in order. The matches are
-    contiguous: `other` matches any one character, so each search succeeds where the last ended."""
-    return [Token(match.lastgroup or "other", match.group(), match.start()) for match in TOKEN.finditer(text)]
+    contiguous: `other` matches any one character that is not whitespace, so each search succeeds
+    where the last ended, after the whitespace between them (given here as `ws` tokens)."""
+    every: list[Token] = []
+    end = 0
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        start = match.start(kind)
+        if start > end:
+            every.append(Token("ws", text[end:start], end))
+        every.append(Token(kind, match.group(kind), start))
+        end = match.end()
+    if end < len(text):
+        every.append(Token("ws", text[end:], end))
+    return every
+
+
+def _significant(text: str) -> tuple[list[Token], list[str]]:
+    """The tokens but whitespace and comments, and the comments' texts: `tokens` in one pass."""
+    significant: list[Token] = []
+    comments: list[str] = []
+    for match in TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind == "comment":
+            comments.append(match.group(kind))
+        else:
+            significant.append(Token(kind, match.group(kind), match.start(kind)))
+    return significant, comments
 
 
 @dataclass(frozen=True)
@@ -75,8 +101,7 @@ class Reading:
 
 def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     """Read a query's shape from its tokens."""
-    every = tokens(text)
-    significant = [t for t in every if t.kind != "ws" and t.kind != "comment"]
+    significant, comments = _significant(text)
     prefixes = dict(predefined or {})
     form = update = None
     service = False
@@ -123,8 +148,7 @@ def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     if where is None and form is not None:  # SELECT * { ... } without the keyword WHERE
         opening = next((t for t in significant[index:] if t.text == "{"), None)
         where = opening.start + 1 if opening is not None and form != "ConstructQuery" else None
-    return Reading(form, update, service, tuple(graphs), where, deepest,
-                   tuple(t.text for t in every if t.kind == "comment"))
+    return Reading(form, update, service, tuple(graphs), where, deepest, tuple(comments))
 
 
 def _full_iri(token: Token | None, prefixes: dict[str, str]) -> str | None:
