@@ -146,6 +146,7 @@ def _first(url: str, text: str) -> str:
 def latency(servers: list[Server], items: list[tuple[str, str, str]], rounds: int, never_seen: bool) -> dict:
     """p50 seconds per query per server, interleaved."""
     rng = random.Random(11)
+    run_id = random.random()  # never-seen texts no earlier call sent either (a warm-up's)
     times: dict[str, dict[str, list[float]]] = {name: {s.name: [] for s in servers} for name, _, _ in items}
     with httpx.Client(timeout=120) as http:
         for round_ in range(rounds):
@@ -153,7 +154,7 @@ def latency(servers: list[Server], items: list[tuple[str, str, str]], rounds: in
                 order = list(servers)
                 rng.shuffle(order)
                 for server in order:
-                    query = f"{text}\n# {round_}-{rng.random()}" if never_seen else text
+                    query = f"{text}\n# {run_id} {round_}-{rng.random()}" if never_seen else text
                     started = time.perf_counter()
                     response = http.get(server.url, params={"query": query}, headers={"Accept": accept})
                     elapsed = time.perf_counter() - started

@@ -12,19 +12,30 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.routing import Route
 
 from coopgraph.errors import CoopgraphError, ReferenceNotFound
 from coopgraph.store import StoreError
 from coopgraph.web.fairness import OverBudget
+from coopgraph.web.front import SparqlFront, over_budget_response, store_unreachable_response
 from coopgraph.web.head import HeadAsGet
 from coopgraph.web.rendering import HERE, swagger_assets, templates_for, wants_html
 from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.security import add_security
 from coopgraph.web.service import LOG, Service
 from coopgraph.web.settings import ServeSettings
+
+
+class CoopgraphApp(FastAPI):
+    """FastAPI, with the front door of /sparql (coopgraph.web.front) before all of it."""
+
+    front: SparqlFront | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.front is None or not await self.front.answer(scope, receive, send):
+            await super().__call__(scope, receive, send)
 
 
 def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
@@ -40,7 +51,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
         if service.pool is not None:
             service.pool.close()
 
-    app = FastAPI(
+    app = CoopgraphApp(
         title="coopgraph",
         version="0.1.0",
         description="The Assembly of States Parties' texts on cooperation as a paragraph-level knowledge graph: "
@@ -91,17 +102,15 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
     app.add_middleware(RequestLog)
     add_security(app)
     app.add_middleware(HeadAsGet)  # outermost: HEAD is GET for every layer below it
+    app.front = SparqlFront(service)
 
     @app.exception_handler(StoreError)
     async def store_unreachable(request: Request, exc: StoreError) -> Response:
-        """The store (a SPARQL server) does not answer: 503, and the next request tries again."""
-        LOG.warning("the store does not answer: %s", exc)
-        return PlainTextResponse(f"the store ({service.store.describe()}) is not answering: {exc}; try again shortly",
-                                 status_code=503, headers={"Retry-After": "5"})
+        return store_unreachable_response(service, exc)
 
     @app.exception_handler(OverBudget)
     async def over_budget(request: Request, exc: OverBudget) -> Response:
-        return PlainTextResponse(str(exc), status_code=429, headers={"Retry-After": str(exc.retry_after)})
+        return over_budget_response(exc)
 
     @app.exception_handler(CoopgraphError)
     async def coopgraph_error(request: Request, exc: CoopgraphError) -> Response:

@@ -137,7 +137,11 @@ def search_construct(q: str) -> str:
 
 
 def wants_html(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
+    return accepts_html(request.headers.get("accept", ""))
+
+
+def accepts_html(accept: str) -> bool:
+    """Whether an Accept header prefers a page to data: a browser's."""
     return "text/html" in accept and choose(accept, ["text/html", "application/json", "application/ld+json"]) == "text/html"
 
 

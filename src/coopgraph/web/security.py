@@ -14,12 +14,26 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.datastructures import MutableHeaders
 
 # script only from our own files (Swagger UI's styles are set inline by its script, so style is not as strict)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPOSED = ["ETag", "Link", "Retry-After", "Warning", "X-Coopgraph-Truncated", "X-Query-Seconds"]
+
+
+SECURITY_HEADERS = ((b"x-content-type-options", b"nosniff"), (b"content-security-policy", CSP.encode()),
+                    (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"))
+
+
+def secured(send: Any) -> Any:
+    """`send` with the security headers added to the response's start (no route sets them itself)."""
+
+    async def send_with_headers(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            message["headers"] = [*message.get("headers", ()), *SECURITY_HEADERS]
+        await send(message)
+
+    return send_with_headers
 
 
 class SecurityHeaders:
@@ -32,17 +46,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-
-        async def send_with_headers(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                headers["X-Content-Type-Options"] = "nosniff"
-                headers["Content-Security-Policy"] = CSP
-                headers["X-Frame-Options"] = "DENY"
-                headers["Referrer-Policy"] = "no-referrer"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, secured(send))
 
 
 def add_security(app: Any) -> None:

@@ -39,20 +39,21 @@ router = APIRouter()
 
 
 # -- SPARQL ------------------------------------------------------------------------------------
-async def answer_of(service: Service, request: Request, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer | Response:
+async def answer_of(service: Service, text: str, bindings: dict[str, Any] | None, wanted: Wanted, client: str,
+                    if_none_match: str = "") -> Answer | Response:
     """The pool's answer, or the one kept for this build of the graph; 304 when the client has it.
-    On the event loop: every step here is quick, and the query itself runs in a worker process."""
+    On the event loop: every step here is quick, and the query itself runs in a worker process.
+    `client` is the client's address: nothing it says of itself."""
     assert service.pool is not None
     version = service.store.version()
     key = AnswerCache.key(version, text, bindings, wanted) if version else None
     if key is not None:
         etag = f'"{key}"'
-        if etag in {t.strip() for t in request.headers.get("if-none-match", "").split(",")}:
+        if if_none_match and etag in {t.strip() for t in if_none_match.split(",")}:
             return Response(status_code=304, headers={"ETag": etag, "Cache-Control": "no-cache"})
         kept = service.answers.get(key)
         if kept is not None:
             return kept
-    client = request.client.host if request.client else "-"  # its address: nothing it says of itself
     service.budgets.admit(client)
     try:
         answer = await service.pool.run_async(text, bindings, wanted, client=client,
@@ -64,6 +65,24 @@ async def answer_of(service: Service, request: Request, text: str, bindings: dic
     if key is not None and answer.version == version:
         service.answers.put(key, answer)
     return answer
+
+
+async def answer_response(service: Service, text: str, bindings: dict[str, Any] | None, wanted: Wanted, client: str,
+                          if_none_match: str = "") -> Response:
+    """An answer as the endpoint sends it to a client that is not a browser: with its headers,
+    or 304, or 503 when no worker could answer in time."""
+    try:
+        answer = await answer_of(service, text, bindings, wanted, client, if_none_match)
+    except (QueryTimeout, Busy, WorkerLost) as exc:
+        return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+    if isinstance(answer, Response):
+        return answer
+    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
+                    headers=answer_headers(answer, text, bindings, wanted))
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client else "-"
 
 
 def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> dict[str, str]:
@@ -104,18 +123,16 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
         return Response(body, media_type=media, headers={"Vary": "Accept"})
     if service.pool is None:
         return PlainTextResponse("the query service is not running", status_code=503)
-    if browser:
-        wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
+    if not browser:
+        return await answer_response(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
+    wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
     try:
-        answer = await answer_of(service, request, text, None, wanted)
+        answer = await answer_of(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
     except (QueryTimeout, Busy, WorkerLost) as exc:
         return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
     if isinstance(answer, Response):
         return answer
-    if browser:
-        return await run_in_threadpool(answer_page, service, request, text, answer)
-    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
-                    headers=answer_headers(answer, text, None, wanted))
+    return await run_in_threadpool(answer_page, service, request, text, answer)
 
 
 def answer_page(service: Service, request: Request, text: str, answer: Answer) -> Response:
@@ -238,15 +255,18 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
     if service.pool is None:
         return PlainTextResponse("the query service is not running", status_code=503)
     wanted = Wanted(tuple(request.query_params.getlist("format")), request.headers.get("accept"))
-    if browser:
-        wanted = Wanted((), "application/sparql-results+json")
+    if not browser:
+        return await answer_response(service, named.text, bindings, wanted, client_of(request),
+                                     request.headers.get("if-none-match", ""))
+    wanted = Wanted((), "application/sparql-results+json")
     try:
-        answer = await answer_of(service, request, named.text, bindings, wanted)
+        answer = await answer_of(service, named.text, bindings, wanted, client_of(request),
+                                 request.headers.get("if-none-match", ""))
     except (QueryTimeout, Busy, WorkerLost) as exc:
         return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
     if isinstance(answer, Response):
         return answer
-    if browser and answer.status == 200:
+    if answer.status == 200:
         return await run_in_threadpool(named_page, service, request, named, values, answer)
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
                     headers=answer_headers(answer, named.text, bindings, wanted))
