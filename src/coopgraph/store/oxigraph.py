@@ -56,6 +56,7 @@ class OxigraphStore(Store):
         self.path = path
         self._reader: Any = None
         self._opened: Path | None = None
+        self._pointer_seen: tuple[int, int, int] | None = None  # CURRENT's inode, mtime and size when last read
 
     # -- versions -------------------------------------------------------------------------------
     @property
@@ -145,7 +146,20 @@ class OxigraphStore(Store):
         return self._opened.name if self._opened else None
 
     def refresh(self) -> bool:
-        if self._reader is None or self.current() in {None, self._opened}:
+        """Whether a rebuild made another version current (the next read opens it). Asked before
+        every query, so CURRENT is read only when its file changed: a rebuild replaces it (a new
+        inode), and one stat costs a tenth of reading it."""
+        if self._reader is None:
+            return False
+        try:
+            seen = os.stat(self.pointer)
+        except FileNotFoundError:
+            return False
+        signature = (seen.st_ino, seen.st_mtime_ns, seen.st_size)
+        if signature == self._pointer_seen:
+            return False
+        self._pointer_seen = signature
+        if self.current() in {None, self._opened}:
             return False
         self._reader = None  # the next read opens the version a rebuild made current
         return True
