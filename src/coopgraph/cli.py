@@ -515,7 +515,7 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
 @click.option("--max-rows", type=click.IntRange(min=1), default=None,
               help="Most rows or triples a query returns; more is truncated and says so (default 10000; COOPGRAPH_MAX_ROWS).")
 @click.option("--query-workers", type=click.IntRange(min=1), default=None,
-              help="Processes that run SPARQL queries (default 2; COOPGRAPH_QUERY_WORKERS).")
+              help="Processes that run SPARQL queries (default: cores + 1, 2 to 8; COOPGRAPH_QUERY_WORKERS).")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Server processes sharing the port, each reading the one store (default 1; COOPGRAPH_WORKERS).")
 @click.option("--client-budget", type=click.FloatRange(min=0), default=None,

@@ -14,6 +14,15 @@ def _env(name: str, default: str) -> str:
     return os.environ.get(f"COOPGRAPH_{name}", default)
 
 
+def default_query_workers() -> int:
+    """One query worker per core and one more, at least 2 and at most 8: a worker waits for its
+    next query while the server reads the last answer, and with one per core the cores idled
+    meanwhile (8 clients: 0.66x the Oxigraph server's answers per second with 2 workers on 2 cores,
+    0.71x with 3). Each Oxigraph worker holds only a read handle; a memory-store worker holds a
+    copy of the graph, so set fewer for a large graph in memory."""
+    return max(2, min(8, (os.cpu_count() or 1) + 1))
+
+
 @dataclass(frozen=True)
 class ServeSettings:
     """Where to listen, what to serve, and the limits every query runs under."""
@@ -23,7 +32,7 @@ class ServeSettings:
     port: int = 8000
     query_timeout: float = 10.0
     max_rows: int = 10_000
-    query_workers: int = 2
+    query_workers: int = field(default_factory=default_query_workers)
     max_query_bytes: int = 256_000
     workers: int = 1  # server processes, each with its own query workers, all over one store
     client_budget: float = 30.0  # seconds of query time per client per minute; 0: no budget
@@ -40,7 +49,7 @@ class ServeSettings:
             "port": int(_env("PORT", "8000")),
             "query_timeout": float(_env("QUERY_TIMEOUT", "10")),
             "max_rows": int(_env("MAX_ROWS", "10000")),
-            "query_workers": int(_env("QUERY_WORKERS", "2")),
+            "query_workers": int(_env("QUERY_WORKERS", str(default_query_workers()))),
             "workers": int(_env("WORKERS", "1")),
             "client_budget": float(_env("CLIENT_BUDGET", "30")),
             "query_memory": int(_env("QUERY_MEMORY", "4096")),
