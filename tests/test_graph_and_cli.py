@@ -184,6 +184,26 @@ def test_named_queries_answer_on_the_real_graph(graph, settings):
                and r["basis"] == "inferred" for r in links)
 
 
+def test_named_queries_list_sessions_by_number_and_paragraphs_in_the_texts_order(graph, settings):
+    """Ordered by IRI, session 14 came before session 8 and para. 27 before para. 4 (text order)."""
+    catalogue = named_queries(settings.queries_dir)
+    store = MemoryStore.holding(graph, BASE)
+    rows = _records(run(store, catalogue["mandates-by-actor"].text,
+                        bind(catalogue["mandates-by-actor"], {"actor": BASE + "actor/bureau"})))
+    sessions = [int(r["issuedAt"].rsplit("/", 1)[1]) for r in rows if r["issuedAt"]]
+    assert sessions == sorted(sessions) and {8, 14} <= set(sessions)
+    in_2015 = [r["unitLabel"].rsplit(" ", 1)[1] for r in rows if r["unitLabel"].startswith("ICC-ASP/14/Res.3, para.")]
+    assert in_2015 == ["4", "10", "20", "24", "27"]  # the Bureau's paragraphs of the 2015 resolution, as they stand
+    history = _records(run(store, catalogue["mandate-history"].text, bind(catalogue["mandate-history"], {
+        "mandate": BASE + "doc/ICC-ASP/14/Res.3/para/27/mandate/1"})))
+    numbers = [int(r["session"].rsplit("/", 1)[1]) for r in history if r["session"]]
+    assert numbers == sorted(numbers, reverse=True) and numbers
+    unmoved = _records(run(store, catalogue["not-carried-forward"].text,
+                           bind(catalogue["not-carried-forward"], {"document": BASE + "doc/ICC-ASP/8/Res.2"})))
+    operative = [int(r["unitLabel"].rsplit(" ", 1)[1]) for r in unmoved if ", para. " in r["unitLabel"]]
+    assert operative == sorted(operative) and len(operative) > 1
+
+
 def test_a_query_is_checked_by_its_parse_not_by_its_words(graph):
     """Words such as "create" or "delete" inside a string used to make the command line refuse
     the query as an update; SERVICE, updates and foreign FROM are still refused."""
