@@ -96,6 +96,15 @@ def test_the_lineage_graph_names_each_box_once(http):
         assert len(lines) == len(set(lines)), f"a box repeats its name: {lines}"
 
 
+def test_the_lineage_graph_gives_a_long_document_name_whole(http):
+    """Boxes cut names at 34 characters: "ASP15 Bureau report on cooperatio…" lost its "annex II"."""
+    page = http.get("/doc/ICC-ASP/14/Res.3/para/27").text
+    boxes = re.findall(r'<g class="node[^"]*"><title>([^<]*)</title><rect[^>]*/>((?:<text[^>]*>[^<]*</text>)+)</g>', page)
+    named = {" ".join(re.findall(r">([^<]*)</text>", texts)) for _, texts in boxes}
+    assert any("ASP15 Bureau report on cooperation, annex II" in words for words in named), named
+    assert not any("…" in words for words in named), named
+
+
 def test_a_unit_links_to_its_lines_in_the_source_and_the_source_shows_them(http):
     page = http.get("/doc/ICC-ASP/14/Res.3/para/27").text
     link = re.search(r'<a href="([^"]+)" id="source-link">source, lines (\d+)–(\d+)</a>', page)
