@@ -65,6 +65,22 @@ def test_every_page_does_its_job_and_fits_the_window(reader, window, name, path,
     browser.set_window_size(width, 900)
 
 
+def test_on_a_phone_a_results_table_reads_as_cards(reader, window):
+    """At 390 px a row of many columns is a card, each value under its column's name; at 1280 px,
+    a table. (Before, a phone scrolled the table sideways inside itself.)"""
+    label, width, browser = window
+    browser.get(reader.url + dict((n, p) for n, p, _ in PAGES)["named-query"])
+    cell = WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, "table.results td")))
+    display = browser.execute_script("return getComputedStyle(arguments[0]).display", cell)
+    caption = browser.execute_script("return getComputedStyle(arguments[0], '::before').content", cell)
+    table = browser.find_element(By.CSS_SELECTOR, "table.results")
+    if label == "phone":
+        assert display == "block" and caption == '"unit"'
+        assert browser.execute_script("return arguments[0].scrollWidth <= arguments[0].clientWidth", table)
+    else:
+        assert display == "table-cell" and caption in {"none", "normal"}
+
+
 def test_the_data_model_and_the_api_docs_load_without_internet(reader, tmp_path):
     # every request that is not to this server goes to a proxy that is not there
     browser = chromium(tmp_path / "profile", 1280, 900, "--proxy-server=http://127.0.0.1:9")
