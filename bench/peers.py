@@ -151,8 +151,9 @@ def _first(url: str, text: str) -> str:
     return next(iter(rows[0].values()))["value"]
 
 
-def latency(servers: list[Server], items: list[tuple[str, str, str]], rounds: int, never_seen: bool) -> dict:
-    """p50 seconds per query per server, interleaved."""
+def latency(servers: list[Server], items: list[tuple[str, str, str]], rounds: int, never_seen: bool,
+            keep: dict | None = None) -> dict:
+    """p50 seconds per query per server, interleaved; `keep` receives every time, by query and server."""
     rng = random.Random(11)
     run_id = random.random()  # never-seen texts no earlier call sent either (a warm-up's)
     times: dict[str, dict[str, list[float]]] = {name: {s.name: [] for s in servers} for name, _, _ in items}
@@ -169,7 +170,24 @@ def latency(servers: list[Server], items: list[tuple[str, str, str]], rounds: in
                     if response.status_code != 200:
                         raise SystemExit(f"{server.name} answered {response.status_code} to {name}: {response.text[:300]}")
                     times[name][server.name].append(elapsed)
+    if keep is not None:
+        keep.update(times)
     return {name: {server: statistics.median(values) for server, values in by.items()} for name, by in times.items()}
+
+
+def half_means(times: dict, peer: str) -> tuple[float, float]:
+    """coopgraph's never-seen geometric mean ratio to `peer` from the first and from the second half
+    of the rounds alone: how far the machine's speed moved within one run."""
+    def ratio(half: int) -> float:
+        ratios = []
+        for by in times.values():
+            ours, theirs = by["coopgraph"], by[peer]
+            cut = len(ours) // 2
+            part = (slice(None, cut), slice(cut, None))[half]
+            ratios.append(statistics.median(ours[part]) / statistics.median(theirs[part]))
+        return geometric_mean(ratios)
+
+    return ratio(0), ratio(1)
 
 
 def throughput(server: Server, items: list[tuple[str, str, str]], clients: int = 8, seconds: float = 8.0) -> float:
@@ -308,7 +326,9 @@ def main() -> None:
             items = workload(servers[0].url)
             for server in servers:  # warm-up: each server reads its store once
                 latency([server], items, 1, never_seen=True)
-            results = {mode: latency(servers, items, args.rounds, never_seen=mode == "never seen")
+            raw: dict = {}
+            results = {mode: latency(servers, items, args.rounds, never_seen=mode == "never seen",
+                                     keep=raw if mode == "never seen" else None)
                        for mode in ("never seen", "repeated")}
             rates = {server.name: throughput(server, items) for server in servers[:2]}
             empty = start_empty_route()
@@ -334,6 +354,10 @@ def main() -> None:
                 lines.append(f"| {name} | {p50['coopgraph'] * 1000:.1f} | " + " | ".join(cells) + " |")
             means = [f"{geometric_mean([q['coopgraph'] / q[p] for q in by_query.values()]):.2f}x" for p in peers]
             lines += ["| **geometric mean** | | " + " | ".join(f"| **{m}**" for m in means) + " |", ""]
+            if mode == "never seen":
+                first, second = half_means(raw, "Oxigraph server")
+                lines += [f"The same mean from the first and from the second half of the rounds alone: {first:.2f}x and "
+                          f"{second:.2f}x (how far this machine's speed moved within the run).", ""]
         lines += [f"The floor, `ASK {{}}` never seen (200 interleaved rounds): coopgraph {floor['coopgraph'] * 1000:.2f} ms, "
                   f"Oxigraph server {floor['Oxigraph server'] * 1000:.2f} ms: what every answer costs before the query does. "
                   f"A fixed answer from a bare ASGI app on the same uvicorn, httptools and uvloop (bench/empty_route.py) takes "
