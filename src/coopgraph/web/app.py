@@ -14,7 +14,6 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from starlette.routing import Route
 
 from coopgraph.errors import CoopgraphError, ReferenceNotFound
 from coopgraph.store import StoreError
@@ -124,8 +123,6 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
     for router in (pages.router, sparql_protocol.router, api.router, linked_data.router):
         app.include_router(router)
-    # /sparql answered first, by a plain route: the documented ones stay for the API docs
-    app.router.routes.insert(0, Route("/sparql", sparql_protocol.endpoint, methods=["GET", "POST"], include_in_schema=False))
     return app
 
 

@@ -16,7 +16,7 @@ import math
 import threading
 import time
 from collections import Counter, OrderedDict, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from cachetools import TTLCache
@@ -86,7 +86,6 @@ class _Waiter:
 
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[None]
-    thread: int = field(default_factory=threading.get_ident)
     item: Any = None
 
 
@@ -141,10 +140,7 @@ class FairTurns(Generic[T]):
                 del self._lines[client]
             self._holding[client] += 1
             waiter.item = self._idle.pop()
-            if waiter.thread == threading.get_ident():
-                waiter.loop.call_soon(_wake, waiter.future)
-            else:
-                waiter.loop.call_soon_threadsafe(_wake, waiter.future)
+            waiter.loop.call_soon_threadsafe(_wake, waiter.future)  # a worker may come back on another thread
 
     def _first_in_turn(self) -> tuple[str, object] | None:
         for client, line in self._lines.items():
@@ -184,17 +180,15 @@ class FairTurns(Generic[T]):
             raise QueueWaitExceeded(f"no query worker became free for this client within {timeout:g} s") from None
         finally:
             if not taken:  # timed out or given up: out of the line, and a worker handed meanwhile goes back
-                with self._cond:
+                with self._cond:  # reentrant: done and put take it again
                     line = self._lines.get(client)
                     if line is not None and waiter in line:
                         line.remove(waiter)
                         if not line:
                             del self._lines[client]
                     if waiter.item is not None:
-                        self._holding[client] -= 1
-                        if self._holding[client] <= 0:
-                            del self._holding[client]
-                        self._idle.append(waiter.item)
+                        self.done(client)
+                        self.put(waiter.item)
                     self._hand_out()
                     self._cond.notify_all()
 

@@ -67,14 +67,19 @@ async def answer_of(service: Service, text: str, bindings: dict[str, Any] | None
     return answer
 
 
-async def answer_response(service: Service, text: str, bindings: dict[str, Any] | None, wanted: Wanted, client: str,
-                          if_none_match: str = "") -> Response:
-    """An answer as the endpoint sends it to a client that is not a browser: with its headers,
-    or 304, or 503 when no worker could answer in time."""
+async def answer_or_refusal(service: Service, text: str, bindings: dict[str, Any] | None, wanted: Wanted, client: str,
+                            if_none_match: str = "") -> Answer | Response:
+    """The answer, or what to send instead: 304, or 503 when no worker could answer in time."""
     try:
-        answer = await answer_of(service, text, bindings, wanted, client, if_none_match)
+        return await answer_of(service, text, bindings, wanted, client, if_none_match)
     except (QueryTimeout, Busy, WorkerLost) as exc:
         return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+
+
+async def answer_response(service: Service, text: str, bindings: dict[str, Any] | None, wanted: Wanted, client: str,
+                          if_none_match: str = "") -> Response:
+    """An answer as the endpoint sends it to a client that is not a browser, with its headers."""
+    answer = await answer_or_refusal(service, text, bindings, wanted, client, if_none_match)
     if isinstance(answer, Response):
         return answer
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
@@ -126,10 +131,7 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
     if not browser:
         return await answer_response(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
     wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
-    try:
-        answer = await answer_of(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
-    except (QueryTimeout, Busy, WorkerLost) as exc:
-        return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+    answer = await answer_or_refusal(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
     if isinstance(answer, Response):
         return answer
     return await run_in_threadpool(answer_page, service, request, text, answer)
@@ -185,15 +187,6 @@ async def sparql_post(service: ServiceDep, request: Request) -> Response:
     if isinstance(raw, Response):
         return raw
     return await sparql_post_body(service, request, media, raw)
-
-
-async def endpoint(request: Request) -> Response:
-    """/sparql as the app serves it: a plain Starlette route placed in front of the two documented
-    above (coopgraph.web.app), so that a query skips FastAPI's routing and dependency solving."""
-    service = request.app.state.service
-    if request.method == "POST":
-        return await sparql_post(service, request)
-    return await sparql_get(service, request)
 
 
 async def sparql_post_body(service: Service, request: Request, media: str, raw: bytes) -> Response:
@@ -259,11 +252,8 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
         return await answer_response(service, named.text, bindings, wanted, client_of(request),
                                      request.headers.get("if-none-match", ""))
     wanted = Wanted((), "application/sparql-results+json")
-    try:
-        answer = await answer_of(service, named.text, bindings, wanted, client_of(request),
-                                 request.headers.get("if-none-match", ""))
-    except (QueryTimeout, Busy, WorkerLost) as exc:
-        return PlainTextResponse(str(exc), status_code=503, headers={"Retry-After": "5"})
+    answer = await answer_or_refusal(service, named.text, bindings, wanted, client_of(request),
+                                     request.headers.get("if-none-match", ""))
     if isinstance(answer, Response):
         return answer
     if answer.status == 200:
