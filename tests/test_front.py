@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from urllib.parse import quote_plus, unquote
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from coopgraph.config import Settings
 from coopgraph.web.app import create_app
@@ -40,10 +43,12 @@ def app(built_dir: Path):
     application.state.service.pool.close()
 
 
-def ask(app, method: str, params: list[tuple[str, str]], headers: dict[str, str]) -> httpx.Response:
+def ask(app, method: str, params: list[tuple[str, str]], headers: dict[str, str], raw_query: str = "") -> httpx.Response:
     async def go() -> httpx.Response:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, client=("127.0.0.1", 4000)),
                                      base_url="http://coopgraph.test") as http:
+            if raw_query:
+                return await http.request(method, f"/sparql?{raw_query}", headers=headers)
             return await http.request(method, "/sparql", params=params, headers=headers)
 
     return asyncio.run(go())
@@ -104,3 +109,48 @@ def test_only_a_plain_sparql_get_skips_the_app(app):
         assert [r.status_code for r in others] == [599] * len(others) and layers.reached == len(others)
     finally:
         app.middleware_stack = stack
+
+
+ESCAPED = st.lists(st.sampled_from(["%", "%2", "%20", "%C3%A9", "%e9", "%zz", "%E2%82", "%25", "%5C", "\\", "\\x41", "+", "&", "=",
+                                    "query", "format", "a", "0", "F", " ", "é", "\n", ";"]), max_size=30).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(ESCAPED)
+def test_the_front_reads_a_query_string_as_starlette_does(text):
+    """The front decodes percent escapes in C (coopgraph.web.query_string); what it reads must be
+    what Starlette's QueryParams read: stray '%', escapes of a backslash, text that is not ASCII."""
+    from starlette.datastructures import QueryParams
+
+    from coopgraph.web.query_string import percent_decoded, query_pairs
+
+    assert percent_decoded(text) == unquote(text)
+    raw = text.encode("utf-8")
+    assert query_pairs(raw) == QueryParams(raw).multi_items()
+
+
+def test_a_query_with_escapes_and_plus_signs_is_answered_as_sent(app):
+    """A query string as clients write it: spaces as '+', a literal '+' escaped, UTF-8 escaped."""
+    query = 'SELECT ?n WHERE { BIND("a+b é" AS ?n) }'
+    raw = "query=" + quote_plus(query) + "&format=json"
+    response = ask(app, "GET", [], {}, raw_query=raw)
+    assert response.status_code == 200
+    assert response.json()["results"]["bindings"][0]["n"]["value"] == "a+b é"
+
+
+def test_start_up_leaves_what_it_built_out_of_the_collectors_full_passes(built_dir: Path):
+    """The server's start-up objects are frozen (coopgraph.web.app.settle_heap): the collector's
+    full passes, each a walk over all of them, would otherwise cost every request its share."""
+    import gc
+
+    application = create_app(ServeSettings.from_env(Settings(base=BASE, root=ROOT, out_dir=built_dir)), start_pool=False)
+
+    async def frozen_while_serving() -> int:
+        async with application.router.lifespan_context(application):
+            return gc.get_freeze_count()
+
+    gc.unfreeze()
+    try:
+        assert asyncio.run(frozen_while_serving()) > 10_000
+    finally:
+        gc.unfreeze()

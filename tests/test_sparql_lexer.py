@@ -156,12 +156,81 @@ def test_tokens_cover_the_text_exactly():
 @given(st.text(alphabet=st.sampled_from(list("SELECT service{}<>\"'#\\:?_.@^|-+0123456789aZ \t\n\u00a0\u2028\u3000é")), max_size=80))
 def test_whitespace_skipped_between_tokens_loses_no_text(text):
     """The lexer skips whitespace before each token rather than matching it as one: every
-    character is still in exactly one token, and the check reads the same tokens `tokens` gives."""
-    from coopgraph.sparql_lexer import _significant
-
+    character is still in exactly one token (what the check reads is held to these tokens below)."""
     every = tokens(text)
     assert "".join(t.text for t in every) == text
     assert all(t.kind != "ws" or t.text.isspace() for t in every)
-    significant, comments = _significant(text)
-    assert significant == [t for t in every if t.kind not in {"ws", "comment"}]
-    assert comments == [t.text for t in every if t.kind == "comment"]
+
+
+def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple:
+    """The check's rules (coopgraph.sparql_lexer._Reader) applied the plain way: to the list of
+    every significant token `tokens` gives. `read` reads past most tokens in runs, and the
+    opening's declarations a line at a time; it must find what this finds."""
+    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri
+
+    every = tokens(text)
+    significant = [t for t in every if t.kind not in {"ws", "comment"}]
+    prefixes = dict(predefined or {})
+    index = 0
+    while index < len(significant):  # the opening: BASE and PREFIX declarations
+        word = significant[index].text.upper() if significant[index].kind == "word" else ""
+        if word == "BASE" and index + 1 < len(significant):
+            index += 2
+        elif word == "PREFIX" and index + 2 < len(significant) and significant[index + 1].kind == "pname":
+            name, iri = significant[index + 1].text, significant[index + 2]
+            if iri.kind == "iri":
+                prefixes[name[:-1] if name.endswith(":") else name.split(":", 1)[0]] = iri.text[1:-1]
+            index += 3
+        else:
+            break
+    form = update = where = None
+    service, graphs, depth, deepest = False, [], 0, 0
+    for position, token in enumerate(significant):
+        if token.kind == "other" and token.text in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == "other" and token.text in "})]":
+            depth -= 1
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if position >= index and form is None and update is None:
+            if word in FORMS:
+                form = FORMS[word]
+            elif word in UPDATE_WORDS:
+                update = word
+        if word == "SERVICE":
+            service = True
+        elif word == "FROM":
+            following = significant[position + 1:position + 3]
+            named = following and following[0].kind == "word" and following[0].text.upper() == "NAMED" and len(following) > 1
+            graphs.append(_full_iri(following[1] if named else (following[0] if following else None), prefixes))
+        elif word == "WHERE" and where is None and position + 1 < len(significant) and significant[position + 1].text == "{":
+            where = significant[position + 1].start + 1
+    if where is None and form is not None and form != "ConstructQuery":
+        opening = next((t for t in significant[index:] if t.text == "{"), None)
+        where = opening.start + 1 if opening is not None else None
+    comments = tuple(t.text for t in every if t.kind == "comment")
+    return form, update, service, tuple(graphs), where, deepest, comments
+
+
+PIECES = [" ", "\n", "\t", "\r", "\u00a0", "\u2028", "PREFIX", "prefix", "PREFIXES", "BASE", "FROM", "NAMED", "WHERE",
+          "SERVICE", "service", "SELECT", "CONSTRUCT", "ASK", "INSERT", "DELETE", "WITH", "a", "x", "é", "_", "ex:", "ex:a",
+          ":", "cg:x", "\\#", "%41", "<http://e/>", "<g>", "<a b>", "<", ">", "{", "}", "(", ")", "[", "]", "#",
+          "# SERVICE\n", "\"", "'", "\"\"\"", "'''", "\\", "?x", "$y", "_:b", "@en", "1", "-2.5e3", ".", ";", ",", "^^",
+          "||", "&&", "!=", "<=", ">=", "*", "PREFIX ex: <http://e/>\n", "PREFIX: <x>", "FROM NAMED <http://g/>"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_the_quick_reading_finds_what_every_token_shows(text):
+    """`read` skips runs of tokens it need not look at, and reads declarations a line at a time;
+    on any text it finds the same form, update, SERVICE, FROM graphs, WHERE, depth and comments as
+    the rules applied to every token."""
+    from coopgraph.terms import PREFIXES
+
+    for predefined in (None, PREFIXES):
+        reading = read(text, predefined)
+        found = (reading.form, reading.update, reading.service, reading.from_graphs, reading.where, reading.depth,
+                 reading.comments)
+        assert found == reference_read(text, predefined), text

@@ -25,24 +25,47 @@ _PREFIX = rf"(?:[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?)?"
 _LOCAL = rf"(?:[{_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
 _ECHAR = r"\\[tbnrf\\\"']"
 
+# The kinds of token, in the order TOKEN tries them (the first that matches is the token).
+_COMMENT = r"#[^\n]*"
+_STRING = (rf"\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\""
+           rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
+           rf"|\"(?:[^\"\\\n]|{_ECHAR})*\""
+           rf"|'(?:[^'\\\n]|{_ECHAR})*'")
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"
+_BNODE = rf"_:(?:[{_U}0-9])(?:[{_CHARS}.]*[{_CHARS}])?"
+_VAR = rf"[?$](?:[{_U}0-9])(?:[{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040])*"
+_PNAME = rf"{_PREFIX}:(?:{_LOCAL})?"
+_LANGTAG = r"@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*"
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)"
+_WORD = rf"[{_BASE}][{_BASE}0-9_]*"
+_OPERATOR = r"\^\^|\|\||&&|!=|<=|>="
+
 # Whitespace is skipped before each token, not matched as one: half the matches, on every query.
 TOKEN = re.compile(
-    r"\s*(?:"
-    r"(?P<comment>#[^\n]*)"
-    rf"|(?P<string>\"\"\"(?:(?:\"|\"\")?(?:[^\"\\]|{_ECHAR}))*\"\"\""
-    rf"|'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''"
-    rf"|\"(?:[^\"\\\n]|{_ECHAR})*\""
-    rf"|'(?:[^'\\\n]|{_ECHAR})*')"
-    r"|(?P<iri><[^<>\"{}|^`\\\x00-\x20]*>)"
-    rf"|(?P<bnode>_:(?:[{_U}0-9])(?:[{_CHARS}.]*[{_CHARS}])?)"
-    rf"|(?P<var>[?$](?:[{_U}0-9])(?:[{_U}0-9\u00b7\u0300-\u036f\u203f-\u2040])*)"
-    rf"|(?P<pname>{_PREFIX}:(?:{_LOCAL})?)"
-    r"|(?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)"
-    r"|(?P<number>[+-]?(?:[0-9]+\.?[0-9]*(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?))"
-    rf"|(?P<word>[{_BASE}][{_BASE}0-9_]*)"
-    r"|(?P<other>\^\^|\|\||&&|!=|<=|>=|\S))",
+    rf"\s*(?:(?P<comment>{_COMMENT})|(?P<string>{_STRING})|(?P<iri>{_IRI})|(?P<bnode>{_BNODE})|(?P<var>{_VAR})"
+    rf"|(?P<pname>{_PNAME})|(?P<langtag>{_LANGTAG})|(?P<number>{_NUMBER})|(?P<word>{_WORD})|(?P<other>{_OPERATOR}|\S))",
     re.DOTALL,
 )
+
+# The check looks at words, brackets and comments; the rest of a query (most of it: variables,
+# prefixed names, IRIs, strings, numbers, punctuation) it only has to read past. RUN reads past a
+# run of those tokens in one match, then takes the token after it. The run tries TOKEN's kinds in
+# TOKEN's order, each token atomic and the run possessive (the regex never reads a token again
+# another way), and its single characters leave out exactly those where TOKEN reads a comment
+# ('#'), a word (a letter) or a bracket: so the run ends where TOKEN reads one of those, and RUN
+# reads the tokens TOKEN reads (tests/test_sparql_lexer.py holds the two readings together).
+RUN = re.compile(
+    rf"(?>\s*(?:{_STRING}|{_IRI}|{_BNODE}|{_VAR}|{_PNAME}|{_LANGTAG}|{_NUMBER}|{_OPERATOR}|[^\s#{{}}()\[\]{_BASE}]))*+"
+    rf"\s*(?:(?P<comment>{_COMMENT})|(?P<word>{_WORD})|(?P<bracket>[{{}}()\[\]]))?",
+    re.DOTALL,
+)
+
+# The opening of most queries, read a line at a time: comments, and PREFIX declarations as queries
+# write them, `PREFIX ex: <iri>`, each read by one match: the word (where no prefixed name starts,
+# as TOKEN reads it), the prefixed name, the IRI. Anything else (BASE, a comment inside a
+# declaration, an IRI TOKEN would not take) ends the quick reading, and TOKEN reads on from there.
+COMMENT = re.compile(rf"\s*({_COMMENT})")
+DECLARATION = re.compile(rf"\s*(?!{_PREFIX}:)(?P<keyword>{_WORD})\s*(?P<name>{_PNAME})\s*(?P<iri>{_IRI})", re.DOTALL)
 
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery", "DESCRIBE": "DescribeQuery"}
@@ -72,19 +95,6 @@ def tokens(text: str) -> list[Token]:
     return every
 
 
-def _significant(text: str) -> tuple[list[Token], list[str]]:
-    """The tokens but whitespace and comments, and the comments' texts: `tokens` in one pass."""
-    significant: list[Token] = []
-    comments: list[str] = []
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind == "comment":
-            comments.append(match.group(kind))
-        else:
-            significant.append(Token(kind, match.group(kind), match.start(kind)))
-    return significant, comments
-
-
 @dataclass(frozen=True)
 class Reading:
     """What the lexer found: the query form (None when it names none), the keywords that matter,
@@ -100,55 +110,139 @@ class Reading:
 
 
 def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
-    """Read a query's shape from its tokens."""
-    significant, comments = _significant(text)
-    prefixes = dict(predefined or {})
-    form = update = None
-    service = False
-    graphs: list[str | None] = []
-    where = None
-    depth = deepest = 0
-    for token in significant:
-        if token.kind == "other" and token.text in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token.kind == "other" and token.text in "})]":
-            depth -= 1
-    index = 0
-    while index < len(significant):  # the prologue: BASE and PREFIX declarations
-        token = significant[index]
-        word = token.text.upper() if token.kind == "word" else ""
-        if word == "BASE" and index + 1 < len(significant):
-            index += 2
-        elif word == "PREFIX" and index + 2 < len(significant) and significant[index + 1].kind == "pname":
-            name, iri = significant[index + 1].text, significant[index + 2]
-            if iri.kind == "iri":
-                prefixes[name[:-1] if name.endswith(":") else name.split(":", 1)[0]] = iri.text[1:-1]
-            index += 3
-        else:
-            break
-    for position, token in enumerate(significant):
-        if token.kind != "word":
-            continue
-        word = token.text.upper()
-        if position >= index and form is None and update is None:
+    """Read a query's shape: its opening (comments, PREFIX and BASE declarations), then what
+    follows it, a word, bracket or comment at a time (RUN reads past the rest)."""
+    reader = _Reader(text, dict(predefined or {}))
+    body = reader.opening()
+    for match in RUN.finditer(text, body):
+        kind = match.lastgroup
+        if kind == "word":
+            reader.word(match["word"], match.end(), in_opening=False)
+        elif kind == "bracket":
+            reader.bracket(match["bracket"], match.start("bracket"), in_opening=False)
+        elif kind == "comment":
+            reader.comments.append(match["comment"])
+    return reader.reading()
+
+
+class _Reader:
+    """What `read` has found so far. The rules, for every significant token in order (whitespace
+    and comments are not significant): the opening is BASE and the token after it, or PREFIX, a
+    prefixed name and the token after it, as often as they come; after the opening, the first
+    form word (SELECT, ASK, CONSTRUCT, DESCRIBE) or update word sets the form or the update; a
+    SERVICE anywhere is a service; a FROM anywhere names the graph its next token names (the one
+    after NAMED); the first WHERE followed by '{' opens the WHERE group, else (but in a CONSTRUCT)
+    the first '{' after the opening does."""
+
+    def __init__(self, text: str, prefixes: dict[str, str]):
+        self.text, self.prefixes = text, prefixes
+        self.comments: list[str] = []
+        self.form: str | None = None
+        self.update: str | None = None
+        self.service = False
+        self.from_targets: list[Token | None] = []
+        self.where: int | None = None
+        self.first_open: int | None = None
+        self.depth = self.deepest = 0
+
+    def opening(self) -> int:
+        """Read the opening; where the rest starts. Declarations as queries write them are read
+        one match each; anything else in the opening token by token, as the rules say."""
+        text, start = self.text, 0
+        while True:
+            if comment := COMMENT.match(text, start):
+                self.comments.append(comment[1])
+            elif (declaration := DECLARATION.match(text, start)) and declaration["keyword"].upper() == "PREFIX":
+                self.prefixes[_prefix_name(declaration["name"])] = declaration["iri"][1:-1]
+            else:
+                break
+            start = (comment or declaration).end()  # type: ignore[union-attr]
+        head: list[tuple[Token, int]] = []  # significant tokens from `start`, with where each ends
+        matches = TOKEN.finditer(text, start)
+        comments: list[tuple[int, str]] = []
+
+        def have(count: int) -> int:
+            """At least `count` tokens read into `head`, if the text has them; how many there are."""
+            while len(head) < count and (match := next(matches, None)) is not None:
+                kind = match.lastgroup or "other"
+                if kind == "comment":
+                    comments.append((match.start(kind), match[kind]))
+                else:
+                    head.append((Token(kind, match[kind], match.start(kind)), match.end()))
+            return len(head)
+
+        index = 0
+        while index < have(index + 3):
+            token = head[index][0]
+            word = token.text.upper() if token.kind == "word" else ""
+            if word == "BASE" and index + 1 < have(index + 2):
+                index += 2
+            elif word == "PREFIX" and index + 2 < have(index + 3) and head[index + 1][0].kind == "pname":
+                if head[index + 2][0].kind == "iri":
+                    self.prefixes[_prefix_name(head[index + 1][0].text)] = head[index + 2][0].text[1:-1]
+                index += 3
+            else:
+                break
+        body = head[index][0].start if index < len(head) else len(text)
+        self.comments.extend(comment for position, comment in comments if position < body)
+        for token, end in head[:index]:
+            if token.kind == "word":
+                self.word(token.text, end, in_opening=True)
+            elif token.kind == "other" and token.text in BRACKETS:
+                self.bracket(token.text, token.start, in_opening=True)
+        return body
+
+    def word(self, text: str, end: int, in_opening: bool) -> None:
+        word = text.upper()
+        if not in_opening and self.form is None and self.update is None:
             if word in FORMS:
-                form = FORMS[word]
+                self.form = FORMS[word]
             elif word in UPDATE_WORDS:
-                update = word
+                self.update = word
         if word == "SERVICE":
-            service = True
+            self.service = True
         elif word == "FROM":
-            following = significant[position + 1:position + 3]
-            target = following[1] if following and following[0].kind == "word" and following[0].text.upper() == "NAMED" \
-                and len(following) > 1 else (following[0] if following else None)
-            graphs.append(_full_iri(target, prefixes))
-        elif word == "WHERE" and where is None and position + 1 < len(significant) and significant[position + 1].text == "{":
-            where = significant[position + 1].start + 1
-    if where is None and form is not None:  # SELECT * { ... } without the keyword WHERE
-        opening = next((t for t in significant[index:] if t.text == "{"), None)
-        where = opening.start + 1 if opening is not None and form != "ConstructQuery" else None
-    return Reading(form, update, service, tuple(graphs), where, deepest, tuple(comments))
+            following = _next_tokens(self.text, end, 2)
+            named = following and following[0].kind == "word" and following[0].text.upper() == "NAMED" and len(following) > 1
+            self.from_targets.append(following[1] if named else (following[0] if following else None))
+        elif word == "WHERE" and self.where is None:
+            following = _next_tokens(self.text, end, 1)
+            if following and following[0].text == "{":
+                self.where = following[0].start + 1
+
+    def bracket(self, text: str, start: int, in_opening: bool) -> None:
+        if text in "{([":
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+            if text == "{" and not in_opening and self.first_open is None:
+                self.first_open = start
+        else:
+            self.depth -= 1
+
+    def reading(self) -> Reading:
+        where = self.where
+        if where is None and self.form is not None and self.form != "ConstructQuery" and self.first_open is not None:
+            where = self.first_open + 1  # SELECT * { ... } without the keyword WHERE
+        graphs = tuple(_full_iri(target, self.prefixes) for target in self.from_targets)
+        return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments))
+
+
+BRACKETS = frozenset("{([])}")
+
+
+def _next_tokens(text: str, start: int, count: int) -> list[Token]:
+    """The next `count` significant tokens from `start` (where a token ends), or as many as there are."""
+    found: list[Token] = []
+    while len(found) < count and (match := TOKEN.match(text, start)) is not None and match.end() > start:
+        kind = match.lastgroup or "other"
+        if kind != "comment":
+            found.append(Token(kind, match[kind], match.start(kind)))
+        start = match.end()
+    return found
+
+
+def _prefix_name(pname: str) -> str:
+    return pname[:-1] if pname.endswith(":") else pname.split(":", 1)[0]
 
 
 def _full_iri(token: Token | None, prefixes: dict[str, str]) -> str | None:

@@ -17,15 +17,15 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from starlette.datastructures import QueryParams
 from starlette.responses import PlainTextResponse, Response
 
 from coopgraph.store import StoreError
 from coopgraph.web.fairness import OverBudget
 from coopgraph.web.formats import Wanted
+from coopgraph.web.query_string import query_pairs
 from coopgraph.web.rendering import accepts_html
-from coopgraph.web.routes.sparql_protocol import answer_response
-from coopgraph.web.security import secured
+from coopgraph.web.routes.sparql_protocol import AnswerResponse, answer_response
+from coopgraph.web.security import SECURITY_HEADERS, secured
 from coopgraph.web.service import LOG, Service
 
 FRONT_PARAMETERS = frozenset({"query", "format"})
@@ -59,14 +59,19 @@ class SparqlFront:
             return False
         text, formats, accept, if_none_match = request
         client = scope["client"][0] if scope.get("client") else "-"  # its address: nothing it says of itself
-        try:
-            response = await answer_response(self.service, text, None, Wanted(formats, accept), client, if_none_match)
+        try:  # Vary names Origin, as the CORS layer adds it to what passes through the app
+            response = await answer_response(self.service, text, None, Wanted(formats, accept), client, if_none_match,
+                                             vary="Accept, Origin")
         except OverBudget as exc:
             response = over_budget_response(exc)
         except StoreError as exc:
             response = store_unreachable_response(self.service, exc)
-        response.headers["Vary"] = ", ".join([*response.headers.getlist("Vary"), "Origin"])  # as the CORS layer says it
-        await response(scope, receive, secured(send))
+        if isinstance(response, AnswerResponse):
+            response.raw_headers.extend(SECURITY_HEADERS)
+        else:  # 304, 429, 503
+            response.headers["Vary"] = ", ".join([*response.headers.getlist("Vary"), "Origin"])
+            send = secured(send)
+        await response(scope, receive, send)
         LOG.info("GET /sparql %d %.1f ms", response.status_code, (time.perf_counter() - started) * 1000)
         return True
 
@@ -75,10 +80,10 @@ class SparqlFront:
         here; None when the app must answer it."""
         if self.service.pool is None or self.service.rebuild_check_due():
             return None
-        params = QueryParams(scope["query_string"])
-        if not params.keys() <= FRONT_PARAMETERS:
+        pairs = query_pairs(scope["query_string"])
+        if any(name not in FRONT_PARAMETERS for name, _ in pairs):
             return None
-        queries = params.getlist("query")
+        queries = [value for name, value in pairs if name == "query"]
         if len(queries) != 1 or not queries[0].strip():
             return None
         accept = if_none_match = None
@@ -89,7 +94,7 @@ class SparqlFront:
                 accept = value.decode("latin-1")
             elif name == b"if-none-match" and if_none_match is None:
                 if_none_match = value.decode("latin-1")
-        formats = tuple(f for f in params.getlist("format") if f)
+        formats = tuple(value for name, value in pairs if name == "format" and value)
         if not formats and accepts_html(accept or ""):
             return None  # a browser: the query page
         return queries[0], formats, accept, if_none_match or ""

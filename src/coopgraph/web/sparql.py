@@ -15,6 +15,7 @@ needs the network to reach that server; it keeps a Python-level guard that allow
 from __future__ import annotations
 
 import asyncio
+import gc
 import multiprocessing
 import os
 import socket
@@ -198,6 +199,8 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     except Exception as exc:  # reported to the server, which refuses to start
         conn.send(("failed", str(exc)))
         return
+    gc.collect()  # what the worker holds from here on stays out of the collector's full passes (see settle_heap)
+    gc.freeze()
     conn.send(("ready", size, isolation))
     while True:
         try:
