@@ -5,7 +5,6 @@ the SPARQL protocol, linked data, the API and the pages.
 
 from __future__ import annotations
 
-import gc
 import time
 from contextlib import asynccontextmanager
 from typing import Any
@@ -24,7 +23,7 @@ from coopgraph.web.head import HeadAsGet
 from coopgraph.web.rendering import HERE, swagger_assets, templates_for, wants_html
 from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.security import add_security
-from coopgraph.web.service import LOG, Service
+from coopgraph.web.service import LOG, Service, settle_heap
 from coopgraph.web.settings import ServeSettings
 
 
@@ -36,15 +35,6 @@ class CoopgraphApp(FastAPI):
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self.front is None or not await self.front.answer(scope, receive, send):
             await super().__call__(scope, receive, send)
-
-
-def settle_heap() -> None:
-    """Leave what start-up built (libraries, templates, the graph's indexes: a hundred thousand
-    objects) out of the garbage collector's full passes. Each pass walked all of them (40 ms),
-    about once in a hundred requests: a quarter of a millisecond of every request's time on
-    average, on the one thread that serves them all. What requests make is still collected."""
-    gc.collect()
-    gc.freeze()
 
 
 def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:

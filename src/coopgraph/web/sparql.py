@@ -199,7 +199,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     except Exception as exc:  # reported to the server, which refuses to start
         conn.send(("failed", str(exc)))
         return
-    gc.collect()  # what the worker holds from here on stays out of the collector's full passes (see settle_heap)
+    gc.collect()  # what the worker holds from here on stays out of the collector's full passes (web.service.settle_heap)
     gc.freeze()
     conn.send(("ready", size, isolation))
     while True:
