@@ -67,6 +67,7 @@ RUN = re.compile(
 COMMENT = re.compile(rf"\s*({_COMMENT})")
 DECLARATION = re.compile(rf"\s*(?!{_PREFIX}:)(?P<keyword>{_WORD})\s*(?P<name>{_PNAME})\s*(?P<iri>{_IRI})", re.DOTALL)
 
+BRACKETS = frozenset("{([])}")
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 FORMS = {"SELECT": "SelectQuery", "ASK": "AskQuery", "CONSTRUCT": "ConstructQuery", "DESCRIBE": "DescribeQuery"}
 
@@ -227,13 +228,10 @@ class _Reader:
         return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments))
 
 
-BRACKETS = frozenset("{([])}")
-
-
 def _next_tokens(text: str, start: int, count: int) -> list[Token]:
     """The next `count` significant tokens from `start` (where a token ends), or as many as there are."""
     found: list[Token] = []
-    while len(found) < count and (match := TOKEN.match(text, start)) is not None and match.end() > start:
+    while len(found) < count and (match := TOKEN.match(text, start)) is not None:
         kind = match.lastgroup or "other"
         if kind != "comment":
             found.append(Token(kind, match[kind], match.start(kind)))

@@ -23,8 +23,9 @@ from coopgraph.web.head import HeadAsGet
 from coopgraph.web.rendering import HERE, swagger_assets, templates_for, wants_html
 from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.security import add_security
-from coopgraph.web.service import LOG, Service, settle_heap
+from coopgraph.web.service import LOG, Service
 from coopgraph.web.settings import ServeSettings
+from coopgraph.web.sparql import settle_heap
 
 
 class CoopgraphApp(FastAPI):

@@ -24,19 +24,10 @@ from coopgraph.text_index import TextIndex
 from coopgraph.web.answers import AnswerCache
 from coopgraph.web.fairness import QueryBudgets
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import QueryLimits, QueryPool, StoreSource
+from coopgraph.web.sparql import QueryLimits, QueryPool, StoreSource, settle_heap
 
 LOG = logging.getLogger("coopgraph.web")
 
-
-
-def settle_heap() -> None:
-    """Leave what the server holds (libraries, templates, the graph's indexes: a hundred thousand
-    objects after start-up) out of the garbage collector's full passes. Each pass walked all of
-    them (40 ms), about once in a hundred requests: a quarter of a millisecond of every request's
-    time on average, on the one thread that serves them all. What requests make is still collected."""
-    gc.collect()
-    gc.freeze()
 
 class Service:
     """What the routes share; built once at start-up."""
@@ -96,7 +87,7 @@ class Service:
                 self.lineage = Lineage(self.graph, self.store.select_strings)
                 self.report = None
                 self._text_index = self._triples = None
-                gc.unfreeze()  # what the old graph held may now be collected; what is kept, frozen again
+                gc.unfreeze()  # what the old graph held may now be collected (one full pass, once a build)
                 settle_heap()
                 LOG.info("serving the rebuilt graph (%s)", self.store.version())
 
