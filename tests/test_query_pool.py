@@ -141,3 +141,35 @@ def test_a_worker_stopped_at_the_limit_is_not_waited_for(built_dir):
         assert time.monotonic() - started < 0.5
     finally:
         pool.close()
+
+
+def test_a_worker_answers_from_the_build_the_server_serves(built_dir, tmp_path):
+    """The server says which build it serves; a worker on that build answers from it without
+    looking for another, and one told of another build looks, and follows a rebuild."""
+    from coopgraph.store import open_store
+
+    spec = f"oxigraph:{tmp_path / 'store'}"
+    store = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store")
+    store.load(built_dir / "coopgraph.nt")
+    first = store.version()
+    pool = QueryPool(StoreSource(spec, built_dir / "coopgraph.nt", tmp_path / "store"), BASE,
+                     QueryLimits(timeout=30, memory_mb=0), size=1)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    try:
+        before = pool.run(count, wanted=JSON, version=first)
+        assert before.version == first
+        lines = (built_dir / "coopgraph.nt").read_text(encoding="utf-8").splitlines(keepends=True)
+        smaller = tmp_path / "smaller.nt"
+        smaller.write_text("".join(lines[:-10]), encoding="utf-8")
+        open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store").load(smaller)
+        rebuilt = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store").version()
+        assert rebuilt != first
+
+        same = pool.run(count + " # the server has not seen the rebuild yet", wanted=JSON, version=first)
+        assert same.version == first and same.body == before.body
+        after = on_server_loop(pool.run_async(count + " # now it has", wanted=JSON, version=rebuilt))
+        assert after.version == rebuilt
+        n = int(json.loads(after.body)["results"]["bindings"][0]["n"]["value"])
+        assert n == int(json.loads(before.body)["results"]["bindings"][0]["n"]["value"]) - 10
+    finally:
+        pool.close()

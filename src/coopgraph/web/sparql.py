@@ -166,7 +166,7 @@ def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str
         return Answer(200, serialize_ask(bool(result), RESULT_TYPES[media]), media)
     if isinstance(result, ox.QueryTriples):
         triples, more = native.limited(result, limits.max_rows)
-        note = f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned" if more else None
+        note = native.truncation_note(limits.max_rows, "triples") if more else None
         fmt = GRAPH_TYPES[media]
         if fmt not in native.NATIVE_GRAPH_FORMATS:  # JSON-LD
             from rdflib import Graph
@@ -181,10 +181,16 @@ def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
             return Answer(200, graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8"), media, note)
         return Answer(200, native.graph_bytes(triples, fmt, PREFIXES), media, note)
+    fmt = RESULT_TYPES[media]
+    if fmt == "json":
+        written = native.json_natively(result, limits.max_rows)
+        if written is not None:
+            return Answer(200, written[0], media, written[1])
+        result = store.execute(text, bindings)  # more than the writer may hold: read again, row by row
     variables = [v.value for v in result.variables]
     solutions, more = native.limited(result, limits.max_rows)
-    note = f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned" if more else None
-    return Answer(200, native.solutions_bytes(variables, solutions, RESULT_TYPES[media], note), media, note)
+    note = native.truncation_note(limits.max_rows, "rows") if more else None
+    return Answer(200, native.solutions_bytes(variables, solutions, fmt, note), media, note)
 
 
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
@@ -218,10 +224,11 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             return
         if message is None:
             return
-        text, bindings, wanted = message
+        text, bindings, wanted, version = message
         started = time.perf_counter()
         try:
-            store.refresh()  # a rebuild made a new graph current: answer from it
+            if version is None or version != store.version():  # the server follows a rebuild: so does the worker
+                store.refresh()
             answer = _answer(store, text, bindings, wanted, limits, own_graphs)
             answer.version = store.version()
         except NotRepresentable as exc:
@@ -363,10 +370,12 @@ class QueryPool:
         return "; ".join(sorted(reports)) or "unknown (no worker has started yet)"
 
     def run(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
-            client: str = "-", admit: Any = None) -> Answer:
+            client: str = "-", admit: Any = None, version: str | None = None) -> Answer:
         """Answer a query in a worker when the client's turn comes. `admit`, when given, is called
         once the turn has come and may refuse by raising (the client's budget, checked at the last
-        moment so that queries queued in parallel cannot slip past it)."""
+        moment so that queries queued in parallel cannot slip past it). `version` is the build of
+        the graph the server serves: a worker on another one looks for a new build first (None:
+        it looks every time)."""
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
             return self._too_long()
         try:
@@ -375,12 +384,12 @@ class QueryPool:
             raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
             self._admit(worker, admit)
-            return self._ask(worker, text, bindings, wanted or Wanted())
+            return self._ask(worker, (text, bindings or {}, wanted or Wanted(), version))
         finally:
             self.turns.done(client)
 
     async def run_async(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
-                        client: str = "-", admit: Any = None) -> Answer:
+                        client: str = "-", admit: Any = None, version: str | None = None) -> Answer:
         """As `run`, but on the event loop: a request waits for its turn and for the worker's
         pipe there, holding no thread (threads cost the server a millisecond a query under load)."""
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
@@ -391,7 +400,7 @@ class QueryPool:
             raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
             self._admit(worker, admit)
-            return await self._ask_async(worker, text, bindings, wanted or Wanted())
+            return await self._ask_async(worker, (text, bindings or {}, wanted or Wanted(), version))
         finally:
             self.turns.done(client)
 
@@ -405,12 +414,12 @@ class QueryPool:
             self.turns.put(worker)
             raise
 
-    async def _ask_async(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
-        if not worker.ready or len(text) > QUERY_ON_LOOP:  # a worker still starting, or a long write
-            return await run_in_threadpool(self._ask, worker, text, bindings, wanted)
+    async def _ask_async(self, worker: _Worker, message: tuple[str, dict[str, Any], Wanted, str | None]) -> Answer:
+        if not worker.ready or len(message[0]) > QUERY_ON_LOOP:  # a worker still starting, or a long write
+            return await run_in_threadpool(self._ask, worker, message)
         started = time.monotonic()
         try:
-            worker.conn.send((text, bindings or {}, wanted))
+            worker.conn.send(message)
             answered = await _readable(worker.conn, self.limits.timeout)
         except asyncio.CancelledError:  # the request was given up: the worker is still answering
             threading.Thread(target=self._drain, args=(worker, started), daemon=True).start()
@@ -430,10 +439,11 @@ class QueryPool:
                 return answer
         return await run_in_threadpool(self._lost, worker, not answered)
 
-    def _ask(self, worker: _Worker, text: str, bindings: dict[str, Any] | None, wanted: Wanted) -> Answer:
+    def _ask(self, worker: _Worker, message: tuple[str, dict[str, Any], Wanted, str | None]) -> Answer:
+        """Send the worker its query (text, bindings, wanted, version) and wait for the answer."""
         try:
             worker.wait_ready()
-            worker.conn.send((text, bindings or {}, wanted))
+            worker.conn.send(message)
             if not worker.conn.poll(self.limits.timeout):
                 return self._lost(worker, timed_out=True)
             answer = self._receive(worker)

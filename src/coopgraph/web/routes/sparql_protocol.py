@@ -57,7 +57,7 @@ async def answer_of(service: Service, text: str, bindings: dict[str, Any] | None
     service.budgets.admit(client)
     try:
         answer = await service.pool.run_async(text, bindings, wanted, client=client,
-                                              admit=lambda: service.budgets.admit(client))
+                                              admit=lambda: service.budgets.admit(client), version=version)
     except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
         service.budgets.charge(client, service.settings.query_timeout)
         raise
