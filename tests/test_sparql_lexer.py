@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from coopgraph.query import MAX_NESTING, CheckedQuery, check, normalise
 from coopgraph.sparql_lexer import read, tokens
+from tests.conftest import ROOT
 
 OWN = {"https://w3id.org/coopgraph/graph/corpus"}
 
@@ -234,3 +235,39 @@ def test_the_quick_reading_finds_what_every_token_shows(text):
         found = (reading.form, reading.update, reading.service, reading.from_graphs, reading.where, reading.depth,
                  reading.comments)
         assert found == reference_read(text, predefined), text
+
+
+KEYWORD_PIECES = [*PIECES, "wasDerivedFrom", "xFROM", "1FROM", "_from", "ex:from", "?from", "@from", "from:", "Service",
+                  "sERVICE", "1service", "aservice", "-service", ".From", "prov:wasDerivedFrom", "# from here\n",
+                  "SELECT ?x WHERE { ?x ?p ?o }", "é"]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(KEYWORD_PIECES), max_size=40).map("".join))
+def test_the_check_that_reads_only_the_form_decides_as_the_whole_reading(text):
+    """A text where SERVICE and FROM cannot be is checked by its form alone; every text gets the
+    verdict the whole reading gives."""
+    from coopgraph.query import _check_lexically, _check_reading
+    from coopgraph.terms import PREFIXES
+
+    own = {"https://w3id.org/coopgraph/graph/corpus"}
+    assert _check_lexically(text, own) == _check_reading(read(text, PREFIXES), text, own), text
+
+
+def test_most_named_queries_are_checked_by_their_form_alone():
+    """The quick check is the one most queries take (the named queries: their comments say 'from')."""
+    from coopgraph.query import _holds_no_refused_keyword, named_queries
+
+    quick = [q.name for q in named_queries(ROOT / "queries").values() if _holds_no_refused_keyword(q.text)]
+    assert len(quick) >= 10, quick
+    assert not _holds_no_refused_keyword("SELECT * FROM <http://x/> { ?s ?p ?o }")
+    assert not _holds_no_refused_keyword("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert not _holds_no_refused_keyword("SELECT * {?s ?p 1from}")
+
+
+def test_a_from_naming_a_term_a_closed_namespace_lacks_is_refused_by_name():
+    """PROV's namespace in rdflib is closed: it refuses names it does not define. A FROM naming one
+    by its prefix is refused with the graph it names, not with the namespace's error."""
+    own = {"https://w3id.org/coopgraph/graph/corpus"}
+    status, message = check("SELECT * FROM prov:wasDerivedFromX { ?s ?p ?o }", own, lexical=True)
+    assert status == 403 and "<http://www.w3.org/ns/prov#wasDerivedFromX>" in message

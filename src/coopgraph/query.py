@@ -10,13 +10,16 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
 from coopgraph.errors import QueryError
 from coopgraph.store.base import Rows, Store
 from coopgraph.terms import bind_prefixes
+
+if TYPE_CHECKING:
+    from coopgraph.sparql_lexer import Reading
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 
@@ -126,6 +129,8 @@ def normalise(text: str) -> str:
 
 
 MAX_NESTING = 200
+UPDATE_REFUSED = "SPARQL Update is not accepted: coopgraph answers read-only queries"
+NO_FORM = "SPARQL syntax error: a query starts (after PREFIX and BASE) with SELECT, ASK, CONSTRUCT or DESCRIBE"
 SERVICE_REFUSED = "SERVICE (federated query) is not accepted: coopgraph never queries other services"
 
 
@@ -157,7 +162,7 @@ def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, 
         except Exception:
             where = f" (line {exc.lineno}, column {exc.col})" if hasattr(exc, "lineno") else ""  # type: ignore[attr-defined]
             return 400, f"SPARQL syntax error{where}: {exc}"
-        return 403, "SPARQL Update is not accepted: coopgraph answers read-only queries"
+        return 403, UPDATE_REFUSED
     for node in _walk(parsed):
         if node.name == "ServiceGraphPattern":
             return 403, SERVICE_REFUSED
@@ -170,14 +175,23 @@ def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, 
 
 
 def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
-    from coopgraph.sparql_lexer import read
+    from coopgraph.sparql_lexer import read, read_form
     from coopgraph.terms import PREFIXES
 
-    reading = read(text, PREFIXES)
+    if _holds_no_refused_keyword(text):  # only the form is left to read
+        form, update = read_form(text)
+        if update:
+            return 403, UPDATE_REFUSED
+        return CheckedQuery(text, form) if form is not None else (400, NO_FORM)
+    return _check_reading(read(text, PREFIXES), text, own_graphs)
+
+
+def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
+    """The check on the whole reading of the text."""
     if reading.depth > MAX_NESTING:  # Oxigraph's parser recurses per level: thousands overflow its stack
         return 400, f"the query is nested too deeply ({reading.depth} levels of brackets; at most {MAX_NESTING}); flatten its groups"
     if reading.update:
-        return 403, "SPARQL Update is not accepted: coopgraph answers read-only queries"
+        return 403, UPDATE_REFUSED
     if reading.service:
         return 403, SERVICE_REFUSED
     if any(re.search(r"\bSERVICE\b", comment, flags=re.IGNORECASE) for comment in reading.comments):
@@ -188,8 +202,28 @@ def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | Check
             return 403, (f"{named} is not accepted: coopgraph loads nothing from outside; its only graph is "
                          f"<{sorted(own_graphs)[0]}>")
     if reading.form is None:
-        return 400, "SPARQL syntax error: a query starts (after PREFIX and BASE) with SELECT, ASK, CONSTRUCT or DESCRIBE"
+        return 400, NO_FORM
     return CheckedQuery(text, reading.form)
+
+
+def _holds_no_refused_keyword(text: str) -> bool:
+    """Whether no reading of the text can hold SERVICE or FROM (a token, or a word in a comment) or
+    nest deeper than the limit: then the whole check is the query's form, found at the opening, and
+    the check need not read to the end. Keywords are ASCII, read without regard to case, and a
+    token never starts just after an ASCII letter (every token that can end in a letter reads on
+    through letters), nor does a word in a comment (found at a word boundary): so an ASCII text where 'service' and
+    'from' occur, in any case, only after a letter ('prov:wasDerivedFrom') holds neither. Brackets
+    cannot nest deeper than there are brackets."""
+    if not text.isascii() or text.count("{") + text.count("(") + text.count("[") > MAX_NESTING:
+        return False
+    lowered = text.lower()
+    for keyword in ("service", "from"):
+        at = lowered.find(keyword)
+        while at != -1:
+            if at == 0 or not lowered[at - 1].isalpha():
+                return False
+            at = lowered.find(keyword, at + 1)
+    return True
 
 
 def engine_error(exc: BaseException) -> str:

@@ -126,6 +126,18 @@ def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     return reader.reading()
 
 
+def read_form(text: str) -> tuple[str | None, str | None]:
+    """The query form and the update word, as `read` finds them, read no further than the first
+    of them: for a text in which nothing else `read` finds can be (coopgraph.query.check)."""
+    reader = _Reader(text, {})
+    for match in RUN.finditer(text, reader.opening()):
+        if match.lastgroup == "word":
+            reader.word(match["word"], match.end(), in_opening=False)
+            if reader.form is not None or reader.update is not None:
+                break
+    return reader.form, reader.update
+
+
 class _Reader:
     """What `read` has found so far. The rules, for every significant token in order (whitespace
     and comments are not significant): the opening is BASE and the token after it, or PREFIX, a
@@ -252,5 +264,5 @@ def _full_iri(token: Token | None, prefixes: dict[str, str]) -> str | None:
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix in prefixes and "\\" not in local and "%" not in local:
-            return prefixes[prefix] + local
+            return str(prefixes[prefix]) + local  # as text: a closed namespace refuses a name it lacks
     return None
