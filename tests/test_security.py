@@ -116,7 +116,7 @@ WORKER_PROBE = textwrap.dedent("""
     worker.start()
     print(parent.recv())
     parent.send((f"SELECT * WHERE {{ SERVICE <{sys.argv[2]}> {{ ?s ?p ?o }} }}", {}, sparql.Wanted((), "application/json"), None))
-    print(parent.recv().body[:300] if parent.poll(5) else "no answer")
+    print(sparql.Answer(*parent.recv()).body[:300] if parent.poll(5) else "no answer")
     worker.kill()
     worker.join(5)
 """)

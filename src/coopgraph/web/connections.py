@@ -88,4 +88,4 @@ def uvicorn_options(settings: ServeSettings) -> dict[str, Any]:
     trusted = settings.forwarded_allow_ips.strip()
     return {"host": settings.host, "port": settings.port, "http": "coopgraph.web.connections:GuardedProtocol", "loop": "uvloop",
             "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None, "timeout_keep_alive": 5,
-            "backlog": 256}
+            "backlog": 256, "server_header": False}  # no 'server: uvicorn': what runs here is nobody's business

@@ -63,6 +63,7 @@ async def answer_of(service: Service, text: str, bindings: dict[str, Any] | None
         raise
     service.budgets.charge(client, answer.seconds)
     if key is not None and answer.version == version:
+        answer.etag = key
         service.answers.put(key, answer)
     return answer
 
@@ -109,7 +110,7 @@ def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, w
     if answer.status == 503:
         headers["Retry-After"] = "5"
     if answer.version and answer.status == 200:
-        headers["ETag"] = f'"{AnswerCache.key(answer.version, text, bindings, wanted)}"'
+        headers["ETag"] = f'"{answer.etag or AnswerCache.key(answer.version, text, bindings, wanted)}"'
         headers["Cache-Control"] = "no-cache"  # keep it, but ask again: a rebuild changes the answer
     if answer.truncated:
         headers["X-Coopgraph-Truncated"] = "true"
