@@ -134,7 +134,7 @@ def test_a_worker_stopped_at_the_limit_is_not_waited_for(built_dir):
     try:
         assert pool.run("ASK {}").status == 200
         worker = pool.turns.take_now("probe")
-        worker.conn.send((SLOW, {}, JSON, None))  # running for a second and a half
+        worker.conn.send((SLOW, {}, JSON.formats, JSON.accept, None))  # running for a second and a half
         started = time.monotonic()
         with pytest.raises(QueryTimeout):
             pool._lost(worker, timed_out=True)

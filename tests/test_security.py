@@ -115,7 +115,7 @@ WORKER_PROBE = textwrap.dedent("""
         sparql.QueryLimits(timeout=5), {"https://w3id.org/coopgraph/graph/corpus"}), daemon=True)
     worker.start()
     print(parent.recv())
-    parent.send((f"SELECT * WHERE {{ SERVICE <{sys.argv[2]}> {{ ?s ?p ?o }} }}", {}, sparql.Wanted((), "application/json"), None))
+    parent.send((f"SELECT * WHERE {{ SERVICE <{sys.argv[2]}> {{ ?s ?p ?o }} }}", {}, (), "application/json", None))
     print(sparql.Answer(*parent.recv()).body[:300] if parent.poll(5) else "no answer")
     worker.kill()
     worker.join(5)

@@ -231,7 +231,8 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             return
         if message is None:
             return
-        text, bindings, wanted, version = message
+        text, bindings, formats, accept, version = message
+        wanted = Wanted(formats, accept)
         started = time.perf_counter()
         try:
             if version is None or version != store.version():  # the server follows a rebuild: so does the worker
@@ -391,23 +392,30 @@ class QueryPool:
             raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
             self._admit(worker, admit)
-            return self._ask(worker, (text, bindings or {}, wanted or Wanted(), version))
+            return self._ask(worker, _message(text, bindings, wanted, version))
         finally:
             self.turns.done(client)
 
     async def run_async(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
                         client: str = "-", admit: Any = None, version: str | None = None) -> Answer:
         """As `run`, but on the event loop: a request waits for its turn and for the worker's
-        pipe there, holding no thread (threads cost the server a millisecond a query under load)."""
+        pipe there, holding no thread (threads cost the server a millisecond a query under load).
+        `admit` is called first, and again once the turn has come if the request had to wait for it."""
         if len(text.encode("utf-8")) > self.limits.max_query_bytes:
             return self._too_long()
+        if admit is not None:
+            admit()
+        worker = self.turns.take_now(client)
+        waited = worker is None
+        if waited:  # its turn is to come: what it may spend is asked again when it does
+            try:
+                worker = await self.turns.take_async(client, self.queue_wait)
+            except QueueWaitExceeded as exc:
+                raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         try:
-            worker = await self.turns.take_async(client, self.queue_wait)
-        except QueueWaitExceeded as exc:
-            raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
-        try:
-            self._admit(worker, admit)
-            return await self._ask_async(worker, (text, bindings or {}, wanted or Wanted(), version))
+            if waited:
+                self._admit(worker, admit)
+            return await self._ask_async(worker, _message(text, bindings, wanted, version))
         finally:
             self.turns.done(client)
 
@@ -421,7 +429,7 @@ class QueryPool:
             self.turns.put(worker)
             raise
 
-    async def _ask_async(self, worker: _Worker, message: tuple[str, dict[str, Any], Wanted, str | None]) -> Answer:
+    async def _ask_async(self, worker: _Worker, message: tuple[Any, ...]) -> Answer:
         if not worker.ready or len(message[0]) > QUERY_ON_LOOP:  # a worker still starting, or a long write
             return await run_in_threadpool(self._ask, worker, message)
         started = time.monotonic()
@@ -446,8 +454,8 @@ class QueryPool:
                 return answer
         return await run_in_threadpool(self._lost, worker, not answered)
 
-    def _ask(self, worker: _Worker, message: tuple[str, dict[str, Any], Wanted, str | None]) -> Answer:
-        """Send the worker its query (text, bindings, wanted, version) and wait for the answer."""
+    def _ask(self, worker: _Worker, message: tuple[Any, ...]) -> Answer:
+        """Send the worker its query (`_message`) and wait for the answer."""
         try:
             worker.wait_ready()
             worker.conn.send(message)
@@ -515,6 +523,12 @@ class QueryPool:
             except OSError:
                 pass
             worker.kill()
+
+
+def _message(text: str, bindings: dict[str, Any] | None, wanted: Wanted | None, version: str | None) -> tuple[Any, ...]:
+    """A query as a worker receives it: plain values, which the pipe carries quicker than objects."""
+    wanted = wanted or Wanted()
+    return (text, bindings or {}, wanted.formats, wanted.accept, version)
 
 
 async def _readable(conn: Connection, timeout: float) -> bool:

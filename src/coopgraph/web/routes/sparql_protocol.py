@@ -54,8 +54,7 @@ async def answer_of(service: Service, text: str, bindings: dict[str, Any] | None
         kept = service.answers.get(key)
         if kept is not None:
             return kept
-    service.budgets.admit(client)
-    try:
+    try:  # the client's budget is asked before its turn, and again when the turn came after a wait
         answer = await service.pool.run_async(text, bindings, wanted, client=client,
                                               admit=lambda: service.budgets.admit(client), version=version)
     except (QueryTimeout, WorkerLost):  # it cost the whole time (or a worker): charged as the time limit
