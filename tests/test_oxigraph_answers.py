@@ -75,3 +75,19 @@ def test_an_answer_past_what_the_writer_may_hold_is_read_again_row_by_row(store,
     document = json.loads(answer.body)
     assert document["results"]["bindings"] == ours(store, EVERYTHING)["results"]["bindings"][:40]
     assert len(answer.body) > 4096  # the rows written the slow way: more than the writer was allowed
+
+
+def test_a_query_gets_the_well_known_prefixes_it_does_not_declare(store):
+    """Oxigraph reads each default prefix again for every query, so the ones a query declares are
+    not sent; the others still are, and a query's own declaration always wins."""
+    json_ = Wanted((), "application/sparql-results+json")
+
+    def rows(text: str) -> int:
+        answer = _answer(store, text, {}, json_, QueryLimits(), OWN)
+        assert answer.status == 200, answer.body
+        return len(json.loads(answer.body)["results"]["bindings"])
+
+    documents = "SELECT ?d WHERE { ?d a cg:CorpusDocument ; rdfs:label ?l }"
+    assert rows(documents) > 0  # both prefixes by default
+    assert rows("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + documents) == rows(documents)  # cg: by default
+    assert rows("PREFIX cg: <http://example.org/not-coopgraph#>\n" + documents) == 0  # its own cg: wins

@@ -108,6 +108,7 @@ class CheckedQuery:
 
     text: str
     form: str  # SelectQuery | AskQuery | ConstructQuery | DescribeQuery
+    declared: frozenset[str] = frozenset()  # prefixes its opening declares, when the check read them
 
 
 def normalise(text: str) -> str:
@@ -179,10 +180,10 @@ def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | Check
     from coopgraph.terms import PREFIXES
 
     if _holds_no_refused_keyword(text):  # only the form is left to read
-        form, update = read_form(text)
+        form, update, declared = read_form(text)
         if update:
             return 403, UPDATE_REFUSED
-        return CheckedQuery(text, form) if form is not None else (400, NO_FORM)
+        return CheckedQuery(text, form, declared) if form is not None else (400, NO_FORM)
     return _check_reading(read(text, PREFIXES), text, own_graphs)
 
 

@@ -126,16 +126,17 @@ def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
     return reader.reading()
 
 
-def read_form(text: str) -> tuple[str | None, str | None]:
+def read_form(text: str) -> tuple[str | None, str | None, frozenset[str]]:
     """The query form and the update word, as `read` finds them, read no further than the first
-    of them: for a text in which nothing else `read` finds can be (coopgraph.query.check)."""
+    of them (for a text in which nothing else `read` finds can be: coopgraph.query.check); and
+    the prefixes the opening declares."""
     reader = _Reader(text, {})
     for match in RUN.finditer(text, reader.opening()):
         if match.lastgroup == "word":
             reader.word(match["word"], match.end(), in_opening=False)
             if reader.form is not None or reader.update is not None:
                 break
-    return reader.form, reader.update
+    return reader.form, reader.update, frozenset(reader.prefixes)
 
 
 class _Reader:

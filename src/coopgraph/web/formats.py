@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -74,6 +75,7 @@ class Refusal(ValueError):
         self.status = status
 
 
+@functools.lru_cache(maxsize=1024)  # clients send the same few Accept headers, query after query
 def negotiate(form: str, wanted: Wanted) -> str:
     """The media type to answer a query of this form in: the first `format=` value that names one
     (a client may send several, such as "rdf+xml" and "application/rdf+xml"), else the best of

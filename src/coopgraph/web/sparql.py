@@ -29,7 +29,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from coopgraph import sandbox
-from coopgraph.query import check, engine_error
+from coopgraph.query import CheckedQuery, check, engine_error
 from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
 from coopgraph.web.formats import (
     GRAPH_TYPES,
@@ -133,7 +133,7 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
     except Refusal as refusal:
         return Answer(refusal.status, str(refusal).encode(), "text/plain; charset=utf-8")
     if store.kind == "oxigraph":
-        return _answer_natively(store, checked.text, bindings, media, limits, own_graphs)
+        return _answer_natively(store, checked, bindings, media, limits, own_graphs)
     rows = store.run(checked.text, bindings, limits.max_rows)
     if rows.kind == "ASK":
         return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
@@ -159,7 +159,7 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
     return Answer(200, serialize_rows(rows.variables, rows.rows, RESULT_TYPES[media], note), media, note)
 
 
-def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str, limits: QueryLimits,
+def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any], media: str, limits: QueryLimits,
                      own_graphs: set[str]) -> Answer:
     """Oxigraph's answer written from its own terms (coopgraph.web.oxigraph_answers): no rdflib
     terms, no second parse. JSON-LD alone goes through rdflib, to compact it with the project's context."""
@@ -168,7 +168,7 @@ def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str
     from coopgraph.terms import PREFIXES
     from coopgraph.web import oxigraph_answers as native
 
-    result = store.execute(text, bindings)
+    result = store.execute(checked.text, bindings, checked.declared)
     if isinstance(result, (bool, ox.QueryBoolean)):
         return Answer(200, serialize_ask(bool(result), RESULT_TYPES[media]), media)
     if isinstance(result, ox.QueryTriples):
@@ -193,7 +193,7 @@ def _answer_natively(store: Any, text: str, bindings: dict[str, Any], media: str
         written = native.json_natively(result, limits.max_rows)
         if written is not None:
             return Answer(200, written[0], media, written[1])
-        result = store.execute(text, bindings)  # more than the writer may hold: read again, row by row
+        result = store.execute(checked.text, bindings, checked.declared)  # more than the writer may hold: read again, row by row
     variables = [v.value for v in result.variables]
     solutions, more = native.limited(result, limits.max_rows)
     note = native.truncation_note(limits.max_rows, "rows") if more else None
