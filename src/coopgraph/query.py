@@ -212,9 +212,9 @@ def _holds_no_refused_keyword(text: str) -> bool:
     nest deeper than the limit: then the whole check is the query's form, found at the opening, and
     the check need not read to the end. Keywords are ASCII, read without regard to case, and a
     token never starts just after an ASCII letter (every token that can end in a letter reads on
-    through letters), nor does a word in a comment (found at a word boundary): so an ASCII text where 'service' and
-    'from' occur, in any case, only after a letter ('prov:wasDerivedFrom') holds neither. Brackets
-    cannot nest deeper than there are brackets."""
+    through letters), nor does a word in a comment (found at a word boundary): so an ASCII text
+    where 'service' and 'from' occur, in any case, only after a letter ('prov:wasDerivedFrom')
+    holds neither. Brackets cannot nest deeper than there are brackets."""
     if not text.isascii() or text.count("{") + text.count("(") + text.count("[") > MAX_NESTING:
         return False
     lowered = text.lower()

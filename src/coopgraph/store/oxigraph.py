@@ -146,8 +146,9 @@ class OxigraphStore(Store):
         return self._opened.name if self._opened else None
 
     def refresh(self) -> bool:
-        """Whether a rebuild made another version current (the next read opens it). Asked before
-        every query, so CURRENT is read only when its file changed: a rebuild replaces it (a new
+        """Whether a rebuild made another version current (the next read opens it). Asked by the
+        server at most once a second, and by a query worker when the server serves another build
+        than the worker's; CURRENT is read only when its file changed: a rebuild replaces it (a new
         inode), and one stat costs a tenth of reading it."""
         if self._reader is None:
             return False
@@ -239,8 +240,7 @@ class OxigraphStore(Store):
         self._reader = None
 
 
-@functools.cache
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=256)  # bounded: the names come from clients' queries
 def _default_prefixes(declared: frozenset[str] = frozenset()) -> dict[str, str]:
     """The well-known prefixes a query has not declared itself (the same few sets, over and over)."""
     from coopgraph.terms import PREFIXES
