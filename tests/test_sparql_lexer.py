@@ -82,6 +82,18 @@ FORMS = [
     "SELECT * WHERE {{ VALUES ?x {{ \"#\" }} {S} }}",
     "SELECT * WHERE {{ BIND(1 AS ?x) OPTIONAL {{ {S} }} }}",
     "SELECT * WHERE {{ VALUES ?x {{ '''# ''' }} {S} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) SERVICESILENT <{U}> {{ ?a ?b ?c }} }}",  # a keyword needs no boundary
+    "PREFIX ex: <{U}#> SELECT * WHERE {{ BIND(1 AS ?x) SERVICEex:x {{ ?a ?b ?c }} }}",
+    "PREFIX ex: <{U}#> SELECT * WHERE {{ BIND(1 AS ?x) SERVICE SILENTex:x {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ BIND(1 AS ?x) sErViCe <{U}> {{ ?a ?b ?c }} }}",
+]
+
+# After an object `true` or `false`, a keyword needs no space: Oxigraph calls the service once the
+# triple before it matches (the store below holds one that does).
+AFTER_A_BOOLEAN = [
+    "SELECT * WHERE {{ ?s ?p trueSERVICE <{U}> {{ ?a ?b ?c }} }}",
+    "SELECT * WHERE {{ ?s ?q falseservice <{U}> {{ ?a ?b ?c }} }}",
+    "PREFIX ex: <{U}#> SELECT * WHERE {{ ?s ?p trueSERVICEex:x {{ ?a ?b ?c }} }}",
 ]
 
 DATA = [  # the word is data, not a keyword: no refusal
@@ -90,6 +102,8 @@ DATA = [  # the word is data, not a keyword: no refusal
     "PREFIX ex: <http://example.org/> SELECT * WHERE { ex:SERVICE ?p ?o }",
     "SELECT ?service WHERE { ?service ?p ?o }",
     "SELECT * WHERE { <http://example.org/SERVICE> ?p ?o }",
+    "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT * WHERE { ?a prov:wasDerivedFrom ?b ; prov:used ?from }",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:fromage ?o ; ex:services true }",
 ]
 
 
@@ -110,6 +124,37 @@ def test_every_service_oxigraph_would_call_is_refused(form: str, refuser: Refuse
     verdict = check(text, OWN, lexical=True)
     if calls:
         assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, verdict)
+
+
+@pytest.mark.parametrize("form", AFTER_A_BOOLEAN)
+def test_a_service_right_after_a_boolean_is_refused(form: str, refuser: Refuser):
+    text = form.format(U=refuser.url)
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal(True)))
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/q"), ox.Literal(False)))
+    before = refuser.count
+    try:
+        list(store.query(normalise(text)))
+    except Exception:  # the failed service call
+        pass
+    assert refuser.count > before, "Oxigraph no longer reads the keyword here: the case shows nothing"
+    verdict = check(text, OWN, lexical=True)
+    assert isinstance(verdict, tuple) and verdict[0] == 403, (text, verdict)
+
+
+@pytest.mark.parametrize("text", ["SELECT * FROMex:g { ?s ?p ?o }", "SELECT * FROMNAMED <http://e/g> { GRAPH ?g { ?s ?p ?o } }",
+                                  "ASKFROM <http://e/g> { ?s ?p ?o }", "CONSTRUCTFROM <http://e/g> WHERE { ?s ?p ?o }",
+                                  "ASKFROM <http://e/g> { { SELECT ?s WHERE { ?s ?p ?o } } }"])
+def test_a_from_run_into_the_word_before_or_after_it_is_refused(text: str):
+    """Oxigraph reads FROM in these (only the graph <http://e/g> answers them); the check refuses them."""
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o"),
+                      ox.NamedNode("http://e/g")))
+    answer = store.query("PREFIX ex: <http://e/> " + text)
+    found = bool(answer) if isinstance(answer, ox.QueryBoolean) else bool(list(answer))
+    assert found, "Oxigraph did not read FROM here: the case shows nothing"
+    verdict = check(text, OWN, lexical=True)
+    assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, verdict)
 
 
 def test_the_forms_are_not_idle(refuser: Refuser):
@@ -167,7 +212,7 @@ def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple
     """The check's rules (coopgraph.sparql_lexer._Reader) applied the plain way: to the list of
     every significant token `tokens` gives. `read` reads past most tokens in runs, and the
     opening's declarations a line at a time; it must find what this finds."""
-    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri
+    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri, spells
 
     every = tokens(text)
     significant = [t for t in every if t.kind not in {"ws", "comment"}]
@@ -192,6 +237,11 @@ def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple
             deepest = max(deepest, depth)
         elif token.kind == "other" and token.text in "})]":
             depth -= 1
+        if token.kind == "pname" and position >= index:  # a prefixed name may begin with a keyword
+            if spells(token.text, "SERVICE"):
+                service = True
+            elif spells(token.text, "FROM"):
+                graphs.append(None)
         if token.kind != "word":
             continue
         word = token.text.upper()
@@ -200,12 +250,14 @@ def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple
                 form = FORMS[word]
             elif word in UPDATE_WORDS:
                 update = word
-        if word == "SERVICE":
+        if spells(token.text, "SERVICE"):
             service = True
         elif word == "FROM":
             following = significant[position + 1:position + 3]
             named = following and following[0].kind == "word" and following[0].text.upper() == "NAMED" and len(following) > 1
             graphs.append(_full_iri(following[1] if named else (following[0] if following else None), prefixes))
+        elif spells(token.text, "FROM"):
+            graphs.append(None)
         elif word == "WHERE" and where is None and position + 1 < len(significant) and significant[position + 1].text == "{":
             where = significant[position + 1].start + 1
     if where is None and form is not None and form != "ConstructQuery":
@@ -219,7 +271,9 @@ PIECES = [" ", "\n", "\t", "\r", "\u00a0", "\u2028", "PREFIX", "prefix", "PREFIX
           "SERVICE", "service", "SELECT", "CONSTRUCT", "ASK", "INSERT", "DELETE", "WITH", "a", "x", "é", "_", "ex:", "ex:a",
           ":", "cg:x", "\\#", "%41", "<http://e/>", "<g>", "<a b>", "<", ">", "{", "}", "(", ")", "[", "]", "#",
           "# SERVICE\n", "\"", "'", "\"\"\"", "'''", "\\", "?x", "$y", "_:b", "@en", "1", "-2.5e3", ".", ";", ",", "^^",
-          "||", "&&", "!=", "<=", ">=", "*", "PREFIX ex: <http://e/>\n", "PREFIX: <x>", "FROM NAMED <http://g/>"]
+          "||", "&&", "!=", "<=", ">=", "*", "PREFIX ex: <http://e/>\n", "PREFIX: <x>", "FROM NAMED <http://g/>",
+          "SERVICESILENT", "SERVICEex:x", "service:x", "true", "false", "TRUE", "FROMNAMED", "fromage:x", "ASK", "ASKFROM",
+          "CONSTRUCT", "askservice:x", "ex:fromage", "\u017fervice:x", "\u017fERVICE", "Kask"]
 
 
 @settings(max_examples=3000, deadline=None)

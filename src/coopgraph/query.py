@@ -108,7 +108,7 @@ class CheckedQuery:
 
     text: str
     form: str  # SelectQuery | AskQuery | ConstructQuery | DescribeQuery
-    declared: frozenset[str] = frozenset()  # prefixes its opening declares, when the check read them
+    declared: frozenset[str] = field(default=frozenset(), compare=False)  # prefixes its opening declares, when read: a hint
 
 
 def normalise(text: str) -> str:
@@ -212,19 +212,23 @@ def _holds_no_refused_keyword(text: str) -> bool:
     nest deeper than the limit: then the whole check is the query's form, found at the opening, and
     the check need not read to the end. Keywords are ASCII, read without regard to case, and a
     token never starts just after an ASCII letter (every token that can end in a letter reads on
-    through letters), nor does a word in a comment (found at a word boundary): so an ASCII text
-    where 'service' and 'from' occur, in any case, only after a letter ('prov:wasDerivedFrom')
-    holds neither. Brackets cannot nest deeper than there are brackets."""
+    through letters), nor does a word in a comment (found at a word boundary), save after the
+    words the engine may read a keyword right after (coopgraph.sparql_lexer.LEADS): so an ASCII
+    text where 'service' and 'from' occur, in any case, only after another letter
+    ('prov:wasDerivedFrom') holds neither. Brackets cannot nest deeper than there are brackets."""
     if not text.isascii() or text.count("{") + text.count("(") + text.count("[") > MAX_NESTING:
         return False
     lowered = text.lower()
     for keyword in ("service", "from"):
         at = lowered.find(keyword)
         while at != -1:
-            if at == 0 or not lowered[at - 1].isalpha():
+            if at == 0 or not lowered[at - 1].isalpha() or lowered.endswith(LEADS, 0, at):
                 return False
             at = lowered.find(keyword, at + 1)
     return True
+
+
+LEADS = tuple(lead.lower() for lead in ("TRUE", "FALSE", "ASK", "CONSTRUCT"))  # coopgraph.sparql_lexer.LEADS
 
 
 def engine_error(exc: BaseException) -> str:

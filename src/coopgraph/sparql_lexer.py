@@ -7,6 +7,12 @@ tokens that are well formed by the grammar (strings with their four quotings and
 IRIs, prefixed names with PN_LOCAL escapes such as `ex:a\\#b`, comments to the end of the line),
 and the engine, reading the same normalised text (coopgraph.query.normalise), takes them the same
 way or refuses the query. Where the lexer is unsure it keeps reading, so a keyword stays visible.
+
+Oxigraph's parser has no lexer: it matches a keyword as the next letters wherever the grammar
+expects one, with no word boundary after it. So `SERVICESILENT <x>`, `SERVICEex:x`, `FROMex:g`
+and `FROMNAMED <g>` are SERVICE and FROM to it, and so is what follows `true` or `false` (an
+object) or `ASK` or `CONSTRUCT` (before a FROM) with no space between: `?s ?p trueSERVICE <x>`.
+A word or prefixed name that begins so is taken here for the keyword (`spells`).
 """
 
 from __future__ import annotations
@@ -47,16 +53,22 @@ TOKEN = re.compile(
     re.DOTALL,
 )
 
-# The check looks at words, brackets and comments; the rest of a query (most of it: variables,
-# prefixed names, IRIs, strings, numbers, punctuation) it only has to read past. RUN reads past a
-# run of those tokens in one match, then takes the token after it. The run tries TOKEN's kinds in
-# TOKEN's order, each token atomic and the run possessive (the regex never reads a token again
-# another way), and its single characters leave out exactly those where TOKEN reads a comment
-# ('#'), a word (a letter) or a bracket: so the run ends where TOKEN reads one of those, and RUN
-# reads the tokens TOKEN reads (tests/test_sparql_lexer.py holds the two readings together).
+# The check looks at words, brackets, comments and the prefixed names that may hide a keyword;
+# the rest of a query (most of it: variables, other prefixed names, IRIs, strings, numbers,
+# punctuation) it only has to read past. RUN reads past a run of those tokens in one match, then
+# takes the token after it. The run tries TOKEN's kinds in TOKEN's order, each token atomic and
+# the run possessive (the regex never reads a token again another way), and its single characters
+# leave out exactly those where TOKEN reads a comment ('#'), a word (a letter) or a bracket: so
+# the run ends where TOKEN reads one of those or such a prefixed name, and RUN reads the tokens
+# TOKEN reads (tests/test_sparql_lexer.py holds the two readings together).
+#
+# How a prefixed name that may hide a keyword begins (`spells`; the first letter tested on its own,
+# which is quicker on the tokens that begin otherwise: most of them).
+_HIDING = r"(?=(?i:[sftac]))(?i:service|from|true|false|ask|construct)"
 RUN = re.compile(
-    rf"(?>\s*(?:{_STRING}|{_IRI}|{_BNODE}|{_VAR}|{_PNAME}|{_LANGTAG}|{_NUMBER}|{_OPERATOR}|[^\s#{{}}()\[\]{_BASE}]))*+"
-    rf"\s*(?:(?P<comment>{_COMMENT})|(?P<word>{_WORD})|(?P<bracket>[{{}}()\[\]]))?",
+    rf"(?>\s*(?:{_STRING}|{_IRI}|{_BNODE}|{_VAR}|(?!{_HIDING}){_PNAME}|{_LANGTAG}|{_NUMBER}|{_OPERATOR}"
+    rf"|[^\s#{{}}()\[\]{_BASE}]))*+"
+    rf"\s*(?:(?P<comment>{_COMMENT})|(?P<pname>(?={_HIDING}){_PNAME})|(?P<word>{_WORD})|(?P<bracket>[{{}}()\[\]]))?",
     re.DOTALL,
 )
 
@@ -121,6 +133,8 @@ def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
             reader.word(match["word"], match.end(), in_opening=False)
         elif kind == "bracket":
             reader.bracket(match["bracket"], match.start("bracket"), in_opening=False)
+        elif kind == "pname":
+            reader.name(match["pname"])
         elif kind == "comment":
             reader.comments.append(match["comment"])
     return reader.reading()
@@ -144,9 +158,10 @@ class _Reader:
     and comments are not significant): the opening is BASE and the token after it, or PREFIX, a
     prefixed name and the token after it, as often as they come; after the opening, the first
     form word (SELECT, ASK, CONSTRUCT, DESCRIBE) or update word sets the form or the update; a
-    SERVICE anywhere is a service; a FROM anywhere names the graph its next token names (the one
-    after NAMED); the first WHERE followed by '{' opens the WHERE group, else (but in a CONSTRUCT)
-    the first '{' after the opening does."""
+    word that spells SERVICE (`spells`) anywhere, or a prefixed name that does after the opening,
+    is a service; a FROM anywhere names the graph its next token names (the one after NAMED), and
+    any other word or prefixed name that spells FROM names one not read; the first WHERE followed
+    by '{' opens the WHERE group, else (but in a CONSTRUCT) the first '{' after the opening does."""
 
     def __init__(self, text: str, prefixes: dict[str, str]):
         self.text, self.prefixes = text, prefixes
@@ -213,16 +228,25 @@ class _Reader:
                 self.form = FORMS[word]
             elif word in UPDATE_WORDS:
                 self.update = word
-        if word == "SERVICE":
+        if word.startswith(SPELLINGS["SERVICE"]):  # spells(text, "SERVICE"), on the word already in capitals
             self.service = True
         elif word == "FROM":
             following = _next_tokens(self.text, end, 2)
             named = following and following[0].kind == "word" and following[0].text.upper() == "NAMED" and len(following) > 1
             self.from_targets.append(following[1] if named else (following[0] if following else None))
+        elif word.startswith(SPELLINGS["FROM"]):
+            self.from_targets.append(None)  # run into what follows it: the graph is not read
         elif word == "WHERE" and self.where is None:
             following = _next_tokens(self.text, end, 1)
             if following and following[0].text == "{":
                 self.where = following[0].start + 1
+
+    def name(self, text: str) -> None:
+        """A prefixed name after the opening: SERVICE or FROM when it begins with one (`spells`)."""
+        if spells(text, "SERVICE"):
+            self.service = True
+        elif spells(text, "FROM"):
+            self.from_targets.append(None)
 
     def bracket(self, text: str, start: int, in_opening: bool) -> None:
         if text in "{([":
@@ -239,6 +263,18 @@ class _Reader:
             where = self.first_open + 1  # SELECT * { ... } without the keyword WHERE
         graphs = tuple(_full_iri(target, self.prefixes) for target in self.from_targets)
         return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments))
+
+
+LEADS = ("TRUE", "FALSE", "ASK", "CONSTRUCT")  # what Oxigraph may read with a keyword right after it
+
+
+SPELLINGS = {keyword: (keyword, *(lead + keyword for lead in LEADS)) for keyword in ("SERVICE", "FROM")}
+
+
+def spells(text: str, keyword: str) -> bool:
+    """Whether Oxigraph may read `keyword` (SERVICE or FROM) at the start of this word or prefixed
+    name: it begins with the keyword, or with one of LEADS and then the keyword, in any case."""
+    return text.upper().startswith(SPELLINGS[keyword])
 
 
 def _next_tokens(text: str, start: int, count: int) -> list[Token]:

@@ -193,7 +193,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
         written = native.json_natively(result, limits.max_rows)
         if written is not None:
             return Answer(200, written[0], media, written[1])
-        result = store.execute(checked.text, bindings, checked.declared)  # more than the writer may hold: read again, row by row
+        result = store.execute(checked.text, bindings, checked.declared)  # too large to hold: read again, row by row
     variables = [v.value for v in result.variables]
     solutions, more = native.limited(result, limits.max_rows)
     note = native.truncation_note(limits.max_rows, "rows") if more else None
