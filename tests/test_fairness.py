@@ -117,3 +117,54 @@ def test_a_request_that_gives_up_waiting_leaves_the_worker_to_the_next():
         return await turns.take_async("d", timeout=1)  # the worker came back: d takes it at once
 
     assert asyncio.run(scenario()) == "worker"
+
+
+# -- budgets (QueryBudgets), on a clock the test moves ------------------------------------------------
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture()
+def clock(monkeypatch):
+    moved = Clock()
+    monkeypatch.setattr("coopgraph.web.fairness.time.monotonic", moved)
+    return moved
+
+
+def test_a_budget_spent_refuses_until_it_refills(clock):
+    from coopgraph.web.fairness import OverBudget, QueryBudgets
+
+    budgets = QueryBudgets(budget=6.0, window=60.0)
+    budgets.admit("a")
+    budgets.charge("a", 6.5)  # a query may overrun what was left
+    with pytest.raises(OverBudget) as refused:
+        budgets.admit("a")
+    assert refused.value.retry_after == 11  # (6.5 - 0.9 * 6) s of query time back at 0.1 s a second
+    budgets.admit("b")  # another client is not touched
+    clock.now += 5.0  # 0.5 s of query time back: 6.0 spent, not yet under the budget
+    with pytest.raises(OverBudget):
+        budgets.admit("a")
+    clock.now += 1.0
+    budgets.admit("a")
+    assert budgets.refused == 2
+
+
+def test_clients_not_charged_for_a_window_are_forgotten_and_their_number_is_bounded(clock):
+    from coopgraph.web.fairness import QueryBudgets
+
+    budgets = QueryBudgets(budget=6.0, window=60.0, max_clients=3)
+    for client in ("a", "b"):
+        budgets.charge(client, 1.0)
+    clock.now += 30.0
+    budgets.charge("c", 1.0)
+    clock.now += 31.0  # a and b were charged 61 s ago, c 31 s ago
+    budgets.admit("d")
+    assert list(budgets._accounts) == ["c"]
+    for client in ("d", "e", "f", "g"):
+        budgets.charge(client, 1.0)
+    assert list(budgets._accounts) == ["e", "f", "g"]  # the bound: the least recently charged go first

@@ -5,8 +5,8 @@ header costs nothing to change (proxy headers count only from proxies the operat
 client may spend `budget` seconds of query time per `window` seconds (a bucket that refills
 steadily); a client that has spent it gets 429 with the seconds until it may ask again, checked
 again when its turn for a worker comes, so queries queued in parallel do not slip past it.
-Answers kept from earlier runs cost nothing. Memory is bounded: clients not seen for a window
-are forgotten.
+Answers kept from earlier runs cost nothing. Memory is bounded: clients not charged for a window
+are forgotten, and past `max_clients` the least recently charged.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from cachetools import TTLCache
-
 T = TypeVar("T")
 
 
@@ -28,6 +26,7 @@ T = TypeVar("T")
 class _Account:
     spent: float  # seconds of query time still counted against the client
     at: float  # when `spent` was last brought up to date
+    charged: float = 0.0  # when it was last charged: a client not charged for a window is forgotten
 
 
 class OverBudget(Exception):
@@ -40,14 +39,17 @@ class OverBudget(Exception):
 
 class QueryBudgets:
     def __init__(self, budget: float, window: float = 60.0, max_clients: int = 100_000):
-        self.budget, self.window = budget, window
+        self.budget, self.window, self.max_clients = budget, window, max_clients
         self.enabled = budget > 0
-        self._accounts: TTLCache[str, _Account] = TTLCache(maxsize=max_clients, ttl=window)
+        self._accounts: OrderedDict[str, _Account] = OrderedDict()  # the last charged last
         self._lock = threading.Lock()
         self.refused = 0
 
     def _current(self, client: str, now: float) -> _Account:
-        account = self._accounts.get(client) or _Account(0.0, now)
+        accounts = self._accounts
+        while accounts and now - next(iter(accounts.values())).charged >= self.window:
+            accounts.popitem(last=False)  # not charged for a window: forgotten
+        account = accounts.get(client) or _Account(0.0, now)
         account.spent = max(0.0, account.spent - (now - account.at) * self.budget / self.window)
         account.at = now
         return account
@@ -73,7 +75,11 @@ class QueryBudgets:
             now = time.monotonic()
             account = self._current(client, now)
             account.spent += seconds
+            account.charged = now
             self._accounts[client] = account
+            self._accounts.move_to_end(client)
+            if len(self._accounts) > self.max_clients:
+                self._accounts.popitem(last=False)  # the least recently charged
 
 
 class QueueWaitExceeded(Exception):

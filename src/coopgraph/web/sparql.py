@@ -535,15 +535,19 @@ async def _readable(conn: Connection, timeout: float) -> bool:
     """Whether the pipe has something to read within `timeout` seconds (an answer, or the end of
     a worker that died), waited for by the event loop itself."""
     loop = asyncio.get_running_loop()
-    ready: asyncio.Future[None] = loop.create_future()
+    ready: asyncio.Future[bool] = loop.create_future()
     fd = conn.fileno()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    loop.add_reader(fd, _settle, ready, True)
+    deadline = loop.call_later(timeout, _settle, ready, False)
     try:
-        async with asyncio.timeout(timeout):
-            await ready
-        return True
-    except TimeoutError:
-        return False
+        return await ready
     finally:
+        deadline.cancel()
         loop.remove_reader(fd)
         os.set_blocking(fd, True)  # uvloop made it non-blocking; the pipe's reads expect to wait
+
+
+def _settle(future: asyncio.Future[bool], value: bool) -> None:
+    """The first of the pipe's answer and the deadline settles the wait."""
+    if not future.done():
+        future.set_result(value)
