@@ -112,3 +112,11 @@ def lettered_item(line: Line, letter: str, text: str, paragraph: Block) -> Block
     """A lettered item ("(c) ...") of the paragraph above it."""
     return Block("item", (*paragraph.path, "item", letter), [Line(line.no, text)], number=letter, parent=paragraph.path)
 
+
+def check_report_paragraphs(blocks: list[Block], source: str) -> None:
+    """A report's paragraphs numbered 1, 2, 3 ... in order, and each paragraph's items (a), (b) ..."""
+    paragraphs = [b for b in blocks if b.kind == "report-paragraph"]
+    check_sequence([(b.number or "", b.lines[0].no) for b in paragraphs], "paragraph", source)
+    for para in paragraphs:
+        items = [b for b in blocks if b.kind == "item" and b.parent == para.path]
+        check_letters([(b.number or "", b.lines[0].no) for b in items], f"paragraph {para.number} item", source)

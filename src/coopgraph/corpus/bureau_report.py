@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import re
 
-from coopgraph.corpus.blocks import Block, check_letters, check_sequence, footnote_units, lettered_item, report_paragraph, to_unit
+from coopgraph.corpus.blocks import (
+    Block,
+    check_letters,
+    check_report_paragraphs,
+    footnote_units,
+    lettered_item,
+    report_paragraph,
+    to_unit,
+)
 from coopgraph.corpus.bureau_report_recommendations import parse_recommendations_layout
 from coopgraph.corpus.clean import Line, mark_superscripts, split_line_footnotes
 from coopgraph.corpus.manifest import DocumentEntry
@@ -100,11 +108,7 @@ def _report_body(lines: list[Line], vocab: frozenset[str], source: str) -> list[
         if current is None:
             raise CorpusError(f"text outside any paragraph: {stripped[:60]!r}", source, line.no)
         current.add(line)
-    paragraphs = [b for b in blocks if b.kind == "report-paragraph"]
-    check_sequence([(b.number or "", b.lines[0].no) for b in paragraphs], "paragraph", source)
-    for para in paragraphs:
-        items = [b for b in blocks if b.kind == "item" and b.parent == para.path]
-        check_letters([(b.number or "", b.lines[0].no) for b in items], f"paragraph {para.number} item", source)
+    check_report_paragraphs(blocks, source)
     return headings + [to_unit(b, vocab, source) for b in blocks]
 
 

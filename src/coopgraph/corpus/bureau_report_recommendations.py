@@ -14,7 +14,7 @@ import re
 
 from coopgraph.corpus.blocks import (
     Block,
-    check_letters,
+    check_report_paragraphs,
     check_sequence,
     footnote_units,
     heading_text,
@@ -164,13 +164,9 @@ def parse_recommendations_layout(entry: DocumentEntry, lines: list[Line], vocab:
             raise CorpusError(f"text outside any paragraph or recommendation: {stripped[:60]!r}", source, line.no)
         current.add(line)
 
-    paragraphs = [b for b in blocks if b.kind == "report-paragraph"]
-    check_sequence([(b.number or "", b.lines[0].no) for b in paragraphs], "paragraph", source)
+    check_report_paragraphs(blocks, source)
     recommendations = [b for b in blocks if b.kind == "recommendation"]
     check_sequence([(b.number or "", b.lines[0].no if b.lines else 0) for b in recommendations], "recommendation", source)
-    for para in paragraphs:
-        items = [b for b in blocks if b.kind == "item" and b.parent == para.path]
-        check_letters([(b.number or "", b.lines[0].no) for b in items], f"paragraph {para.number} item", source)
 
     units: list[Unit] = []
     for block in headings:
