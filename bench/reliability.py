@@ -26,7 +26,7 @@ from report import publish
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ["tests/test_hostile.py", "tests/test_hostile_input.py", "tests/test_faults.py", "tests/test_fairness.py",
-         "tests/test_security.py"]
+         "tests/test_security.py", "tests/test_sparql_lexer.py"]
 
 # Every attack found against the server and the commands: what must happen, and the test that holds it.
 ATTACKS = [
@@ -36,6 +36,16 @@ ATTACKS = [
      "SERVICE hidden from the check", "test_security.py::test_service_hidden_from_the_check_never_connects"),
     ("the same through `coopgraph query`", "exit 2 or an answer; no connection", None,
      "test_security.py::test_service_hidden_from_the_check_never_connects_from_the_command_line"),
+    ("SERVICE run into the text around it, as Oxigraph's parser reads a keyword with no word boundary after it: "
+     "SERVICESILENT <x>, SERVICEex:x, sErViCe (fixed in 5e4675c)",
+     "refused (403); Oxigraph itself, given the same text, calls the listener",
+     None, "test_sparql_lexer.py::test_every_service_oxigraph_would_call_is_refused"),
+    ("SERVICE right after an object true or false: ?s ?p trueSERVICE <x> (fixed in 5e4675c)",
+     "refused (403); Oxigraph itself calls the listener once the triple before it matches", None,
+     "test_sparql_lexer.py::test_a_service_right_after_a_boolean_is_refused"),
+    ("FROM run into the text around it: FROMex:g, FROMNAMED <g>, ASKFROM <g> with a SELECT subquery after it "
+     "(fixed in 5e4675c)", "refused (400/403); Oxigraph itself reads the graph named", None,
+     "test_sparql_lexer.py::test_a_from_run_into_the_word_before_or_after_it_is_refused"),
     ("SERVICE that passes a check that is wrong (the check disabled), run by Oxigraph's own HTTP client",
      "the worker's network namespace has no interface: 'Network is unreachable', no connection "
      "(and without the namespace the listener does see one)", None,
@@ -183,7 +193,7 @@ def main() -> None:
                  "`pytest tests/test_fairness.py` |")
     lines.append("| data lost | every fault above | 0 | — |")
     lines += ["", "## Attacks", "",
-              "Each was tried against the server or the commands, and each test fails on the code before the fixes (9496d10), except one case: a load of a device (/dev/zero) was already refused there, by Oxigraph's parser, and is kept as a check.", "",
+              "Each was tried against the server or the commands, and each test fails on the code before the fixes (9496d10, or the commit a row names), except one case: a load of a device (/dev/zero) was already refused there, by Oxigraph's parser, and is kept as a check.", "",
               "| attack | expected | observed | test |", "|---|---|---|---|"]
     for attack, expected, key, test in ATTACKS:
         figures = {k: v for k, v in (by.get(key) or [{}])[0].items() if k != "what"} if key else {}
