@@ -10,7 +10,7 @@ import pytest
 from rdflib import URIRef
 
 from coopgraph.web import oxigraph_answers as native
-from coopgraph.web.formats import Wanted
+from coopgraph.web.formats import Wanted, truncation_note
 from coopgraph.web.sparql import QueryLimits, _answer
 from tests.conftest import BASE, ROOT
 
@@ -30,7 +30,7 @@ def ours(store, text: str, bindings=None, max_rows: int = 1_000_000) -> dict:
     result = store.execute(text, bindings or {})
     variables = [v.value for v in result.variables]
     solutions, more = native.limited(result, max_rows)
-    note = native.truncation_note(max_rows, "rows") if more else None
+    note = truncation_note(max_rows, "rows") if more else None
     return json.loads(native.solutions_json(variables, solutions, note))
 
 

@@ -176,10 +176,10 @@ def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, 
 
 
 def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
-    from coopgraph.sparql_lexer import read, read_form
+    from coopgraph.sparql_lexer import holds_no_hidden_keyword, read, read_form
     from coopgraph.terms import PREFIXES
 
-    if _holds_no_refused_keyword(text):  # only the form is left to read
+    if holds_no_hidden_keyword(text, MAX_NESTING):  # only the form is left to read
         form, update, declared = read_form(text)
         if update:
             return 403, UPDATE_REFUSED
@@ -205,30 +205,6 @@ def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> tuple[i
     if reading.form is None:
         return 400, NO_FORM
     return CheckedQuery(text, reading.form)
-
-
-def _holds_no_refused_keyword(text: str) -> bool:
-    """Whether no reading of the text can hold SERVICE or FROM (a token, or a word in a comment) or
-    nest deeper than the limit: then the whole check is the query's form, found at the opening, and
-    the check need not read to the end. Keywords are ASCII, read without regard to case, and a
-    token never starts just after an ASCII letter (every token that can end in a letter reads on
-    through letters), nor does a word in a comment (found at a word boundary), save after the
-    words the engine may read a keyword right after (coopgraph.sparql_lexer.LEADS): so an ASCII
-    text where 'service' and 'from' occur, in any case, only after another letter
-    ('prov:wasDerivedFrom') holds neither. Brackets cannot nest deeper than there are brackets."""
-    if not text.isascii() or text.count("{") + text.count("(") + text.count("[") > MAX_NESTING:
-        return False
-    lowered = text.lower()
-    for keyword in ("service", "from"):
-        at = lowered.find(keyword)
-        while at != -1:
-            if at == 0 or not lowered[at - 1].isalpha() or lowered.endswith(LEADS, 0, at):
-                return False
-            at = lowered.find(keyword, at + 1)
-    return True
-
-
-LEADS = tuple(lead.lower() for lead in ("TRUE", "FALSE", "ASK", "CONSTRUCT"))  # coopgraph.sparql_lexer.LEADS
 
 
 def engine_error(exc: BaseException) -> str:

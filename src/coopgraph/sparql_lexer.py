@@ -18,6 +18,7 @@ A word or prefixed name that begins so is taken here for the keyword (`spells`).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -64,7 +65,10 @@ TOKEN = re.compile(
 #
 # How a prefixed name that may hide a keyword begins (`spells`; the first letter tested on its own,
 # which is quicker on the tokens that begin otherwise: most of them).
-_HIDING = r"(?=(?i:[sftac]))(?i:service|from|true|false|ask|construct)"
+HIDDEN = ("SERVICE", "FROM")  # the keywords the check must see wherever the engine reads them
+LEADS = ("TRUE", "FALSE", "ASK", "CONSTRUCT")  # what Oxigraph may read with a keyword right after it
+_FIRSTS = "".join(sorted({word[0].lower() for word in HIDDEN + LEADS}))
+_HIDING = rf"(?=(?i:[{_FIRSTS}]))(?i:{'|'.join(word.lower() for word in HIDDEN + LEADS)})"
 RUN = re.compile(
     rf"(?>\s*(?:{_STRING}|{_IRI}|{_BNODE}|{_VAR}|(?!{_HIDING}){_PNAME}|{_LANGTAG}|{_NUMBER}|{_OPERATOR}"
     rf"|[^\s#{{}}()\[\]{_BASE}]))*+"
@@ -122,10 +126,11 @@ class Reading:
     comments: tuple[str, ...] = ()
 
 
-def read(text: str, predefined: dict[str, str] | None = None) -> Reading:
+def read(text: str, predefined: Mapping[str, object] | None = None) -> Reading:
     """Read a query's shape: its opening (comments, PREFIX and BASE declarations), then what
-    follows it, a word, bracket or comment at a time (RUN reads past the rest)."""
-    reader = _Reader(text, dict(predefined or {}))
+    follows it, a word, bracket or comment at a time (RUN reads past the rest). `predefined`:
+    prefixes and their IRIs (rdflib namespaces too, read as text)."""
+    reader = _Reader(text, {name: str(iri) for name, iri in (predefined or {}).items()})
     body = reader.opening()
     for match in RUN.finditer(text, body):
         kind = match.lastgroup
@@ -265,16 +270,37 @@ class _Reader:
         return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments))
 
 
-LEADS = ("TRUE", "FALSE", "ASK", "CONSTRUCT")  # what Oxigraph may read with a keyword right after it
-
-
-SPELLINGS = {keyword: (keyword, *(lead + keyword for lead in LEADS)) for keyword in ("SERVICE", "FROM")}
+SPELLINGS = {keyword: (keyword, *(lead + keyword for lead in LEADS)) for keyword in HIDDEN}
 
 
 def spells(text: str, keyword: str) -> bool:
     """Whether Oxigraph may read `keyword` (SERVICE or FROM) at the start of this word or prefixed
     name: it begins with the keyword, or with one of LEADS and then the keyword, in any case."""
     return text.upper().startswith(SPELLINGS[keyword])
+
+
+def holds_no_hidden_keyword(text: str, max_depth: int) -> bool:
+    """Whether no reading of the text can hold SERVICE or FROM (a token, or a word in a comment) or
+    nest deeper than `max_depth`: then the form is all `read` can find, and `read_form` finds it
+    at the opening. Keywords are ASCII, read without regard to case, and a token never starts just
+    after an ASCII letter (every token that can end in a letter reads on through letters), nor
+    does a word in a comment (found at a word boundary), save after one of LEADS: so an ASCII text
+    where 'service' and 'from' occur, in any case, only after another letter
+    ('prov:wasDerivedFrom') holds neither. Brackets cannot nest deeper than there are brackets."""
+    if not text.isascii() or text.count("{") + text.count("(") + text.count("[") > max_depth:
+        return False
+    lowered = text.lower()
+    for keyword in _LOWER_HIDDEN:
+        at = lowered.find(keyword)
+        while at != -1:
+            if at == 0 or not lowered[at - 1].isalpha() or lowered.endswith(_LOWER_LEADS, 0, at):
+                return False
+            at = lowered.find(keyword, at + 1)
+    return True
+
+
+_LOWER_HIDDEN = tuple(word.lower() for word in HIDDEN)
+_LOWER_LEADS = tuple(word.lower() for word in LEADS)
 
 
 def _next_tokens(text: str, start: int, count: int) -> list[Token]:
@@ -301,5 +327,5 @@ def _full_iri(token: Token | None, prefixes: dict[str, str]) -> str | None:
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         if prefix in prefixes and "\\" not in local and "%" not in local:
-            return str(prefixes[prefix]) + local  # as text: a closed namespace refuses a name it lacks
+            return prefixes[prefix] + local
     return None

@@ -256,6 +256,11 @@ def serialize_rows(variables: list[str], rows: Any, fmt: str, truncated: str | N
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def truncation_note(max_rows: int, what: str) -> str:
+    """What an answer cut at the row limit says of itself ("rows" of a SELECT, "triples" of a graph)."""
+    return f"truncated: more than {max_rows} {what}; only the first {max_rows} are returned"
+
+
 def json_results(variables: list[str], bindings: list[dict[str, dict[str, str]]], truncated: str | None) -> bytes:
     """The SPARQL JSON results document; a truncation note as a link and a member of its own."""
     import orjson

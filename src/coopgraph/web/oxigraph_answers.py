@@ -14,7 +14,7 @@ import io
 import itertools
 from typing import Any
 
-from coopgraph.web.formats import json_results, require_xml_chars, serialize_rows
+from coopgraph.web.formats import json_results, require_xml_chars, serialize_rows, truncation_note
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 NATIVE_GRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "xml": "RDF_XML"}
@@ -69,10 +69,6 @@ def json_natively(solutions: Any, max_rows: int, cap: int = NATIVE_JSON_CAP) -> 
         return body, None
     note = truncation_note(max_rows, "rows")
     return json_results(document["head"]["vars"], rows[:max_rows], note), note
-
-
-def truncation_note(max_rows: int, what: str) -> str:
-    return f"truncated: more than {max_rows} {what}; only the first {max_rows} are returned"
 
 
 def limited(items: Any, max_rows: int) -> tuple[list[Any], bool]:

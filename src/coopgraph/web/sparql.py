@@ -41,6 +41,7 @@ from coopgraph.web.formats import (
     require_xml_chars,
     serialize_ask,
     serialize_rows,
+    truncation_note,
 )
 
 
@@ -138,8 +139,7 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
     if rows.kind == "ASK":
         return Answer(200, serialize_ask(bool(rows.boolean), RESULT_TYPES[media]), media)
     if rows.kind == "GRAPH":
-        note = (f"truncated: more than {limits.max_rows} triples; only the first {limits.max_rows} are returned"
-                if rows.truncated else None)
+        note = truncation_note(limits.max_rows, "triples") if rows.truncated else None
         from coopgraph.terms import bind_prefixes
 
         out = bind_prefixes(rows.graph)
@@ -154,8 +154,7 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
         if fmt == "nquads":
             fmt = "nt"  # the answer is one graph: its N-Triples lines are N-Quads lines
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
-    note = (f"truncated: more than {limits.max_rows} rows; only the first {limits.max_rows} are returned"
-            if rows.truncated else None)
+    note = truncation_note(limits.max_rows, "rows") if rows.truncated else None
     return Answer(200, serialize_rows(rows.variables, rows.rows, RESULT_TYPES[media], note), media, note)
 
 
@@ -173,7 +172,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
         return Answer(200, serialize_ask(bool(result), RESULT_TYPES[media]), media)
     if isinstance(result, ox.QueryTriples):
         triples, more = native.limited(result, limits.max_rows)
-        note = native.truncation_note(limits.max_rows, "triples") if more else None
+        note = truncation_note(limits.max_rows, "triples") if more else None
         fmt = GRAPH_TYPES[media]
         if fmt not in native.NATIVE_GRAPH_FORMATS:  # JSON-LD
             from rdflib import Graph
@@ -196,7 +195,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
         result = store.execute(checked.text, bindings, checked.declared)  # too large to hold: read again, row by row
     variables = [v.value for v in result.variables]
     solutions, more = native.limited(result, limits.max_rows)
-    note = native.truncation_note(limits.max_rows, "rows") if more else None
+    note = truncation_note(limits.max_rows, "rows") if more else None
     return Answer(200, native.solutions_bytes(variables, solutions, fmt, note), media, note)
 
 
