@@ -10,6 +10,7 @@ from coopgraph.graph.build import build_graph
 from coopgraph.graph.entailment import materialise, super_properties
 from coopgraph.graph.lexicon import load_lexicon
 from coopgraph.lineage.derive import add_derivations, derive
+from coopgraph.lineage.mandates import add_mandate_links
 
 
 def build(settings: Settings, lineage: bool = True) -> Graph:
@@ -19,6 +20,7 @@ def build(settings: Settings, lineage: bool = True) -> Graph:
     graph = build_graph(manifest, documents, lexicon, settings.base)
     if lineage:
         add_derivations(graph, derive(graph))
+        add_mandate_links(graph)  # clause by clause, along the paragraph links just written
     materialise(graph, super_properties(settings.ontology_dir))  # last: the derivations' edges have theirs too
     return graph
 

@@ -27,6 +27,8 @@ _RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")
 _RELATIVE_CLAUSE = re.compile(r"\b(?:that|which|who|in which|on which)\b")
 _PASSIVE_AGENT = re.compile(r"\s*that\b[^;:]*?\bbe\s+\w+(?:\s+\w+)?\b[^;:]*?\bby\s+((?:such\s+|the\s+)?[\w -]+)")
 _INCLUDING = re.compile(r",?\s+(?:including|in particular|notably)\b")
+_TERM = re.compile(r"\bfor a (?:further )?period of [\w-]+ (?:years?|months?)\b|\bfor (?:one|two|three|four|five) years?\b")
+_TO = re.compile(r"\bto\s+(?:the\s+)?")
 _BEFORE = re.compile(r"\b(?:in advance of|before|prior to|ahead of|no later than)\s+(?:(?:the|its)\s+)?$", re.IGNORECASE)
 
 
@@ -45,6 +47,8 @@ class DueSession:
     words: str  # as printed: "sixteenth session", "next regular session"
     before: bool  # "well in advance of", "before", "prior to": due before the session, not at it
     inferred: bool  # the session is counted from the issuing one ("next regular session"), not printed
+    recipient: Actor | None = None  # to whom the delivery goes: "to the Bureau in advance of ..."
+    recipient_words: str | None = None
 
 
 @dataclass
@@ -54,6 +58,7 @@ class MandateFinding:
     action: str
     due_sessions: list[DueSession] = field(default_factory=list)
     recurrence: str | None = None
+    term: str | None = None  # "for a period of two years"
 
 
 def find_verbs(text: str, lexicon: Lexicon) -> list[VerbUse]:
@@ -123,7 +128,8 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
 
         def due(key: str, match: re.Match[str], inferred: bool = False) -> DueSession:
             before = bool(_BEFORE.search(clause, 0, match.start()))
-            return DueSession(key, match.group(0), before, inferred)
+            recipient, words = _recipient(clause, match, lexicon)
+            return DueSession(key, match.group(0), before, inferred, recipient, words)
 
         for match in _ORDINAL_SESSION.finditer(clause):
             number = ORDINALS[match.group(1)]
@@ -134,10 +140,42 @@ def find_mandates(text: str, uses: list[VerbUse], lexicon: Lexicon, issuing_sess
         if issuing_session is not None:
             for match in _RELATIVE_SESSION.finditer(clause):
                 finding.due_sessions.append(due(f"ASP/{issuing_session + 1}", match, inferred=True))
+        finding.due_sessions.sort(key=lambda d: clause.find(d.words))
         if match := _RECURRENCE.search(clause):
             finding.recurrence = match.group(0)
+        if match := _TERM.search(clause):
+            finding.term = match.group(0)
         findings.append(finding)
     return findings
+
+
+_SESSION_WORDS = re.compile("|".join(p.pattern for p in (_ORDINAL_SESSION, _RELATIVE_SESSION, _REVIEW_CONFERENCE)))
+
+
+def _recipient(clause: str, due: re.Match[str], lexicon: Lexicon) -> tuple[Actor | None, str | None]:
+    """To whom a delivery goes: the actor of the last "to (the) X" between the previous deadline
+    and this one ("to the Bureau in advance of the Review Conference and to the Assembly at its
+    tenth session"), else one right after the session's words ("to the fifteenth session of the
+    Assembly"). None where the clause names no recipient."""
+    start = 0
+    for other in _SESSION_WORDS.finditer(clause, 0, due.start()):
+        start = other.end()
+    found: tuple[Actor | None, str | None] = (None, None)
+    for to in _TO.finditer(clause, start, due.start()):
+        for actor in lexicon.actors:
+            for pattern in actor.patterns:
+                named = pattern.match(clause, to.end())
+                if named:
+                    found = (actor, clause[to.start():named.end()])
+    if found[0] is None:
+        after = re.match(r"\s+of\s+(?:the\s+)?", clause[due.end():])
+        if after:
+            at = due.end() + after.end()
+            for actor in lexicon.actors:
+                for pattern in actor.patterns:
+                    if named := pattern.match(clause, at):
+                        return actor, clause[due.end():named.end()].strip()
+    return found
 
 
 @functools.cache

@@ -201,6 +201,10 @@ class GraphBuilder:
             self.add(iri, DCTERMS.dateAccepted, Literal(entry.adopted["date"], datatype=XSD.date))
         if entry.publisher:
             self.add(iri, DCTERMS.publisher, self.iris.actor("court"))
+        if entry.type == "report" and (author := re.match(r"Report of the (.+?)(?: on |$)", entry.title)):
+            for actor in self.lexicon.actors:  # the author its title names: "Report of the Bureau on cooperation"
+                if any(pattern.fullmatch(author.group(1)) for pattern in actor.patterns):
+                    self.add(iri, DCTERMS.creator, actor.iri)
         if entry.stated_in:
             self.add(iri, CG.statedIn, Literal(entry.stated_in))
         for count in entry.counts:
@@ -298,6 +302,8 @@ class GraphBuilder:
             self.add(iri, CG.operativeVerb, use.verb.iri)
         if uses and uses[0].start == 0:
             self.add(iri, CG.leadingVerb, uses[0].verb.iri)
+        if uses and (force := uses[0].verb.force) is not None:
+            self.add(iri, CG.normativeForce, force)  # the force of the clause that opens the unit
         if unit.kind not in MANDATE_KINDS:
             return
         session = self.session_of(entry, unit)
@@ -311,6 +317,10 @@ class GraphBuilder:
             self.add(iri, CG.mandate, mandate)
             self.add(mandate, CG.issuedBy, iri)
             self.add(mandate, CG.verb, finding.verb.iri)
+            if finding.verb.force is not None:
+                self.add(mandate, CG.normativeForce, finding.verb.force)
+            if finding.term:
+                self.add(mandate, CG["term"], Literal(finding.term))
             self.text(mandate, CG.action, finding.action)
             for actor in finding.actors:
                 self.add(mandate, CG.mandatedActor, actor.iri)
@@ -329,6 +339,9 @@ class GraphBuilder:
                 if finding.recurrence:
                     self.add(deadline, CG.dueRelation, CG.DueRecurring)
                 self.add(deadline, CG.isInferred, Literal(due.inferred))
+                if due.recipient is not None:
+                    self.add(deadline, CG.recipient, due.recipient.iri)
+                    self.add(deadline, CG.recipientText, Literal(due.recipient_words))
             if finding.recurrence:
                 self.add(mandate, CG.recurrence, Literal(finding.recurrence))
 

@@ -21,6 +21,7 @@ class Verb:
     forms: tuple[str, ...]
     gives_mandate: bool
     binds_assembly: bool = False  # "Decides to ...": the Assembly asks itself
+    force: URIRef | None = None  # its normative force (the force scheme of ontology/verbs.ttl)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ def load_lexicon(ontology_dir: Path, base: str) -> Lexicon:
             forms=tuple(sorted((str(f) for f in graph.objects(node, CG.verbForm)), key=len, reverse=True)),
             gives_mandate=bool(graph.value(node, CG.givesMandate) and graph.value(node, CG.givesMandate).toPython()),
             binds_assembly=bool(graph.value(node, CG.bindsTheAssembly) and graph.value(node, CG.bindsTheAssembly).toPython()),
+            force=graph.value(node, CG.normativeForce),  # type: ignore[arg-type]
         )
         for node in sorted(graph.subjects(CG.verbForm, None, unique=True))
         if isinstance(node, URIRef)

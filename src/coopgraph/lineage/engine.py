@@ -68,6 +68,7 @@ class Node:
     session: int | None
     year: int | None
     in_corpus: bool = False  # a unit or document of the corpus (a document node has no text of its own)
+    date: str | None = None  # the date of its text (ISO), its document's or the document it is annexed to
 
 
 @dataclass(frozen=True)
@@ -225,7 +226,8 @@ class Lineage:
                 self._nodes[iri] = Node(iri=iri, label=label or iri, text=text, document=document,
                                         document_label=(facts.get("label") or document) if document else None,
                                         session=int(facts["session"]) if facts.get("session") else None,  # type: ignore[arg-type]
-                                        year=int(year[:4]) if year else None, in_corpus=corpus is not None)
+                                        year=int(year[:4]) if year else None, in_corpus=corpus is not None,
+                                        date=str(year)[:10] if year else None)
 
     def _node_from_triples(self, iri: str) -> Node:
         graph, ref = self.graph, URIRef(iri)
@@ -236,7 +238,7 @@ class Lineage:
         external = (ref, RDF.type, CG.ExternalDocument) in graph
         document = corpus or (path[-1] if len(path) > 1 or external else None)
         text = graph.value(ref, CG.text)
-        year = None
+        year, date = None, None
         if document is not None:
             date = graph.value(document, DCTERMS.date) or graph.value(graph.value(document, ELI.is_part_of), DCTERMS.date)
             year = int(str(date)[:4]) if date is not None else None
@@ -244,7 +246,7 @@ class Lineage:
                     document=str(document) if document else None,
                     document_label=str(graph.value(document, RDFS.label) or document) if document else None,
                     session=session_number(graph, document) if document else None, year=year,
-                    in_corpus=corpus is not None)
+                    in_corpus=corpus is not None, date=str(date)[:10] if date is not None else None)
 
     # -- walks ---------------------------------------------------------------------------------
     def edges(self, iri: str, direction: str, types: frozenset[str] | None = None) -> list[Edge]:

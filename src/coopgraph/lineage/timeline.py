@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
-from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from rdflib import Literal, URIRef
+from rdflib.namespace import PROV
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
-from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage
+from coopgraph.lineage.engine import Lineage
+from coopgraph.lineage.mandates import mandate_chain
 from coopgraph.lineage.record import SUBJECT_KINDS
+from coopgraph.lineage.texts import compare, marked_diff
 from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
 from coopgraph.ordinals import number_of
 from coopgraph.terms import CG, RDF, RDFS
@@ -32,6 +34,8 @@ class Event:
     evidence: str | None = None
     basis: str | None = None  # "stated" (a text says it) or "inferred" (read from wording)
     steps: int = 0  # how many links from the mandate's own unit
+    mandate: str | None = None  # the mandate of that unit the event is about (a mandate's own chain)
+    date: str | None = None  # the date of the text that shows it (ISO); None where the text has none
 
 
 @dataclass
@@ -43,21 +47,7 @@ class Timeline:
     events: list[Event] = field(default_factory=list)
 
 
-def _issued(graph: Any, mandate: Any) -> bool:
-    return graph.value(mandate, CG.mandateStatus) == CG.IssuedMandate
-
-
-# Words with which a later clause says that it carries a mandate on ("maintain a facilitation").
-CONTINUES = re.compile(r"\b(maintain|continu|renew|remain|updated)\w*", re.IGNORECASE)
-MANDATE_EDGE_TYPES = TEXT_TYPES | {"buildsOn"}
-
-
-def _carries_mandate(edge: Edge) -> bool:
-    """An edge along which a mandate can travel: shared text, or a shared subject across sessions."""
-    return edge.type in TEXT_TYPES or edge.kind in SUBJECT_KINDS
-
-
-def _carried_word(edge: Edge, origin_issued: bool, later_issued: bool, verb_changed: bool,
+def _carried_word(relation: str, origin_issued: bool, later_issued: bool, verb_changed: bool,
                   looking_back: bool = False) -> str:
     """What another clause asking the same actor does to the mandate, in words a lawyer can rely
     on: only an adopted text renews, issues or modifies; a draft or a proposal only proposes."""
@@ -68,10 +58,10 @@ def _carried_word(edge: Edge, origin_issued: bool, later_issued: bool, verb_chan
             return "issued"
         if verb_changed:
             return "modified"
-        return "restated" if edge.type == "restates" else "renewed"
+        return "restated" if relation == "restates" else "renewed"
     if not origin_issued:
         return "proposed again"
-    return "restated in a proposal" if edge.type == "restates" else "proposed for renewal"
+    return "restated in a proposal" if relation == "restates" else "proposed for renewal"
 
 
 ORDER = ["on the same subject earlier", "proposed earlier", "issued earlier", "issued", "proposed", "continued (recalled)", "restated",
@@ -82,92 +72,98 @@ PROPOSING = {"proposed for renewal", "restated in a proposal", "proposed again"}
 # The words that claim something happened to the mandate (not the inferred "takes up the subject").
 FORWARD_WORDS = RENEWING | PROPOSING | {"continued (recalled)"}
 STATUS_WORDS = FORWARD_WORDS | {"issued earlier", "proposed earlier", "reported on"}
+# Where a text has no date, its events sort within their session by what the text is.
+KIND_RANK = {CG.Report: 0, CG.MandateList: 1, CG.DraftResolution: 1, CG.ProposedLanguage: 1, CG.Resolution: 2}
 
 
-def _paired(graph: Any, mandate: URIRef, unit: str, actors: set[Any]) -> list[Any]:
-    """The mandates of `unit` that are this mandate: one of the same actors, and, where either
-    paragraph asks that actor more than once, the pair whose actions match best both ways."""
-    def asking(paragraph: Any) -> list[Any]:
-        return [m for m in graph.objects(paragraph, CG.mandate) if actors & set(graph.objects(m, CG.mandatedActor))]
-
-    same, mine = asking(URIRef(unit)), asking(graph.value(mandate, CG.issuedBy))
-    if not same or (len(same) == 1 and len(mine) <= 1):
-        return same
-    rarity = _rarity(graph)
-
-    def similarity(a: Any, b: Any) -> float:
-        return rarity.subject_similarity(str(graph.value(a, CG.action) or ""), str(graph.value(b, CG.action) or ""))[0]
-
-    best = max(same, key=lambda c: (similarity(mandate, c), str(c)))
-    return [best] if max(mine, key=lambda m: (similarity(m, best), str(m))) == mandate else []
-
-
-def _trace_mandate(lineage: Lineage, mandate: URIRef, unit: str, actors: set[Any], origin_issued: bool,
-                   direction: str) -> list[Event]:
-    """Breadth-first along edges that can carry a mandate, as far as the same mandate goes: shared
-    text, or a shared subject where the later clause says that it continues ("maintain") or asks
-    what the earlier one asked (their actions share a subject as continued paragraphs do). A shared
-    subject without either is shown once, as inferred, and the walk stops there."""
+def _trace_mandate(lineage: Lineage, mandate: URIRef, origin_issued: bool, direction: str) -> list[Event]:
+    """The mandate's own chain, read from the graph's mandate links (coopgraph.lineage.mandates):
+    only clauses that ask the same addressee, never through another actor's mandate."""
     graph = lineage.graph
     verb = graph.value(mandate, CG.verb)
-    rarity = _rarity(graph)
-    events, seen = [], {unit}
-    queue = deque([(unit, 0, 1.0, [mandate])])
-    while queue:
-        current, depth, above, here = queue.popleft()
-        for edge in lineage.edges(current, direction, MANDATE_EDGE_TYPES):
-            if not _carries_mandate(edge):
-                continue
-            other = edge.earlier if direction == "up" else edge.later
-            if other in seen:
-                continue
-            seen.add(other)
-            same = _paired(graph, mandate, other, actors)
-            if not same:
-                continue
-            node = lineage.node(other)
-            later, earlier = (same, here) if direction == "down" else (here, same)
-            words = sorted({w.group(0).lower() for m in later for w in CONTINUES.finditer(str(graph.value(m, CG.action) or ""))})
-            asks_the_same = max(rarity.subject_similarity(str(graph.value(a, CG.action) or ""), str(graph.value(b, CG.action) or ""))[0]
-                                for a in earlier for b in later) >= SUBJECT_SIMILARITY
-            other_issued = any(_issued(graph, m) for m in same)
-            confidence = chain([above, edge.confidence])
-            evidence = edge.words
-            if edge.type not in TEXT_TYPES and not words and not asks_the_same:
-                what = "on the same subject earlier" if direction == "up" else (
-                    "takes up the subject" if other_issued else "takes up the subject in a proposal")
-                events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, confidence, evidence,
-                                    basis="inferred", steps=depth + 1))
-                continue
-            if edge.type not in TEXT_TYPES:
-                why = f"the later clause says it continues ({', '.join(words)})" if words else "the two clauses ask the same"
-                evidence = f"{why}; {evidence}"
-            verb_changed = not any(graph.value(m, CG.verb) == verb for m in same)
-            what = _carried_word(edge, origin_issued, other_issued, verb_changed, looking_back=direction == "up")
-            events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, confidence, evidence,
-                                basis="inferred", steps=depth + 1))
-            queue.append((other, depth + 1, confidence, same))
+    events = []
+    for step in mandate_chain(graph, mandate, direction):
+        unit = str(graph.value(step.mandate, CG.issuedBy))
+        node = lineage.node(unit)
+        other_issued = _issued(graph, step.mandate)
+        verb_changed = graph.value(step.mandate, CG.verb) != verb
+        what = _carried_word(step.link.relation, origin_issued, other_issued, verb_changed, looking_back=direction == "up")
+        evidence = "; ".join([*step.link.evidence, *([step.link.words] if step.link.words else [])])
+        events.append(Event(what, node.session, node.year, node.iri, node.label, step.link.relation, step.confidence,
+                            evidence, basis=step.link.basis, steps=step.depth, mandate=str(step.mandate), date=node.date))
     return events
+
+
+def _subject_notes(lineage: Lineage, mandate: URIRef, origin_issued: bool, direction: str) -> list[Event]:
+    """Paragraphs linked to the mandate's own by a shared subject, that ask one of its addressees
+    but not the same thing (no mandate link joins them): shown once, as inferred, never as a renewal."""
+    graph = lineage.graph
+    unit = str(graph.value(mandate, CG.issuedBy))
+    actors = set(graph.objects(mandate, CG.mandatedActor))
+    linked = {str(graph.value(s.mandate, CG.issuedBy)) for s in mandate_chain(graph, mandate, direction)}
+    events = []
+    for edge in lineage.edges(unit, direction):
+        if edge.kind not in SUBJECT_KINDS:
+            continue
+        other = edge.earlier if direction == "up" else edge.later
+        asking = [m for m in graph.objects(URIRef(other), CG.mandate) if actors & set(graph.objects(m, CG.mandatedActor))]
+        if other in linked or not asking:
+            continue
+        node = lineage.node(other)
+        other_issued = any(_issued(graph, m) for m in asking)
+        what = "on the same subject earlier" if direction == "up" else (
+            "takes up the subject" if other_issued else "takes up the subject in a proposal")
+        events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, edge.confidence, edge.words,
+                            basis="inferred", steps=1, date=node.date))
+    return events
+
+
+def _reports(lineage: Lineage, mandate: URIRef) -> list[Event]:
+    """The texts that report on the mandate, as the build found them: stated ("submitted pursuant
+    to paragraph 28 of ...") or inferred from a report's section on its subject."""
+    graph = lineage.graph
+    events = []
+    for node_iri in sorted(graph.objects(mandate, CG.qualifiedReport)):
+        unit = graph.value(node_iri, PROV.entity)
+        node = lineage.node(str(unit))
+        inferred = graph.value(node_iri, CG.isInferred) != Literal(False)
+        events.append(Event("reported on", node.session, node.year, node.iri, node.label, "reportedBy", None,
+                            str(graph.value(node_iri, CG.evidenceText) or ""), basis="inferred" if inferred else "stated",
+                            steps=1, date=node.date))
+    return events
+
+
+def _issued(graph: Any, mandate: Any) -> bool:
+    return graph.value(mandate, CG.mandateStatus) == CG.IssuedMandate
+
+
+def _kind_rank(lineage: Lineage, event: Event) -> int:
+    document = lineage.node(event.unit).document
+    if document is None:
+        return 3
+    kinds = set(lineage.graph.objects(URIRef(document), RDF.type))
+    return min((rank for kind, rank in KIND_RANK.items() if kind in kinds), default=3)
 
 
 def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
     """Earlier versions, issued or proposed, then renewed, modified, proposed for renewal, reported
-    on and due, and the status that follows. Computed per mandate clause: another clause carries
-    the mandate only when it asks one of the same actors; it renews it only when an adopted
-    resolution states it, in the same words or saying that it continues ("maintain")."""
+    on and due, and the status that follows. Computed per mandate clause, along the graph's
+    mandate links: another clause carries the mandate only when it asks the same addressee; it
+    renews it only when an adopted resolution states it."""
     graph = lineage.graph
     ref = URIRef(mandate)
     unit = str(graph.value(ref, CG.issuedBy))
-    actors = set(graph.objects(ref, CG.mandatedActor))
     origin_issued = _issued(graph, ref)
     issuing = lineage.node(unit)
     events = [Event("issued" if origin_issued else "proposed", issuing.session, issuing.year, unit, issuing.label,
-                    basis="stated")]
+                    basis="stated", mandate=mandate, date=issuing.date)]
     for deadline in sorted(graph.objects(ref, CG.deadline), key=str):
         due = graph.value(deadline, CG.dueAt)
         number = graph.value(due, CG.sessionNumber)
         relations = set(graph.objects(deadline, CG.dueRelation))
         words = str(graph.value(deadline, CG.dueText) or "")
+        if recipient := graph.value(deadline, CG.recipientText):
+            words = f"{recipient} … {words}" if str(recipient).startswith("to ") else f"{words} {recipient}"
         inferred = graph.value(deadline, CG.isInferred) == Literal(True)
         if inferred:
             words += " (the session is counted from the issuing one, not printed)"
@@ -177,28 +173,33 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
                             None, str(due), str(graph.value(due, RDFS.label) or due), evidence=words,
                             basis="inferred" if inferred else "stated"))
     for direction in ("up", "down"):
-        events += _trace_mandate(lineage, ref, unit, actors, origin_issued, direction)
-    events += _recalled(lineage, ref, actors)
-    reported = False
-    for edge in lineage.edges(unit, "down", frozenset({"reportsOn"})):
-        node = lineage.node(edge.later)
-        reported = True
-        events.append(Event("reported on", node.session, node.year, node.iri, node.label, edge.type, edge.confidence,
-                            edge.evidence[0], basis=edge.basis, steps=1))
+        events += _trace_mandate(lineage, ref, origin_issued, direction)
+        events += _subject_notes(lineage, ref, origin_issued, direction)
+    events += _recalled(lineage, ref, set(graph.objects(ref, CG.mandatedActor)))
+    events += _reports(lineage, ref)
+    reported = any(e.what == "reported on" for e in events)
     carried_by_adopted = any(e.what in RENEWING or e.what == "continued (recalled)" for e in events if e.steps)
     carried_by_proposal = any(e.what in PROPOSING for e in events if e.steps)
     status, why = _status(lineage, issuing, origin_issued, carried_by_adopted, carried_by_proposal, reported)
-    def order(event: Event) -> tuple[int, int, int]:  # by session; within one, earlier texts, the mandate's own, later ones
+    if not origin_issued and (adopted := graph.value(ref, CG.takenUpBy)) is not None:
+        status = "taken up by an adopted resolution"
+        adopted_unit = lineage.node(str(graph.value(adopted, CG.issuedBy)))
+        before, after = str(graph.value(ref, CG.action) or ""), str(graph.value(adopted, CG.action) or "")
+        change = "in the same words" if compare(before, after).verbatim else f"reworded: {marked_diff(before, after, context=1_000_000)}"
+        why = f"{adopted_unit.label} states it, {change}; the proposal itself issues nothing"
+
+    def order(event: Event) -> tuple[int, str, int, int, int]:
+        """By session; within one, by the date of the text that shows the event (a report of 10
+        November before a resolution of 24 November), a text without a date by its kind; then
+        earlier versions, the mandate's own clause, later ones."""
         rank = -1 if event.what.endswith("earlier") else (0 if event.steps == 0 and event.unit == unit else 1)
-        return (event.session if event.session is not None else 99, rank, ORDER.index(event.what) if event.what in ORDER else 99)
+        kind = _kind_rank(lineage, event) if event.what not in {"due", "due before"} else 9
+        return (event.session if event.session is not None else 99, event.date or "9999", kind, rank,
+                ORDER.index(event.what) if event.what in ORDER else 99)
 
     events.sort(key=order)
     label = str(graph.value(ref, RDFS.label) or mandate)
     return Timeline(mandate, label, status, why, events)
-
-
-def _continuation_words(graph: Any, mandates: list[Any]) -> set[str]:
-    return {match.group(0) for m in mandates for match in CONTINUES.finditer(str(graph.value(m, CG.action) or ""))}
 
 
 # "Recalling that at its seventh session the Assembly encouraged the Bureau to continue ..."
@@ -230,8 +231,8 @@ def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event
             continue
         node = lineage.node(str(unit))
         events.append(Event("continued (recalled)", session, None, node.iri, node.label, None, None,
-                            f"{node.label} recalls: “{match.group(0).strip()}” (shared subject {score:.2f} with the mandate)",
-                            basis="stated", steps=1))
+                            f"{node.label} recalls: “{match.group(0).strip()}”; that it is this mandate is read from "
+                            f"a shared subject ({score:.2f} with the mandate), not stated", basis="inferred", steps=1, date=node.date))
     return events
 
 
