@@ -26,6 +26,9 @@ TOGETHER = [
     {"corpus document", "mandate status"},
     {"deadline", "due session"},
     {"marked placeholder", "placeholder", "paragraph", "operative paragraph without verb"},
+    # a mandate link follows a paragraph link and joins two clauses by an actor both ask
+    {"derivation edge", "derivation evidence", "mandate link"},
+    {"actor reference", "mandate link"},
 ]
 
 

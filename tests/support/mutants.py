@@ -214,3 +214,6 @@ def handmade(data: Graph) -> Iterator[Mutant]:
     relative = URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28/mandate/1")
     yield Mutant("a due date relative to the next session", "relative due date",
                  add=[(relative, cg("dueText"), Literal("the next regular session"))])
+    link = next(iter(data.objects(URIRef(f"{DOC}ICC-ASP/14/Res.3/para/28/mandate/1"), cg("qualifiedMandateLink"))))
+    yield Mutant("the Court's mandate chained through the Bureau's", "mandate link",
+                 add=[(link, cg("commonAddressee"), URIRef("https://w3id.org/coopgraph/actor/bureau"))])

@@ -30,7 +30,7 @@ from rdflib.namespace import PROV
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
 from coopgraph.lineage.record import SUBJECT_KINDS
 from coopgraph.lineage.units import text_units
-from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, decimal
+from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, SKOS, decimal
 
 TEXT_RELATIONS = frozenset({CG.repeats, CG.amends, CG.restates})
 # Words with which a later clause says that it carries a mandate on ("maintain a facilitation").
@@ -78,7 +78,8 @@ def mandate_facts(graph: Graph) -> dict[URIRef, MandateFacts]:
 
 
 def _actor_names(graph: Graph, actors: Iterable[URIRef]) -> str:
-    return ", ".join(sorted(str(graph.value(a, RDFS.label) or str(a).rsplit("/", 1)[-1]) for a in actors))
+    return ", ".join(sorted(str(graph.value(a, SKOS.prefLabel) or graph.value(a, RDFS.label) or str(a).rsplit("/", 1)[-1])
+                            for a in actors))
 
 
 def find_mandate_links(graph: Graph) -> list[MandateLink]:
@@ -332,7 +333,10 @@ def stored_links(graph: Graph, mandate: URIRef, direction: str) -> list[StoredLi
     links = []
     for later, node in nodes:
         via = graph.value(node, CG.viaDerivation)
-        words = graph.value(via, CG.diff) or graph.value(via, CG.evidenceText) if via is not None else None
+        words = None
+        if via is not None:  # the clause carried over, else the whole diff, else the evidence (as lineage shows it)
+            clause = str(graph.value(via, CG.evidenceKind) or "") == "clause"
+            words = (graph.value(via, CG.evidenceText) if clause else graph.value(via, CG.diff)) or graph.value(via, CG.evidenceText)
         links.append(StoredLink(
             later=later, earlier=graph.value(node, PROV.entity),  # type: ignore[arg-type]
             common=frozenset(graph.objects(node, CG.commonAddressee)),  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from rdflib import URIRef
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage, Node
+from coopgraph.lineage.mandates import mandate_chain
 from coopgraph.lineage.timeline import mandate_timeline
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
 
@@ -54,6 +55,34 @@ class Link:
 
 
 @dataclass
+class Clause:
+    """One mandate clause of the memo's paragraph, as the text words it."""
+
+    mandate: str
+    addressee: str
+    verb: str
+    force: str
+    status: str
+    action: str
+    deadlines: list[str]  # "sixteenth session (at), to the Assembly"
+    term: str | None
+
+
+@dataclass
+class ChainLink:
+    """One step of a mandate's own chain: the clause reached, how, and how sure."""
+
+    direction: str  # "comes from" | "goes to"
+    depth: int
+    label: str
+    relation: str
+    addressee: str
+    basis: str
+    confidence: float
+    evidence: str
+
+
+@dataclass
 class Memo:
     title: str
     subject: Passage
@@ -61,6 +90,8 @@ class Memo:
     mandate_explanation: str | None = None
     events: list[tuple[str, str, str, str]] = field(default_factory=list)  # when, what, where, words
     links: list[Link] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    chains: dict[str, list[ChainLink]] = field(default_factory=dict)  # per mandate clause: its own chain
 
 
 def _document_status(lineage: Lineage, node: Node) -> str:
@@ -92,6 +123,10 @@ def _passage(lineage: Lineage, iri: str) -> Passage:
     return Passage(node.label, iri, node.text, "; ".join(where), _document_status(lineage, node))
 
 
+CLAUSES_NOTE = ("Each clause is one mandate: one addressee asked to do one thing. Its chain below follows only clauses "
+                "that ask the same addressee; a paragraph that asks several addressees has one chain per clause.")
+TEXT_LINKS_NOTE = ("These links join paragraphs as versions of a text; a paragraph may hold the clauses of several "
+                   "addressees, so a text link is not a mandate chain (see the mandate chains above).")
 SURENESS = ("Confidence is how likely a link is right: the share of links of its kind found right when checked by hand "
              "against the texts (docs/lineage-alignment.md). Similarity is how much of the wording stayed the same, "
              "from 0 to 1; a link can be sure and still changed. A chain's confidence is the product of its links'.")
@@ -104,6 +139,39 @@ def _basis(edge: Edge) -> str:
     if edge.type in TEXT_TYPES:
         return "inferred from shared wording (compare the quotations)"
     return "inferred from a shared subject (no shared wording or reference)"
+
+
+def _label(graph: object, node: object) -> str:
+    g = graph  # an rdflib graph or the store's view of one
+    return str(g.value(node, SKOS.prefLabel) or g.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])  # type: ignore[attr-defined]
+
+
+def _clause(graph: object, mandate: URIRef) -> Clause:
+    g = graph
+    deadlines = []
+    for deadline in sorted(g.objects(mandate, CG.deadline), key=str):  # type: ignore[attr-defined]
+        relation = ", ".join(sorted(_label(g, r) for r in g.objects(deadline, CG.dueRelation)))  # type: ignore[attr-defined]
+        words = f"{g.value(deadline, CG.dueText)} ({relation})"  # type: ignore[attr-defined]
+        if (recipient := g.value(deadline, CG.recipientText)) is not None:  # type: ignore[attr-defined]
+            words += f", {recipient}"
+        deadlines.append(words)
+    term = g.value(mandate, CG["term"])  # type: ignore[attr-defined]
+    return Clause(str(mandate), ", ".join(sorted(_label(g, a) for a in g.objects(mandate, CG.mandatedActor))),  # type: ignore[attr-defined]
+                  _label(g, g.value(mandate, CG.verb)), _label(g, g.value(mandate, CG.normativeForce)),  # type: ignore[attr-defined]
+                  _label(g, g.value(mandate, CG.mandateStatus)), str(g.value(mandate, CG.action) or ""),  # type: ignore[attr-defined]
+                  deadlines, str(term) if term is not None else None)
+
+
+def _chain(lineage: Lineage, mandate: URIRef) -> list[ChainLink]:
+    graph = lineage.graph
+    links = []
+    for direction, word in (("up", "comes from"), ("down", "goes to")):
+        for step in mandate_chain(graph, mandate, direction):
+            unit = lineage.node(str(graph.value(step.mandate, CG.issuedBy)))
+            addressee = ", ".join(sorted(_label(graph, a) for a in step.actors))
+            links.append(ChainLink(word, step.depth, unit.label, step.link.relation, addressee, step.link.basis,
+                                   step.confidence, "; ".join(step.link.evidence)))
+    return links
 
 
 def build_memo(lineage: Lineage, iri: str) -> Memo:
@@ -124,8 +192,13 @@ def build_memo(lineage: Lineage, iri: str) -> Memo:
             how = (f" ({event.edge_type}, {event.basis}, {chained}confidence {event.confidence:.2f})"
                    if event.edge_type and event.confidence is not None else "")
             memo.events.append((when, event.what, event.label + how, event.evidence or ""))
+        memo.clauses = [_clause(graph, ref)]
+        memo.chains = {iri: _chain(lineage, ref)}
     else:
         memo.title = f"Memo: {memo.subject.label}"
+        for mandate in sorted(graph.objects(ref, CG.mandate), key=str):  # one chain per mandate clause
+            memo.clauses.append(_clause(graph, mandate))  # type: ignore[arg-type]
+            memo.chains[str(mandate)] = _chain(lineage, mandate)  # type: ignore[arg-type]
     for direction, word in (("up", "comes from"), ("down", "goes to")):
         chained = {unit: 1.0}
         for step in lineage.trace(unit, direction).steps:
@@ -146,12 +219,27 @@ def memo_markdown(memo: Memo) -> str:
     lines = [f"# {memo.title}", "", f"**{memo.subject.label}**  ", f"<{memo.subject.iri}>", "",
              f"> {_quote(memo.subject.text)}", "", f"- Pinpoint: {memo.subject.pinpoint}",
              f"- Legal status of the text: {memo.subject.status}"]
+    if memo.clauses:
+        lines += ["", "## Mandate clauses", "", CLAUSES_NOTE, "",
+                  "| addressee | verb | force | status | action | deadline (relation), recipient | term |",
+                  "|---|---|---|---|---|---|---|"]
+        for c in memo.clauses:
+            lines.append(f"| {c.addressee} | {c.verb} | {c.force} | {c.status} | {c.action.replace('|', '/')} | "
+                         f"{'; '.join(c.deadlines) or '—'} | {c.term or '—'} |")
     if memo.mandate_status:
-        lines += [f"- Mandate status: **{memo.mandate_status}**: {memo.mandate_explanation}", "", "## Timeline", "",
+        lines += ["", f"- Mandate status: **{memo.mandate_status}**: {memo.mandate_explanation}", "", "## Timeline", "",
                   "| session | what | where | words |", "|---|---|---|---|"]
         for when, what, where, words in memo.events:
             lines.append(f"| {when} | {what} | {where} | {words.replace('|', '/')[:300]} |")
-    lines += ["", "## Lineage", ""]
+    for c in memo.clauses:
+        chain_links = memo.chains.get(c.mandate, [])
+        lines += ["", f"## Mandate chain: {c.verb} {c.addressee}", ""]
+        if not chain_links:
+            lines.append("No earlier or later clause of the corpus asks the same addressee the same thing.")
+        for cl in chain_links:
+            lines.append(f"- {'↑' if cl.direction == 'comes from' else '↓'} {cl.direction} {cl.label} (step {cl.depth}): "
+                         f"{cl.relation}, for {cl.addressee}, {cl.basis}, confidence {cl.confidence:.2f}. {cl.evidence}")
+    lines += ["", "## Text links (paragraph to paragraph)", "", TEXT_LINKS_NOTE, ""]
     if not memo.links:
         lines.append("No derivation edges: nothing in the corpus takes from it or gives to it.")
     for link in memo.links:
@@ -178,6 +266,19 @@ def memo_html(memo: Memo) -> str:
     parts = [f"<article class=\"memo\"><h1>{e(memo.title)}</h1>", f"<p><strong>{e(memo.subject.label)}</strong><br>"
              f"<code>{e(memo.subject.iri)}</code></p>", f"<blockquote>{e(_quote(memo.subject.text))}</blockquote>",
              f"<ul><li>Pinpoint: {e(memo.subject.pinpoint)}</li><li>Legal status of the text: {e(memo.subject.status)}</li>"]
+    clause_rows = "".join(
+        f"<tr><td>{e(c.addressee)}</td><td>{e(c.verb)}</td><td>{e(c.force)}</td><td>{e(c.status)}</td><td>{e(c.action)}</td>"
+        f"<td>{e('; '.join(c.deadlines) or '—')}</td><td>{e(c.term or '—')}</td></tr>" for c in memo.clauses)
+    clause_table = (f"<h2>Mandate clauses</h2><p>{e(CLAUSES_NOTE)}</p><table><tr><th>addressee</th><th>verb</th><th>force</th>"
+                    f"<th>status</th><th>action</th><th>deadline (relation), recipient</th><th>term</th></tr>{clause_rows}</table>"
+                    if memo.clauses else "")
+    chains_html = "".join(
+        f"<h2>Mandate chain: {e(c.verb)} {e(c.addressee)}</h2><ul>"
+        + ("".join(f"<li>{'↑' if cl.direction == 'comes from' else '↓'} {e(cl.direction)} {e(cl.label)} (step {cl.depth}): "
+                   f"{e(cl.relation)}, for {e(cl.addressee)}, {e(cl.basis)}, confidence {cl.confidence:.2f}. {e(cl.evidence)}</li>"
+                   for cl in memo.chains.get(c.mandate, []))
+           or "<li>No earlier or later clause of the corpus asks the same addressee the same thing.</li>") + "</ul>"
+        for c in memo.clauses)
     if memo.mandate_status:
         parts.append(f"<li>Mandate status: <strong>{e(memo.mandate_status)}</strong>: {e(memo.mandate_explanation or '')}</li></ul>")
         parts.append("<h2>Timeline</h2><table><tr><th>session</th><th>what</th><th>where</th><th>words</th></tr>")
@@ -186,7 +287,8 @@ def memo_html(memo: Memo) -> str:
         parts.append("</table>")
     else:
         parts.append("</ul>")
-    parts.append("<h2>Lineage</h2>")
+    parts.append(clause_table + chains_html)
+    parts.append(f"<h2>Text links (paragraph to paragraph)</h2><p>{e(TEXT_LINKS_NOTE)}</p>")
     if not memo.links:
         parts.append("<p>No derivation edges: nothing in the corpus takes from it or gives to it.</p>")
     for link in memo.links:

@@ -188,13 +188,13 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
         change = "in the same words" if compare(before, after).verbatim else f"reworded: {marked_diff(before, after, context=1_000_000)}"
         why = f"{adopted_unit.label} states it, {change}; the proposal itself issues nothing"
 
-    def order(event: Event) -> tuple[int, str, int, int, int]:
+    def order(event: Event) -> tuple[int, str, int, int, int, int]:
         """By session; within one, by the date of the text that shows the event (a report of 10
         November before a resolution of 24 November), a text without a date by its kind; then
         earlier versions, the mandate's own clause, later ones."""
         rank = -1 if event.what.endswith("earlier") else (0 if event.steps == 0 and event.unit == unit else 1)
         kind = _kind_rank(lineage, event) if event.what not in {"due", "due before"} else 9
-        return (event.session if event.session is not None else 99, event.date or "9999", kind, rank,
+        return (event.session if event.session is not None else 99, event.date or "9999", kind, rank, event.steps,
                 ORDER.index(event.what) if event.what in ORDER else 99)
 
     events.sort(key=order)
