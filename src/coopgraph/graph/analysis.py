@@ -11,16 +11,10 @@ import re
 from dataclasses import dataclass, field
 
 from coopgraph.graph.lexicon import Actor, Lexicon, Topic, Verb
+from coopgraph.ordinals import ORDINALS as ORDINAL_WORDS
 
-ORDINALS = {
-    word: number
-    for number, word in enumerate(
-        "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-        "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split(),
-        start=1,
-    )
-}
-_ORDINAL_SESSION = re.compile(r"\b(" + "|".join(ORDINALS) + r") session\b")
+ORDINALS = {word: number for number, word in enumerate(ORDINAL_WORDS, start=1)}  # one table: coopgraph.ordinals
+_ORDINAL_SESSION = re.compile(r"\b(" + "|".join(sorted(ORDINALS, key=len, reverse=True)) + r") session\b")
 _RELATIVE_SESSION = re.compile(r"\bnext (?:regular )?session\b")
 _REVIEW_CONFERENCE = re.compile(r"\bReview Conference\b")
 _RECURRENCE = re.compile(r"\bannually thereafter\b|\bevery year\b")

@@ -160,11 +160,11 @@ class GraphBuilder:
 
     def add_sessions(self) -> None:
         facts = {s.key: s for s in self.manifest.sessions}
-        for number in range(1, 17):
-            iri = self.iris.asp_session(number)
-            self.add(iri, RDF.type, CG.Session)
-            self.int(iri, CG.sessionNumber, number)
-            self.text(iri, RDFS.label, f"Assembly of States Parties, {ORDINAL_WORDS[number]} session")
+        # every session up to the latest any text of the corpus belongs to or names (not a fixed range)
+        latest = max([16, *(e.session or 0 for e in self.manifest.documents), *(e.session or 0 for e in self.manifest.externals),
+                      *(a.session or 0 for e in self.manifest.documents for a in e.annexes)])
+        for number in range(1, latest + 1):
+            self.add_session(number)
         review = self.iris.session("RC/2010")
         self.add(review, RDF.type, CG.Session)
         self.text(review, RDFS.label, "Review Conference of the Rome Statute")
@@ -176,6 +176,15 @@ class GraphBuilder:
                 self.add(iri, DCTERMS.temporal, Literal(fact.dates))
             if fact.stated_in:
                 self.add(iri, CG.statedIn, Literal(fact.stated_in))
+
+    def add_session(self, number: int) -> URIRef:
+        iri = self.iris.asp_session(number)
+        if (iri, RDF.type, CG.Session) not in self.graph:
+            self.add(iri, RDF.type, CG.Session)
+            self.int(iri, CG.sessionNumber, number)
+            word = ORDINAL_WORDS.get(number)
+            self.text(iri, RDFS.label, f"Assembly of States Parties, {word} session" if word else f"Assembly of States Parties, session {number}")
+        return iri
 
     def doc_label(self, entry: DocumentEntry) -> str:
         return entry.label
@@ -327,6 +336,8 @@ class GraphBuilder:
             if session:
                 self.add(mandate, CG.issuedAt, self.iris.asp_session(session))
             for index, due in enumerate(finding.due_sessions, start=1):
+                if due.key.startswith("ASP/"):
+                    self.add_session(int(due.key.removeprefix("ASP/")))  # a session named as a deadline exists too
                 session_iri = self.iris.session(due.key)
                 self.add(mandate, CG.dueAt, session_iri)
                 self.add(mandate, CG.dueText, Literal(due.words))

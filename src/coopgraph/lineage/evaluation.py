@@ -204,3 +204,75 @@ def score_lifecycles(graph: Graph, lineage: object, base: str, data: Path) -> li
             check.status_words = [(e.what, e.unit.removeprefix(doc)) for e in timeline.events if e.steps]
         results.append(check)
     return results
+
+
+@dataclass
+class MandatePairScore:
+    """Mandate-to-mandate links between two documents: what the tool draws against the hand reading."""
+
+    pair: tuple[str, str]
+    drawn: int = 0
+    true_positives: int = 0
+    gold: int = 0
+    found: int = 0
+    false_positives: list[tuple[str, str]] = field(default_factory=list)
+    missed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float | None:
+        return self.true_positives / self.drawn if self.drawn else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.found / self.gold if self.gold else None
+
+
+def _document_key(path: str) -> str:
+    """The document (or annexed document) a unit path belongs to: 'ICC-ASP/14/Res.3', '<report>/annex/I'."""
+    parts = path.split("/")
+    for marker in ("para", "clause", "item", "preamble", "rec"):
+        if marker in parts:
+            return "/".join(parts[:parts.index(marker)])
+    return path
+
+
+def mandate_link_scores(graph: Graph, base: str, hand: list[dict]) -> dict[tuple[str, str], MandatePairScore]:
+    """Per document pair: the clauses of the same addressee that the tool's mandate chains join,
+    against those the hand reading joins (its `next` and `back` units that hold a clause of that
+    addressee; a recital that holds no clause is not a mandate)."""
+    from coopgraph.lineage.mandates import mandate_chain
+
+    doc = f"{base}doc/"
+    scores: dict[tuple[str, str], MandatePairScore] = {}
+
+    def score(a: str, b: str) -> MandatePairScore:
+        pair = tuple(sorted((_document_key(a), _document_key(b))))
+        return scores.setdefault(pair, MandatePairScore(pair))  # type: ignore[arg-type]
+
+    for entry in hand:
+        unit = URIRef(doc + entry["unit"])
+        actor = URIRef(f"{base}actor/{entry['addressee']}")
+        candidates = [m for m in graph.objects(unit, CG.mandate) if actor in set(graph.objects(m, CG.mandatedActor))
+                      and ("verb" not in entry or str(graph.value(m, CG.verb)).endswith("/" + entry["verb"]))]
+        if len(candidates) != 1:
+            continue
+        asked = set(graph.objects(candidates[0], CG.mandatedActor))  # "States Parties and other States" asks both
+        gold = {u for u in entry.get("next", []) + entry.get("back", [])
+                if any(asked & set(graph.objects(m, CG.mandatedActor)) for m in graph.objects(URIRef(doc + u), CG.mandate))}
+        drawn = {str(graph.value(step.mandate, CG.issuedBy)).removeprefix(doc)
+                 for direction in ("up", "down") for step in mandate_chain(graph, candidates[0], direction)}  # type: ignore[arg-type]
+        for other in drawn:
+            s = score(entry["unit"], other)
+            s.drawn += 1
+            if other in gold:
+                s.true_positives += 1
+            else:
+                s.false_positives.append((entry["unit"], other))
+        for other in gold:
+            s = score(entry["unit"], other)
+            s.gold += 1
+            if other in drawn:
+                s.found += 1
+            else:
+                s.missed.append((entry["unit"], other))
+    return scores
