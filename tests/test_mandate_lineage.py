@@ -254,3 +254,43 @@ def test_an_adopted_resolution_updates_the_proposals_it_takes_up(corpus_copy: Pa
             assert ("in the same words" in status) == (change is None) and (change is None or change in status), status
         else:
             assert status.startswith("status: proposed ("), status
+
+
+def test_a_footnote_that_contradicts_its_text_is_a_source_defect(graph: Graph, lineage: Lineage):
+    """ASP15 report para 4: "pursuant to the mandates outlined in the resolution on cooperation
+    (ICC-ASP/14/Res.3),¹" with footnote 1 "ICC-ASP/13/Res.3, adopted at the 12th plenary meeting, on
+    17 December 2014"; footnotes 2 and 3 are "Ibid.". The graph keeps what each says, and flags it."""
+    note = mandate(f"{REPORT}/footnote/1")
+    assert "names ICC-ASP/13/Res.3 where the text it annotates names ICC-ASP/14/Res.3" in str(graph.value(note, CG.sourceDefect))
+    for ibid in ("footnote/2", "footnote/3"):
+        assert graph.value(mandate(f"{REPORT}/{ibid}"), CG.sourceDefect) is not None
+    assert graph.value(mandate(f"{REPORT}/footnote/4"), CG.sourceDefect) is None  # names its symbol itself
+    edges = [e for e in lineage.edges(str(mandate(f"{REPORT}/para/4/item/a")), "up") if "ICC-ASP/13/Res.3" in e.earlier]
+    assert edges and all("a source defect" in " ".join(e.evidence) for e in edges)  # the "Ibid." link, flagged
+
+
+def test_lineage_gives_one_chain_per_clause_apart_from_the_text_links(server):
+    """`lineage` (CLI and /lineage) and the unit page, for ICC-ASP/8/Res.2 para 17: three clauses,
+    each with its own chain; the Court's goes on to ICC-ASP/14/Res.3 para 28, the Bureau's report
+    clause back to ICC-ASP/6/21 annex I clause 4, and neither through the other's."""
+    import json
+
+    import httpx
+
+    text = cli("lineage", f"{RES9}, para. 17", "--direction", "both")
+    assert text.returncode == 0, text.stderr
+    chains, links = text.stdout.split("Text links (paragraph to paragraph):")
+    assert chains.count("mandate: ") == 3 and "for court" in chains and "for bureau" in chains
+    done = cli("lineage", f"{RES9}, para. 17", "--direction", "both", "--format", "json")
+    body = json.loads(done.stdout)
+    by_addressee = {(c["verb"], c["addressee"]): c for c in body["mandateChains"]}
+    court = by_addressee[("requests", "International Criminal Court")]
+    assert [s["unit"].removeprefix(f"{BASE}doc/") for s in court["down"]][0] == f"{RES14}/para/28"
+    assert not court["up"]  # the Bureau's clause 4 of 2007 is not the Court's
+    bureau = by_addressee[("requests", "Bureau")]
+    assert [s["unit"].removeprefix(f"{BASE}doc/") for s in bureau["up"]] == ["ICC-ASP/6/21/annex/I/clause/4"]
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        api = http.get("/lineage", params={"ref": f"{RES9}, para. 17", "direction": "both"}).json()
+        assert api["mandateChains"] == body["mandateChains"]
+        page = http.get(f"/doc/{RES9}/para/17", headers={"Accept": "text/html"}).text
+        assert page.count('class="clause-chain"') == 3 and "exhortation" in page and "request" in page

@@ -412,11 +412,14 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
         unknown = sorted(chosen - set(EDGE_TYPES))
         if unknown:
             raise QueryError(f"--types: unknown edge type(s) {', '.join(unknown)}; choose from {', '.join(EDGE_TYPES)}")
+    from coopgraph.lineage.mandates import clause_chains, clause_chains_json
+
     engine, iri = _lineage_and_node(settings, reference)
     trace = engine.trace(iri, direction, depth, chosen)  # type: ignore[attr-defined]
     trace.steps = [s for s in trace.steps if s.edge.confidence >= min_confidence]
+    chains = clause_chains(engine.graph, URIRef(iri))  # type: ignore[attr-defined]
     if fmt == "json":
-        click.echo(render.trace_json(trace))
+        click.echo(render.trace_json(trace, clause_chains_json(engine.graph, chains)))  # type: ignore[attr-defined]
     elif fmt == "jsonld":
         click.echo(render.trace_jsonld(engine, trace, context(settings.base)["@context"]))  # type: ignore[arg-type]
     elif fmt == "dot":
@@ -424,7 +427,11 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
     elif fmt == "mermaid":
         click.echo(render.trace_mermaid(trace))
     else:
-        click.echo(render.trace_text(trace))
+        text = render.trace_text(trace)
+        if chains:  # a mandate, or a paragraph that holds mandates: one chain per clause, apart from the text links
+            text = ("Mandate chains (one per clause; a chain follows only clauses that ask the same addressee):\n"
+                    + render.clause_chains_text(engine, chains) + "\n\nText links (paragraph to paragraph):\n" + text)  # type: ignore[arg-type]
+        click.echo(text)
 
 
 @main.command()

@@ -154,6 +154,7 @@ class GraphBuilder:
             for unit in document.units:
                 self.add_unit(entry, document, unit)
             self.add_citations(entry, document)
+            self.flag_contradicting_footnotes(entry, document)
         for external in self.manifest.externals:
             self.add_external(external.id)
         return self.graph
@@ -356,6 +357,43 @@ class GraphBuilder:
             if finding.recurrence:
                 self.add(mandate, CG.recurrence, Literal(finding.recurrence))
 
+    def flag_contradicting_footnotes(self, entry: DocumentEntry, document: ParsedDocument) -> None:
+        """A footnote whose marker follows a symbol in the text and that names another document of
+        the same kind ("(ICC-ASP/14/Res.3),¹" with footnote 1 "ICC-ASP/13/Res.3, adopted ...") is a
+        defect of the source: the graph keeps both citations as printed and says so on the footnote,
+        and on every "Ibid." that leans on it, instead of following either silently."""
+        graph = self.graph
+        defective: set[URIRef] = set()
+        for unit in document.units:
+            if unit.kind == "footnote":
+                continue
+            iri = self.iris.unit(entry.id, unit.path)
+            body = [(int(graph.value(c, CG.spanEnd)), str(graph.value(c, CG.citedText)))  # type: ignore[arg-type]
+                    for c in graph.objects(iri, CG.citation)]
+            for path, offset in unit.footnote_refs:
+                note = self.iris.unit(entry.id, path)
+                before = [words for end, words in body if 0 <= offset - end <= 3]
+                first = min(graph.objects(note, CG.citation), key=lambda c: int(graph.value(c, CG.spanStart)), default=None)  # type: ignore[arg-type]
+                if not before or first is None:
+                    continue
+                said, noted = _symbol(before[-1]), _symbol(str(graph.value(first, CG.citedText)))
+                if said and noted and said != noted and said.rsplit("/", 1)[-1][:3] == noted.rsplit("/", 1)[-1][:3]:
+                    number = path[-1]
+                    self.add(note, CG.sourceDefect, Literal(
+                        f"footnote {number} names {noted} where the text it annotates names {said}: the two contradict "
+                        f"each other, and neither is taken for the other"))
+                    defective.add(note)
+        previous: URIRef | None = None
+        for unit in document.units:
+            if unit.kind != "footnote":
+                continue
+            note = self.iris.unit(entry.id, unit.path)
+            if unit.text.lstrip().lower().startswith("ibid") and previous in defective:
+                self.add(note, CG.sourceDefect, Literal(
+                    "“Ibid.” refers to the footnote before it, whose symbol contradicts the text it annotates"))
+                defective.add(note)
+            previous = note
+
     # -- citations --------------------------------------------------------------------
     def target(self, doc_id: str, pinpoint: tuple[str, ...]) -> URIRef:
         """The node a reference points at; outside the corpus, a node without text."""
@@ -438,6 +476,14 @@ class GraphBuilder:
                     docs = [r.doc_id for r in references if r.doc_id != ROME_STATUTE]
                     if docs:
                         previous[scope] = docs[-1]
+
+
+_SYMBOL = re.compile(r"[A-Z]+(?:-[A-Z]+)*/\d+/[\w.]+(?:/[\w.]+)*")
+
+
+def _symbol(words: str) -> str | None:
+    match = _SYMBOL.match(words)
+    return match.group(0) if match else None
 
 
 def legal_status(kind: str, adopted: bool) -> URIRef:

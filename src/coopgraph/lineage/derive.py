@@ -242,6 +242,8 @@ def references(graph: Graph, units: list[TextUnit]) -> list[Derivation]:
         text = str(graph.value(citing, CG.text) or "")
         start, end = int(graph.value(citation, CG.spanStart)), int(graph.value(citation, CG.spanEnd))
         where = f"footnote: {text}" if via_footnote else _sentence(text, start, end)
+        if via_footnote and (defect := graph.value(citing, CG.sourceDefect)) is not None:
+            where += f" (a source defect: {defect})"  # shown with the link, never followed silently
         reports = unit.is_report and unit.kind in REPORT_KINDS and _is_resolution_paragraph(graph, target)
         by = graph.value(citation, CG.identifiedBy)  # named by title or description: the text refers, the manifest identifies
         kind = f"citation by {by or 'symbol'}" + (" in a report" if reports else "")

@@ -379,5 +379,47 @@ def mandate_chain(graph: Graph, mandate: URIRef, direction: str) -> list[ChainSt
     return steps
 
 
-__all__ = ["ChainStep", "MandateLink", "StoredLink", "add_mandate_links", "find_mandate_links", "mandate_chain",
+@dataclass(frozen=True)
+class ClauseChain:
+    """One mandate clause and its own chain both ways: what `lineage` and the pages show per clause."""
+
+    mandate: URIRef
+    label: str
+    addressee: str
+    verb: str
+    force: str
+    status: str
+    action: str
+    up: tuple[ChainStep, ...]
+    down: tuple[ChainStep, ...]
+
+
+def _pref(graph: Graph, node: object) -> str:
+    return str(graph.value(node, SKOS.prefLabel) or graph.value(node, RDFS.label) or str(node).rsplit("/", 1)[-1])  # type: ignore[arg-type]
+
+
+def clause_chains(graph: Graph, iri: URIRef) -> list[ClauseChain]:
+    """The chain of a mandate, or of each mandate clause of a unit (none for a unit without one)."""
+    mandates = [iri] if (iri, RDF.type, CG.Mandate) in graph else sorted(graph.objects(iri, CG.mandate), key=str)
+    return [ClauseChain(
+        mandate=m, label=_pref(graph, m),  # type: ignore[arg-type]
+        addressee=", ".join(sorted(_pref(graph, a) for a in graph.objects(m, CG.mandatedActor))),
+        verb=_pref(graph, graph.value(m, CG.verb)), force=_pref(graph, graph.value(m, CG.normativeForce)),
+        status=_pref(graph, graph.value(m, CG.mandateStatus)), action=str(graph.value(m, CG.action) or ""),
+        up=tuple(mandate_chain(graph, m, "up")), down=tuple(mandate_chain(graph, m, "down")),  # type: ignore[arg-type]
+    ) for m in mandates]
+
+
+def clause_chains_json(graph: Graph, chains: list[ClauseChain]) -> list[dict[str, object]]:
+    """Plain values for JSON: each clause, and each step with the clause it reaches and its evidence."""
+    def step(s: ChainStep) -> dict[str, object]:
+        return {"mandate": str(s.mandate), "unit": str(graph.value(s.mandate, CG.issuedBy)), "label": _pref(graph, s.mandate),
+                "depth": s.depth, "addressee": sorted(str(a) for a in s.actors), "relation": s.link.relation,
+                "basis": s.link.basis, "confidence": s.confidence, "evidence": list(s.link.evidence)}
+    return [{"mandate": str(c.mandate), "label": c.label, "addressee": c.addressee, "verb": c.verb, "force": c.force,
+             "status": c.status, "action": c.action, "up": [step(s) for s in c.up], "down": [step(s) for s in c.down]}
+            for c in chains]
+
+
+__all__ = ["ChainStep", "ClauseChain", "clause_chains", "clause_chains_json", "MandateLink", "StoredLink", "add_mandate_links", "find_mandate_links", "mandate_chain",
            "stored_links", "taken_up", "walk"]

@@ -10,6 +10,7 @@ from rdflib import Graph, URIRef
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace, sessions_between
+from coopgraph.lineage.mandates import ClauseChain
 from coopgraph.lineage.timeline import Timeline
 from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
 
@@ -78,12 +79,31 @@ def trace_text(trace: Trace, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def trace_json(trace: Trace) -> str:
-    return json.dumps({
+def trace_json(trace: Trace, chains: list[dict[str, object]] | None = None) -> str:
+    """The paragraph links of the trace, and (`mandateChains`) each mandate clause's own chain."""
+    body: dict[str, object] = {
         "root": asdict(trace.root), "direction": trace.direction,
         "steps": [{"depth": s.depth, "direction": s.direction, "node": asdict(s.node), "edge": asdict(s.edge)}
                   for s in trace.steps],
-    }, ensure_ascii=False, indent=1)
+    }
+    if chains is not None:
+        body["mandateChains"] = chains
+    return json.dumps(body, ensure_ascii=False, indent=1)
+
+
+def clause_chains_text(lineage: Lineage, chains: list[ClauseChain]) -> str:
+    """Each mandate clause and its own chain: only clauses that ask the same addressee."""
+    lines = []
+    for c in chains:
+        lines.append(f"mandate: {c.verb} {c.addressee} ({c.force}, {c.status})  <{c.mandate}>")
+        for direction, steps in (("↑", c.up), ("↓", c.down)):
+            for s in steps:
+                unit = lineage.node(str(lineage.graph.value(s.mandate, CG.issuedBy)))
+                lines.append(f"  {direction}{s.depth} {unit.label} [{s.link.relation}, {s.link.basis}, "
+                             f"confidence {s.confidence:.2f}, for {', '.join(sorted(str(a).rsplit('/', 1)[-1] for a in s.actors))}]")
+        if not c.up and not c.down:
+            lines.append("  no earlier or later clause of the corpus asks the same addressee the same thing")
+    return "\n".join(lines)
 
 
 def trace_graph(lineage: Lineage, trace: Trace) -> Graph:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 from coopgraph.errors import QueryError
 from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
+from coopgraph.lineage.mandates import clause_chains, clause_chains_json
 from coopgraph.resolve import resolve
 from coopgraph.web import linked_data
 from coopgraph.web.rendering import (
@@ -59,7 +60,8 @@ def lineage_route(service: ServiceDep, request: Request,
         body = json.loads(lineage_render.trace_jsonld(service.lineage, trace, service.context["@context"]))
         body["@context"] = f"{service.base}context.jsonld"
         return JSONResponse(body, media_type="application/ld+json")
-    return Response(lineage_render.trace_json(trace), media_type="application/json")
+    chains = clause_chains_json(service.graph, clause_chains(service.graph, found.iri))  # one chain per mandate clause
+    return Response(lineage_render.trace_json(trace, chains), media_type="application/json")
 
 
 @router.get("/changes", summary="New, carried over, amended and dropped units between two documents")

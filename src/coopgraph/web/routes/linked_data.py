@@ -21,6 +21,7 @@ from rdflib import URIRef
 
 from coopgraph.errors import ReferenceNotFound
 from coopgraph.lineage.calibration import chain
+from coopgraph.lineage.mandates import clause_chains
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.resolve import nearest
 from coopgraph.terms import CG, PREFIXES, RDF, RDFS
@@ -117,8 +118,13 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
     cites = [{"href": service.href(graph.value(c, CG.citedNode)), "label": service.label(graph.value(c, CG.citedNode)),
               "words": str(graph.value(c, CG.citedText))} for c in sorted(graph.objects(iri, CG.citation), key=str)]
     cited_by = [{"href": service.href(s), "label": service.label(s)} for s in sorted(set(graph.subjects(CG.cites, iri)), key=str)]
-    mandates = [{"href": service.href(m), "label": service.label(m), "action": str(graph.value(m, CG.action) or "")}
-                for m in sorted(graph.objects(iri, CG.mandate), key=str)]
+    mandates = [{"href": service.href(c.mandate), "label": service.label(c.mandate), "action": c.action, "addressee": c.addressee,
+                 "verb": c.verb, "force": c.force, "status": c.status,
+                 "steps": [{"direction": d, "depth": st.depth, "href": service.href(st.mandate),
+                            "label": service.label(graph.value(st.mandate, CG.issuedBy)), "relation": st.link.relation,
+                            "basis": st.link.basis, "confidence": st.confidence, "evidence": "; ".join(st.link.evidence)}
+                           for d, steps in (("up", c.up), ("down", c.down)) for st in steps]}
+                for c in clause_chains(graph, iri)]
     trace = service.lineage.trace(str(iri), "both")
     predecessors = [e for e in service.lineage.edges(str(iri), "up", frozenset({"repeats", "amends", "restates"}))]
     diffs = [{"href": service.href(e.earlier), "label": service.label(URIRef(e.earlier)), "type": e.type,
