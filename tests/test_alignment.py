@@ -191,7 +191,7 @@ def test_footnotes_are_compared_between_versions(graph: Graph):
     result = cli("changes", RES14, "asp15-bureau-report-cooperation annex I")
     assert "footnote 1: As at [-21 August 2015-] {+5 September 2016+}" in result.stdout
     # the draft's para 10 lost its footnote to a source defect: the change says so, it does not guess
-    assert "footnote 1 removed: ICC-ASP/13/29. (a source defect" in result.stdout
+    assert "footnote 3 removed: ICC-ASP/13/29. (a source defect" in result.stdout  # as printed: marker 3
 
 
 @pytest.mark.parametrize("mutation,message", [

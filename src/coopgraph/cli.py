@@ -419,7 +419,7 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
     trace.steps = [s for s in trace.steps if s.edge.confidence >= min_confidence]
     chains = clause_chains(engine.graph, URIRef(iri))  # type: ignore[attr-defined]
     if fmt == "json":
-        click.echo(render.trace_json(trace, clause_chains_json(engine.graph, chains)))  # type: ignore[attr-defined]
+        click.echo(render.trace_json(trace, clause_chains_json(engine.graph, chains, engine.gap_note)))  # type: ignore[attr-defined]
     elif fmt == "jsonld":
         click.echo(render.trace_jsonld(engine, trace, context(settings.base)["@context"]))  # type: ignore[arg-type]
     elif fmt == "dot":

@@ -382,8 +382,11 @@ def derive(graph: Graph) -> list[Derivation]:
         strongest = d if d.confidence > kept.confidence else kept
         other = kept if strongest is d else d
         strongest.evidence = strongest.evidence + [e for e in other.evidence if e not in strongest.evidence]
-        strongest.method = strongest.method if other.method == strongest.method else f"{strongest.method}; {other.method}"
+        methods = list(dict.fromkeys([*strongest.method.split("; "), *other.method.split("; ")]))  # each reason once
+        strongest.method = "; ".join(methods)
         unique[key] = strongest
+    for d in unique.values():
+        d.evidence = list(dict.fromkeys(d.evidence))  # each distinct reason once
     found = sorted(unique.values(), key=lambda d: (str(d.later), TYPE_ORDER.index(d.type), str(d.earlier)))
     mark_splits_and_merges(found, {u.iri: u for u in units})
     compare_footnotes(graph, found)
@@ -411,9 +414,10 @@ def mark_splits_and_merges(derivations: list[Derivation], units: dict[URIRef, Te
                 d.shapes.add(CG.MergeDerivation)
 
 
-def _footnotes(graph: Graph, unit: URIRef) -> list[str]:
+def _footnotes(graph: Graph, unit: URIRef) -> list[tuple[str, str]]:
+    """(printed number, text) of the unit's footnotes, in marker order."""
     notes = sorted(graph.objects(unit, CG.footnote), key=lambda n: int(graph.value(n, CG.markerOffset) or 0))
-    return [str(graph.value(n, CG.text) or "") for n in notes]
+    return [(str(graph.value(n, CG.number) or str(n).rsplit("/", 1)[-1]), str(graph.value(n, CG.text) or "")) for n in notes]
 
 
 def compare_footnotes(graph: Graph, derivations: list[Derivation]) -> None:
@@ -425,17 +429,18 @@ def compare_footnotes(graph: Graph, derivations: list[Derivation]) -> None:
         earlier, later = _footnotes(graph, d.earlier), _footnotes(graph, d.later)
         defect = graph.value(d.later, CG.sourceDefect) or graph.value(d.earlier, CG.sourceDefect)
         suffix = f" (a source defect: {defect})" if defect else ""
-        for position in range(max(len(earlier), len(later))):
-            a = earlier[position] if position < len(earlier) else ""
-            b = later[position] if position < len(later) else ""
+        for position in range(max(len(earlier), len(later))):  # compared marker by marker, named as printed
+            number_a, a = earlier[position] if position < len(earlier) else ("", "")
+            number_b, b = later[position] if position < len(later) else ("", "")
             if a == b:
                 continue
             if not a:
-                d.footnote_diffs.append(f"footnote {position + 1} added: {b}{suffix}")
+                d.footnote_diffs.append(f"footnote {number_b} added: {b}{suffix}")
             elif not b:
-                d.footnote_diffs.append(f"footnote {position + 1} removed: {a}{suffix}")
+                d.footnote_diffs.append(f"footnote {number_a} removed: {a}{suffix}")
             else:
-                d.footnote_diffs.append(f"footnote {position + 1}: {marked_diff(a, b, context=1_000_000)}")
+                printed = number_b if number_a == number_b else f"{number_a} (now {number_b})"
+                d.footnote_diffs.append(f"footnote {printed}: {marked_diff(a, b, context=1_000_000)}")
 
 
 def draft_links(graph: Graph, derivations: list[Derivation]) -> set[tuple[URIRef, URIRef]]:

@@ -116,6 +116,8 @@ class Step:
     depth: int
     edge: Edge
     direction: str  # "up": edge.earlier is this node; "down": edge.later is this node
+    gap: str | None = None  # "sessions 7 and 9-13 lie between; their texts are not in the corpus"
+    missing: tuple[int, ...] = ()  # the same sessions, as numbers
 
 
 @dataclass
@@ -136,6 +138,7 @@ class Lineage:
         self.network = nx.MultiDiGraph()  # edges point from the later node to the earlier one
         self._reached: set[tuple[str, str]] = set()  # (node, direction) whose reachable edges are read
         self._nodes: dict[str, Node] = {}
+        self._corpus_sessions: frozenset[int] | None = None
 
     # -- edges, read from the store as walks reach them -----------------------------------------
     def reach(self, iri: str, direction: str) -> None:
@@ -283,7 +286,35 @@ class Lineage:
         trace.root = self._nodes[iri]
         for step in trace.steps:
             step.node = self._nodes[step.node.iri]
+        for step in trace.steps:  # each hop names the sessions between its two texts that the corpus lacks
+            parent = step.edge.later if step.direction == "up" else step.edge.earlier
+            step.missing = tuple(self.missing_between(self.node(parent).session, step.node.session))
+            step.gap = gap_sentence(list(step.missing)) if step.missing else None
         return trace
+
+    # -- the gaps of the corpus ----------------------------------------------------------------
+    def corpus_sessions(self) -> frozenset[int]:
+        """The sessions that have a text in the corpus (any document of the corpus, or an annex of one)."""
+        if self._corpus_sessions is None:
+            found = set()
+            for row in self.select(_PREFIXES + "SELECT DISTINCT ?n WHERE { ?d a cg:CorpusDocument ; cg:session ?s . "
+                                   "?s cg:sessionNumber ?n }"):
+                if row[0] is not None:
+                    found.add(int(row[0]))
+            self._corpus_sessions = frozenset(found)
+        return self._corpus_sessions
+
+    def missing_between(self, first: int | None, last: int | None) -> list[int]:
+        """The sessions strictly between two sessions whose texts are not in the corpus."""
+        if first is None or last is None:
+            return []
+        low, high = sorted((first, last))
+        return [n for n in range(low + 1, high) if n not in self.corpus_sessions()]
+
+    def gap_note(self, first: int | None, last: int | None) -> str | None:
+        """'sessions 7 and 9-13 lie between; their texts are not in the corpus', or None."""
+        missing = self.missing_between(first, last)
+        return gap_sentence(missing) if missing else None
 
     def first_appearance(self, iri: str) -> tuple[Node, list[Edge]]:
         """The earliest unit whose text this one carries (following repeats/amends/restates up)."""
@@ -324,8 +355,9 @@ class Lineage:
         return [iri for _, iri in sorted(found)]
 
     def gap(self, earlier_doc: str, later_doc: str) -> str | None:
-        """The sessions between two documents' sessions, whose texts the corpus lacks."""
-        return sessions_between(self.node(earlier_doc).session, self.node(later_doc).session)
+        """The sessions between two documents' sessions whose texts the corpus lacks ('sessions 9-13')."""
+        missing = self.missing_between(self.node(earlier_doc).session, self.node(later_doc).session)
+        return session_ranges(missing) if missing else None
 
     def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
         """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
@@ -372,13 +404,22 @@ class Lineage:
         return rows
 
 
-def sessions_between(first: int | None, last: int | None) -> str | None:
-    """'sessions 9-13' (or 'session 9') between two sessions, or None when they are the same,
-    consecutive, or not known."""
-    if first is None or last is None or abs(last - first) <= 1:
-        return None
-    low, high = sorted((first, last))
-    return f"session {low + 1}" if high - low == 2 else f"sessions {low + 1}-{high - 1}"
+def session_ranges(numbers: list[int]) -> str:
+    """[7, 9, 10, 11, 12, 13] -> 'sessions 7 and 9-13'; [9] -> 'session 9'."""
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    words = [f"{r[0]}-{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs]
+    joined = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return ("session " if len(numbers) == 1 else "sessions ") + joined
+
+
+def gap_sentence(missing: list[int]) -> str:
+    one = len(missing) == 1
+    return f"{session_ranges(missing)} {'lies' if one else 'lie'} between; {'its texts are' if one else 'their texts are'} not in the corpus"
 
 
 def _plain_iri(iri: str) -> bool:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict, deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
@@ -410,14 +410,22 @@ def clause_chains(graph: Graph, iri: URIRef) -> list[ClauseChain]:
     ) for m in mandates]
 
 
-def clause_chains_json(graph: Graph, chains: list[ClauseChain]) -> list[dict[str, object]]:
-    """Plain values for JSON: each clause, and each step with the clause it reaches and its evidence."""
-    def step(s: ChainStep) -> dict[str, object]:
+def clause_chains_json(graph: Graph, chains: list[ClauseChain],
+                       gap: Callable[[int | None, int | None], str | None] | None = None) -> list[dict[str, object]]:
+    """Plain values for JSON: each clause, and each step with the clause it reaches, its evidence and
+    (with `gap`, Lineage.gap_note) the sessions the hop crosses whose texts are not in the corpus."""
+    def session(m: object) -> int | None:
+        number = graph.value(graph.value(m, CG.issuedAt), CG.sessionNumber)  # type: ignore[arg-type]
+        return int(number) if number is not None else None
+
+    def step(s: ChainStep, direction: str) -> dict[str, object]:
+        parent = s.link.later if direction == "up" else s.link.earlier
         return {"mandate": str(s.mandate), "unit": str(graph.value(s.mandate, CG.issuedBy)), "label": _pref(graph, s.mandate),
                 "depth": s.depth, "addressee": sorted(str(a) for a in s.actors), "relation": s.link.relation,
-                "basis": s.link.basis, "confidence": s.confidence, "evidence": list(s.link.evidence)}
+                "basis": s.link.basis, "confidence": s.confidence, "evidence": list(s.link.evidence),
+                "gap": gap(session(parent), session(s.mandate)) if gap else None}
     return [{"mandate": str(c.mandate), "label": c.label, "addressee": c.addressee, "verb": c.verb, "force": c.force,
-             "status": c.status, "action": c.action, "up": [step(s) for s in c.up], "down": [step(s) for s in c.down]}
+             "status": c.status, "action": c.action, "up": [step(s, "up") for s in c.up], "down": [step(s, "down") for s in c.down]}
             for c in chains]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from coopgraph.lineage.calibration import chain
-from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage, Node
+from coopgraph.lineage.engine import TEXT_TYPES, Edge, Lineage, Node, gap_sentence, session_ranges
 from coopgraph.lineage.mandates import mandate_chain
 from coopgraph.lineage.timeline import mandate_timeline
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
@@ -43,6 +43,8 @@ class Link:
     chain: float = 1.0  # the confidence of every link from the memo's unit to this one
     similarity: float | None = None
     footnotes: tuple[str, ...] = ()
+    gap: str | None = None  # the sessions this link crosses whose texts are not in the corpus
+    missing: tuple[int, ...] = ()
 
     @property
     def sureness(self) -> str:
@@ -80,6 +82,8 @@ class ChainLink:
     basis: str
     confidence: float
     evidence: str
+    gap: str | None = None
+    missing: tuple[int, ...] = ()
 
 
 @dataclass
@@ -92,6 +96,16 @@ class Memo:
     links: list[Link] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     chains: dict[str, list[ChainLink]] = field(default_factory=dict)  # per mandate clause: its own chain
+    missing: set[int] = field(default_factory=set)  # every session a step crosses whose texts are not in the corpus
+
+    @property
+    def caveat(self) -> str | None:
+        """One paragraph at the top when any step crosses sessions whose texts are not in the corpus."""
+        if not self.missing:
+            return None
+        return (f"Caveat: some steps below cross {session_ranges(sorted(self.missing))}, whose texts are not in the corpus. "
+                "What happened at those sessions is not known here: such a step links two texts that are not "
+                "consecutive, and says nothing of the texts between them.")
 
 
 def _document_status(lineage: Lineage, node: Node) -> str:
@@ -164,13 +178,20 @@ def _clause(graph: object, mandate: URIRef) -> Clause:
 
 def _chain(lineage: Lineage, mandate: URIRef) -> list[ChainLink]:
     graph = lineage.graph
+
+    def session(m: object) -> int | None:
+        return lineage.node(str(graph.value(m, CG.issuedBy))).session
+
     links = []
     for direction, word in (("up", "comes from"), ("down", "goes to")):
         for step in mandate_chain(graph, mandate, direction):
             unit = lineage.node(str(graph.value(step.mandate, CG.issuedBy)))
             addressee = ", ".join(sorted(_label(graph, a) for a in step.actors))
+            parent = step.link.later if direction == "up" else step.link.earlier
+            missing = tuple(lineage.missing_between(session(parent), unit.session))
             links.append(ChainLink(word, step.depth, unit.label, step.link.relation, addressee, step.link.basis,
-                                   step.confidence, "; ".join(step.link.evidence)))
+                                   step.confidence, "; ".join(step.link.evidence),
+                                   gap_sentence(list(missing)) if missing else None, missing))
     return links
 
 
@@ -191,7 +212,9 @@ def build_memo(lineage: Lineage, iri: str) -> Memo:
             chained = f"chain of {event.steps} links, " if event.steps > 1 else ""
             how = (f" ({event.edge_type}, {event.basis}, {chained}confidence {event.confidence:.2f})"
                    if event.edge_type and event.confidence is not None else "")
-            memo.events.append((when, event.what, event.label + how, event.evidence or ""))
+            memo.events.append((when, event.what, event.label + how,
+                                (event.evidence or "") + (f" ({event.gap})" if event.gap else "")))
+            memo.missing.update(event.missing)
         memo.clauses = [_clause(graph, ref)]
         memo.chains = {iri: _chain(lineage, ref)}
     else:
@@ -207,7 +230,12 @@ def build_memo(lineage: Lineage, iri: str) -> Memo:
             chained[step.node.iri] = chain([chained.get(parent, 1.0), edge.confidence])
             memo.links.append(Link(word, step.depth, edge.type, _basis(edge),
                                    edge.confidence, edge.words or "",
-                                   _passage(lineage, step.node.iri), chained[step.node.iri], edge.similarity, edge.footnotes))
+                                   _passage(lineage, step.node.iri), chained[step.node.iri], edge.similarity, edge.footnotes,
+                                   step.gap, step.missing))
+            memo.missing.update(step.missing)
+    for chain_links in memo.chains.values():
+        for link in chain_links:
+            memo.missing.update(link.missing)
     return memo
 
 
@@ -219,6 +247,8 @@ def memo_markdown(memo: Memo) -> str:
     lines = [f"# {memo.title}", "", f"**{memo.subject.label}**  ", f"<{memo.subject.iri}>", "",
              f"> {_quote(memo.subject.text)}", "", f"- Pinpoint: {memo.subject.pinpoint}",
              f"- Legal status of the text: {memo.subject.status}"]
+    if memo.caveat:
+        lines += ["", f"> **{memo.caveat}**"]
     if memo.clauses:
         lines += ["", "## Mandate clauses", "", CLAUSES_NOTE, "",
                   "| addressee | verb | force | status | action | deadline (relation), recipient | term |",
@@ -238,7 +268,8 @@ def memo_markdown(memo: Memo) -> str:
             lines.append("No earlier or later clause of the corpus asks the same addressee the same thing.")
         for cl in chain_links:
             lines.append(f"- {'↑' if cl.direction == 'comes from' else '↓'} {cl.direction} {cl.label} (step {cl.depth}): "
-                         f"{cl.relation}, for {cl.addressee}, {cl.basis}, confidence {cl.confidence:.2f}. {cl.evidence}")
+                         f"{cl.relation}, for {cl.addressee}, {cl.basis}, confidence {cl.confidence:.2f}. {cl.evidence}"
+                         + (f" ({cl.gap})" if cl.gap else ""))
     lines += ["", "## Text links (paragraph to paragraph)", "", TEXT_LINKS_NOTE, ""]
     if not memo.links:
         lines.append("No derivation edges: nothing in the corpus takes from it or gives to it.")
@@ -246,6 +277,7 @@ def memo_markdown(memo: Memo) -> str:
         lines += [f"### {'↑' if link.direction == 'comes from' else '↓'} {link.direction} {link.passage.label} "
                   f"(step {link.depth})", "",
                   f"- Link: {link.kind}, {link.basis}, {link.sureness}",
+                  *([f"- Gap: {link.gap}"] if link.gap else []),
                   f"- Evidence: {link.evidence}", *(f"- Footnotes: {note}" for note in link.footnotes),
                   f"- Pinpoint: {link.passage.pinpoint}",
                   f"- Legal status of the text: {link.passage.status}", "", f"> {_quote(link.passage.text)}", ""]
@@ -265,6 +297,7 @@ def memo_html(memo: Memo) -> str:
 
     parts = [f"<article class=\"memo\"><h1>{e(memo.title)}</h1>", f"<p><strong>{e(memo.subject.label)}</strong><br>"
              f"<code>{e(memo.subject.iri)}</code></p>", f"<blockquote>{e(_quote(memo.subject.text))}</blockquote>",
+             *([f"<p class=\"caveat\" id=\"caveat\"><strong>{e(memo.caveat)}</strong></p>"] if memo.caveat else []),
              f"<ul><li>Pinpoint: {e(memo.subject.pinpoint)}</li><li>Legal status of the text: {e(memo.subject.status)}</li>"]
     clause_rows = "".join(
         f"<tr><td>{e(c.addressee)}</td><td>{e(c.verb)}</td><td>{e(c.force)}</td><td>{e(c.status)}</td><td>{e(c.action)}</td>"
@@ -275,7 +308,8 @@ def memo_html(memo: Memo) -> str:
     chains_html = "".join(
         f"<h2>Mandate chain: {e(c.verb)} {e(c.addressee)}</h2><ul>"
         + ("".join(f"<li>{'↑' if cl.direction == 'comes from' else '↓'} {e(cl.direction)} {e(cl.label)} (step {cl.depth}): "
-                   f"{e(cl.relation)}, for {e(cl.addressee)}, {e(cl.basis)}, confidence {cl.confidence:.2f}. {e(cl.evidence)}</li>"
+                   f"{e(cl.relation)}, for {e(cl.addressee)}, {e(cl.basis)}, confidence {cl.confidence:.2f}. {e(cl.evidence)}"
+                   + (f" <span class=\"gap\">({e(cl.gap)})</span>" if cl.gap else "") + "</li>"
                    for cl in memo.chains.get(c.mandate, []))
            or "<li>No earlier or later clause of the corpus asks the same addressee the same thing.</li>") + "</ul>"
         for c in memo.clauses)
@@ -294,7 +328,8 @@ def memo_html(memo: Memo) -> str:
     for link in memo.links:
         parts.append(f"<section><h3>{'↑' if link.direction == 'comes from' else '↓'} {e(link.direction)} "
                      f"{e(link.passage.label)} (step {link.depth})</h3><ul><li>Link: {e(link.kind)}, {e(link.basis)}, "
-                     f"{e(link.sureness)}</li><li>Evidence: {diff(link.evidence)}</li>"
+                     f"{e(link.sureness)}</li>" + (f"<li class=\"gap\">Gap: {e(link.gap)}</li>" if link.gap else "")
+                     + f"<li>Evidence: {diff(link.evidence)}</li>"
                      + "".join(f"<li>Footnotes: {diff(note)}</li>" for note in link.footnotes) +
                      f"<li>Pinpoint: {e(link.passage.pinpoint)}</li><li>Legal status of the text: {e(link.passage.status)}</li>"
                      f"</ul><blockquote>{e(_quote(link.passage.text))}</blockquote></section>")

@@ -9,7 +9,7 @@ from dataclasses import asdict
 from rdflib import Graph, URIRef
 
 from coopgraph.lineage.calibration import chain
-from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace, sessions_between
+from coopgraph.lineage.engine import Edge, Lineage, Node, Step, Trace
 from coopgraph.lineage.mandates import ClauseChain
 from coopgraph.lineage.timeline import Timeline
 from coopgraph.terms import CG, RDF, RDFS, bind_prefixes
@@ -40,7 +40,6 @@ def trace_text(trace: Trace, width: int = 100) -> str:
         lines.append(f"  “{root.text}”")
     if not trace.steps:
         lines.append("\nNo derivation edges in this direction.")
-    parent_nodes = {root.iri: root} | {step.node.iri: step.node for step in trace.steps}
     children: dict[str, list[Step]] = {}
     for step in trace.steps:
         parent = step.edge.later if step.direction == "up" else step.edge.earlier
@@ -68,10 +67,8 @@ def trace_text(trace: Trace, width: int = 100) -> str:
                 lines.append(f"{indent}  {note}")
             if not node.in_corpus:
                 lines.append(f"{indent}  (not in the corpus: a node without text)")
-            if between := sessions_between(parent_nodes[parent].session, node.session):
-                one = between.startswith("session ")
-                lines.append(f"{indent}  ({between} {'lies' if one else 'lie'} between; {'its' if one else 'their'} "
-                             "texts are not in the corpus)")
+            if step.gap:
+                lines.append(f"{indent}  ({step.gap})")
             if node.iri != root.iri:
                 draw(node.iri, level + 1, whole)
 
@@ -83,7 +80,7 @@ def trace_json(trace: Trace, chains: list[dict[str, object]] | None = None) -> s
     """The paragraph links of the trace, and (`mandateChains`) each mandate clause's own chain."""
     body: dict[str, object] = {
         "root": asdict(trace.root), "direction": trace.direction,
-        "steps": [{"depth": s.depth, "direction": s.direction, "node": asdict(s.node), "edge": asdict(s.edge)}
+        "steps": [{"depth": s.depth, "direction": s.direction, "node": asdict(s.node), "edge": asdict(s.edge), "gap": s.gap}
                   for s in trace.steps],
     }
     if chains is not None:
@@ -202,18 +199,24 @@ def changes_json(rows: list[dict[str, object]]) -> str:
 
 
 def timeline_text(timeline: Timeline) -> str:
+    """Events by session and, within one, by the date of the text that shows them (printed after
+    the session); a text without a date is placed by its kind, and says so."""
     lines = [timeline.label, f"<{timeline.subject}>", f"status: {timeline.status} ({timeline.explanation})", ""]
     for event in timeline.events:
         when = f"ASP{event.session}" if event.session else "—"
+        if event.what not in {"due", "due before"}:
+            when += f" {event.date}" if event.date else " (no date: placed by the kind of text)"
         how = ""
         if event.edge_type and event.confidence is not None:
             chain = f"chain of {event.steps} links, " if event.steps > 1 else ""
             how = f" [{event.edge_type}, {event.basis}, {chain}confidence {event.confidence:.2f}]"
         elif event.basis and event.what not in {"issued", "proposed"}:
             how = f" [{event.basis}]"
-        lines.append(f"  {when:6} {event.what:36} {event.label}{how}")
+        lines.append(f"  {when:17} {event.what:36} {event.label}{how}")
         if event.evidence and (event.steps or event.what != "issued"):
-            lines.append(f"  {'':6} {'':36} {event.evidence[:300]}")
+            lines.append(f"  {'':17} {'':36} {event.evidence[:300]}")
+        if event.gap:
+            lines.append(f"  {'':17} {'':36} ({event.gap})")
     return "\n".join(lines)
 
 

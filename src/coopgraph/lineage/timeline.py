@@ -11,7 +11,7 @@ from rdflib.namespace import PROV
 
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
-from coopgraph.lineage.engine import Lineage
+from coopgraph.lineage.engine import Lineage, gap_sentence
 from coopgraph.lineage.mandates import mandate_chain
 from coopgraph.lineage.record import SUBJECT_KINDS
 from coopgraph.lineage.texts import compare, marked_diff
@@ -36,6 +36,8 @@ class Event:
     steps: int = 0  # how many links from the mandate's own unit
     mandate: str | None = None  # the mandate of that unit the event is about (a mandate's own chain)
     date: str | None = None  # the date of the text that shows it (ISO); None where the text has none
+    gap: str | None = None  # the sessions between this hop's two texts that the corpus lacks, in words
+    missing: tuple[int, ...] = ()  # the same sessions, as numbers
 
 
 @dataclass
@@ -89,9 +91,22 @@ def _trace_mandate(lineage: Lineage, mandate: URIRef, origin_issued: bool, direc
         verb_changed = graph.value(step.mandate, CG.verb) != verb
         what = _carried_word(step.link.relation, origin_issued, other_issued, verb_changed, looking_back=direction == "up")
         evidence = "; ".join([*step.link.evidence, *([step.link.words] if step.link.words else [])])
+        parent = step.link.later if direction == "up" else step.link.earlier
+        hop = _hop(lineage, _mandate_session(graph, parent), node.session)
         events.append(Event(what, node.session, node.year, node.iri, node.label, step.link.relation, step.confidence,
-                            evidence, basis=step.link.basis, steps=step.depth, mandate=str(step.mandate), date=node.date))
+                            evidence, basis=step.link.basis, steps=step.depth, mandate=str(step.mandate), date=node.date, **hop))
     return events
+
+
+def _hop(lineage: Lineage, first: int | None, last: int | None) -> dict[str, Any]:
+    """The gap one hop crosses: the sessions between its two texts that the corpus lacks."""
+    missing = tuple(lineage.missing_between(first, last))
+    return {"missing": missing, "gap": gap_sentence(list(missing)) if missing else None}
+
+
+def _mandate_session(graph: Any, mandate: Any) -> int | None:
+    number = graph.value(graph.value(mandate, CG.issuedAt), CG.sessionNumber)
+    return int(number) if number is not None else None
 
 
 def _subject_notes(lineage: Lineage, mandate: URIRef, origin_issued: bool, direction: str) -> list[Event]:
@@ -114,7 +129,8 @@ def _subject_notes(lineage: Lineage, mandate: URIRef, origin_issued: bool, direc
         what = "on the same subject earlier" if direction == "up" else (
             "takes up the subject" if other_issued else "takes up the subject in a proposal")
         events.append(Event(what, node.session, node.year, node.iri, node.label, edge.type, edge.confidence, edge.words,
-                            basis="inferred", steps=1, date=node.date))
+                            basis="inferred", steps=1, date=node.date,
+                            **_hop(lineage, _mandate_session(graph, mandate), node.session)))
     return events
 
 
@@ -129,7 +145,7 @@ def _reports(lineage: Lineage, mandate: URIRef) -> list[Event]:
         inferred = graph.value(node_iri, CG.isInferred) != Literal(False)
         events.append(Event("reported on", node.session, node.year, node.iri, node.label, "reportedBy", None,
                             str(graph.value(node_iri, CG.evidenceText) or ""), basis="inferred" if inferred else "stated",
-                            steps=1, date=node.date))
+                            steps=1, date=node.date, **_hop(lineage, _mandate_session(graph, mandate), node.session)))
     return events
 
 
@@ -232,7 +248,8 @@ def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event
         node = lineage.node(str(unit))
         events.append(Event("continued (recalled)", session, None, node.iri, node.label, None, None,
                             f"{node.label} recalls: “{match.group(0).strip()}”; that it is this mandate is read from "
-                            f"a shared subject ({score:.2f} with the mandate), not stated", basis="inferred", steps=1, date=node.date))
+                            f"a shared subject ({score:.2f} with the mandate), not stated", basis="inferred", steps=1, date=node.date,
+                            **_hop(lineage, origin.session, node.session)))
     return events
 
 

@@ -69,11 +69,14 @@ def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type:
         path = (f"M {start[0]} {start[1]} C {start[0] + 40} {top}, {end[0] - 40} {top}, {end[0]} {end[1]}" if lift
                 else f"M {start[0]} {start[1]} L {end[0]} {end[1]}")
         label_y = (top if lift else (start[1] + end[1]) / 2) - 4
-        parts.append(f'<g class="edge edge-{edge.type}"><title>{escape(edge.type)} {edge.confidence:.2f}: '
-                     f'{escape(edge.method)}</title><path d="{path}" fill="none" '
+        # an edge across sessions whose texts the corpus lacks says so, on the drawing and in its title
+        gap_class, gap_title = (" gap", f" ({step.gap})") if step.gap else ("", "")
+        gap_label = f" · gap: {step.gap.split(' lie')[0]}" if step.gap else ""
+        parts.append(f'<g class="edge edge-{edge.type}{gap_class}"><title>{escape(edge.type)} {edge.confidence:.2f}: '
+                     f'{escape(edge.method)}{escape(gap_title)}</title><path d="{path}" fill="none" '
                      f'stroke="{colour}" stroke-width="2"{dash} marker-end="url(#arrow)"/>'
                      f'<text x="{(start[0] + end[0]) / 2}" y="{label_y}" class="edge-label" '
-                     f'fill="{colour}">{escape(edge.type)}</text></g>')
+                     f'fill="{colour}">{escape(edge.type)}{escape(gap_label)}</text></g>')
     for iri, (x, y) in position.items():
         node = nodes[iri]
         root = " root" if iri == trace.root.iri else ""

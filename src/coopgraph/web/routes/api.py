@@ -60,7 +60,7 @@ def lineage_route(service: ServiceDep, request: Request,
         body = json.loads(lineage_render.trace_jsonld(service.lineage, trace, service.context["@context"]))
         body["@context"] = f"{service.base}context.jsonld"
         return JSONResponse(body, media_type="application/ld+json")
-    chains = clause_chains_json(service.graph, clause_chains(service.graph, found.iri))  # one chain per mandate clause
+    chains = clause_chains_json(service.graph, clause_chains(service.graph, found.iri), service.lineage.gap_note)  # per clause
     return Response(lineage_render.trace_json(trace, chains), media_type="application/json")
 
 

@@ -122,7 +122,10 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
                  "verb": c.verb, "force": c.force, "status": c.status,
                  "steps": [{"direction": d, "depth": st.depth, "href": service.href(st.mandate),
                             "label": service.label(graph.value(st.mandate, CG.issuedBy)), "relation": st.link.relation,
-                            "basis": st.link.basis, "confidence": st.confidence, "evidence": "; ".join(st.link.evidence)}
+                            "basis": st.link.basis, "confidence": st.confidence, "evidence": "; ".join(st.link.evidence),
+                            "gap": service.lineage.gap_note(
+                                service.lineage.node(str(graph.value(st.link.later if d == "up" else st.link.earlier, CG.issuedBy))).session,
+                                service.lineage.node(str(graph.value(st.mandate, CG.issuedBy))).session)}
                            for d, steps in (("up", c.up), ("down", c.down)) for st in steps]}
                 for c in clause_chains(graph, iri)]
     trace = service.lineage.trace(str(iri), "both")
@@ -138,7 +141,7 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
         steps.append({"href": service.href(s.node.iri), "label": s.node.label, "type": s.edge.type, "direction": s.direction,
                       "depth": s.depth, "confidence": s.edge.confidence, "chain": chained[s.node.iri],
                       "similarity": s.edge.similarity, "inferred": s.edge.inferred, "shape": s.edge.shape_words,
-                      "evidence": s.edge.words or ""})
+                      "evidence": s.edge.words or "", "gap": s.gap})
     properties = [(str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1], o) for p, o in sorted(graph.predicate_objects(iri), key=lambda x: (str(x[0]), str(x[1])))
                   if p not in {CG.text, RDFS.label}]
     props = [{"name": name, "value": str(o), "href": service.href(o) if isinstance(o, URIRef) else None,
