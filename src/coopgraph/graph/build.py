@@ -12,7 +12,7 @@ from coopgraph.corpus.manifest import DocumentEntry, Manifest
 from coopgraph.corpus.records import ParsedDocument, Unit
 from coopgraph.errors import ManifestError
 from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
-from coopgraph.graph.citations import ROME_STATUTE, find_references
+from coopgraph.graph.citations import ROME_STATUTE, Reference, find_references
 from coopgraph.graph.iris import Iris
 from coopgraph.graph.lexicon import Lexicon
 from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, bind_prefixes
@@ -91,7 +91,7 @@ def pinpoint_label(path: tuple[str, ...]) -> str:
                 parts.append(f"item {text}")
             index += 2
             continue
-        if kind in {"title", "colophon"}:
+        if kind in {"title", "colophon", "appendix"}:
             parts.append(kind)
             index += 1
             continue
@@ -357,6 +357,21 @@ class GraphBuilder:
             if finding.recurrence:
                 self.add(mandate, CG.recurrence, Literal(finding.recurrence))
 
+    _ANNEX_BEFORE_MARKER = re.compile(r"\bannex (I|II|III|IV|V) (?:of|to) the (?:report|resolution|document|study)\b[^.;:]*$")
+
+    def pinpoint_from_text(self, note: URIRef, ref: Reference) -> Reference:
+        """A footnote that gives a bare symbol for words that name a part of it ("the study in annex
+        II of the report of the Bureau on cooperation to the thirteenth session³", footnote 3
+        "ICC-ASP/13/29"): the citation keeps the annex the text names."""
+        body, offset = self.graph.value(note, CG.footnoteOf), self.graph.value(note, CG.markerOffset)
+        if ref.pinpoint or body is None or offset is None:
+            return ref
+        text = str(self.graph.value(body, CG.text) or "")
+        before = text[max(0, int(offset) - 200):int(offset)]
+        if match := self._ANNEX_BEFORE_MARKER.search(before):
+            return Reference(ref.doc_id, ("annex", match.group(1)), ref.words, ref.start, ref.end, ref.by)
+        return ref
+
     def flag_contradicting_footnotes(self, entry: DocumentEntry, document: ParsedDocument) -> None:
         """A footnote whose marker follows a symbol in the text and that names another document of
         the same kind ("(ICC-ASP/14/Res.3),¹" with footnote 1 "ICC-ASP/13/Res.3, adopted ...") is a
@@ -426,7 +441,10 @@ class GraphBuilder:
         self.add(iri, DCTERMS.identifier, Literal(doc_id))
         if doc_id != ROME_STATUTE:
             self.add(iri, ELI.id_local, Literal(doc_id))
-        self.text(iri, RDFS.label, fact.title if fact and fact.title and doc_id == ROME_STATUTE else doc_id)
+        described = fact is not None and not fact.title and fact.named_as and "/" not in doc_id
+        label = (fact.title if fact and fact.title and doc_id == ROME_STATUTE
+                 else fact.named_as[0].words if described and fact else doc_id)  # named only by a description: its words
+        self.text(iri, RDFS.label, label)
         if fact:
             if fact.title:
                 self.text(iri, DCTERMS.title, fact.title)
@@ -458,6 +476,8 @@ class GraphBuilder:
             for text in texts:
                 references = find_references(text, previous.get(scope) if unit.kind == "footnote" else None,
                                              self.named_as)
+                if unit.kind == "footnote":
+                    references = [self.pinpoint_from_text(iri, ref) for ref in references]
                 for ref in references:
                     count += 1
                     citation = URIRef(f"{iri}/citation/{count}")

@@ -31,12 +31,14 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:operative )?paragraphs? (\d+)(?: to (\d+))? of (?:resolution )?({SYMBOL})"), "para-of"),
     (re.compile(rf"({SYMBOL}),? (?:operative paragraphs?|paragraphs?|para\.) ?(\d+)(?: to (\d+))?"), "symbol-para"),
     (re.compile(rf"({SYMBOL}),? annex (I|II|III)\b"), "symbol-annex"),
+    (re.compile(rf"({SYMBOL}),? appendix\b"), "symbol-appendix"),
     (re.compile(rf"\bannex (I|II|III) (?:of|to) (?:resolution )?({SYMBOL})"), "annex-of"),
     (re.compile(r"(?i:article) (\d+)(?:, paragraph (\d+),)? of the (?:Rome )?Statute"), "article"),
     (re.compile(r"Part (9|IX) of the Rome Statute"), "part"),
     (re.compile(r"Ibid\.,? (?:operative )?(?:paragraph|para\.) (\d+)"), "ibid"),
     (re.compile(SYMBOL), "symbol"),
     (re.compile(r"\bRome Statute\b"), "statute"),
+    (re.compile(r"\bthe Statute\b"), "statute"),  # in a text of the Court's Assembly, "the Statute" is the Rome Statute
 ]
 
 
@@ -78,6 +80,8 @@ def find_references(text: str, previous_doc: str | None = None,
                     candidates.append(Reference(groups[0], pin, words, start, end))
             elif kind == "symbol-annex":
                 candidates.append(Reference(groups[0], ("annex", groups[1]), words, start, end))
+            elif kind == "symbol-appendix":  # an unnumbered appendix: the pinpoint is the appendix itself
+                candidates.append(Reference(groups[0], ("appendix",), words, start, end))
             elif kind == "annex-of":  # the pinpoint keeps its granularity: the annex, not the whole resolution
                 candidates.append(Reference(groups[1], ("annex", groups[0]), words, start, end))
             elif kind == "article":

@@ -359,19 +359,70 @@ class Lineage:
         missing = self.missing_between(self.node(earlier_doc).session, self.node(later_doc).session)
         return session_ranges(missing) if missing else None
 
+    # Texts that can be versions of one instrument: successive resolutions, a draft and the resolution
+    # adopted from it, a resolution and the draft of its successor.
+    VERSION_KINDS = (CG.Resolution, CG.DraftResolution)
+    RELATION_WORDS = {"repeats": "repeats", "amends": "takes words from", "restates": "restates", "reportsOn": "reports on",
+                      "citesUnit": "cites", "buildsOn": "builds on (inferred)"}
+
+    def as_version(self, document: str) -> tuple[str | None, str | None]:
+        """The text of `document` that can be compared as a version: itself, if a resolution or a
+        draft; the draft resolution a report annexes (and a note that says so); else None."""
+        ref = URIRef(document)
+        if any((ref, RDF.type, kind) in self.graph for kind in self.VERSION_KINDS):
+            return document, None
+        for annex in sorted(self.graph.subjects(ELI.is_part_of, ref)):
+            if (annex, RDF.type, CG.CorpusDocument) in self.graph and (annex, RDF.type, CG.DraftResolution) in self.graph:
+                return str(annex), (f"{self.node(document).label} annexes a draft resolution "
+                                    f"({self.node(str(annex)).label}): compared with that draft")
+        return None, None
+
     def changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:
-        """Per unit: new, carried over (verbatim), amended, restated (in the later document), or
-        dropped (an earlier unit no later unit takes its text from); `renumbered` says "15 -> 14"
-        where a carried paragraph changed its number (the negotiation of a draft shows them). Across a gap of sessions whose
-        texts are not in the corpus, 'new' and 'dropped' would claim too much: the rows say 'not in
-        the earlier text' and 'not in the later text', and each names the gap."""
-        gap = self.gap(earlier_doc, later_doc)
-        rows = self._changes(earlier_doc, later_doc)
+        """Between two versions of one instrument, per unit: new, carried over (verbatim), amended,
+        restated (in the later document), or dropped (an earlier unit no later unit takes its text
+        from); `renumbered` says "15 -> 14" where a carried paragraph changed its number (the
+        negotiation of a draft shows them). A report that annexes a draft is compared through its
+        draft, and `note` says so. Across a gap of sessions whose texts are not in the corpus, 'new'
+        and 'dropped' would claim too much: the rows say 'not in the earlier text' and 'not in the
+        later text', and each names the gap. Texts that are not versions of one instrument (a report
+        and the flyer, a draft and its list of mandates) are never compared unit against unit: the
+        rows list the relations the graph holds between them (`mode` "relations"), and nothing is new
+        or dropped."""
+        earlier, earlier_note = self.as_version(earlier_doc)
+        later, later_note = self.as_version(later_doc)
+        note = "; ".join(n for n in (earlier_note, later_note) if n) or None
+        if earlier is None or later is None:
+            return self.relations(earlier_doc, later_doc)
+        gap = self.gap(earlier, later)
+        rows = self._changes(earlier, later)
         for row in rows:
             verb = "lies between the two texts and is" if gap and gap.startswith("session ") else "lie between the two texts and are"
             row["gap"] = f"{gap} {verb} not in the corpus" if gap else None
+            row["mode"], row["note"] = "versions", note
             if gap and row["status"] in {"new", "dropped"}:
                 row["status"] = "not in the earlier text" if row["status"] == "new" else "not in the later text"
+        return rows
+
+    def relations(self, first_doc: str, second_doc: str) -> list[dict[str, object]]:
+        """Every link the graph holds between two texts that are not versions of one instrument, in
+        either direction: what each unit does to the other text (restates, cites, reports on, ...)."""
+        note = (f"{self.node(first_doc).label} and {self.node(second_doc).label} are not versions of one instrument: "
+                "the links the graph holds between them are listed; no unit is called new or dropped")
+        gap = self.gap_note(self.node(first_doc).session, self.node(second_doc).session)
+        rows: list[dict[str, object]] = []
+        for source, target in ((second_doc, first_doc), (first_doc, second_doc)):
+            targets = set(self.units_of(target)) | {target}
+            units = self.units_of(source)
+            self.reach_one_step(units)
+            for unit in units:
+                for edge in self.edges(unit, "up"):
+                    if edge.earlier in targets or (edge.earlier.startswith(target + "/") and edge.earlier not in units):
+                        rows.append({"status": self.RELATION_WORDS.get(edge.type, edge.type), "later": unit,
+                                     "earlier": edge.earlier, "edge": edge, "renumbered": None, "mode": "relations",
+                                     "note": note, "gap": gap})
+        if not rows:
+            rows.append({"status": "no link", "later": None, "earlier": None, "edge": None, "renumbered": None,
+                         "mode": "relations", "note": note + "; the graph holds none", "gap": None})
         return rows
 
     def _changes(self, earlier_doc: str, later_doc: str) -> list[dict[str, object]]:

@@ -166,11 +166,17 @@ def trace_mermaid(trace: Trace) -> str:
 def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
     """The new / carried over / amended / dropped table between two documents."""
     lines = []
-    if rows and rows[0].get("gap"):
+    if rows and rows[0].get("note"):
+        lines += [f"Note: {rows[0]['note']}.", ""]
+    if rows and rows[0].get("gap") and rows[0].get("mode") != "relations":
         lines += [f"Note: {rows[0]['gap']}; a unit absent from one text may have been added or dropped in between.", ""]
+    elif rows and rows[0].get("gap"):
+        lines += [f"Note: {rows[0]['gap']}.", ""]
     width = max([18, *(len(str(row["status"])) + (len(f", renumbered {row['renumbered']}") if row.get("renumbered") else 0)
                         for row in rows)])
-    lines.append(f"{'status':{width}} {'later unit':48} {'earlier unit':40} confidence / similarity")
+    relations = bool(rows) and rows[0].get("mode") == "relations"
+    lines.append(f"{'relation' if relations else 'status':{width}} {'unit':48} {'to':40} confidence / similarity" if relations
+                 else f"{'status':{width}} {'later unit':48} {'earlier unit':40} confidence / similarity")
     for row in rows:
         later = lineage.node(str(row["later"])).label if row["later"] else "—"
         earlier = lineage.node(str(row["earlier"])).label if row["earlier"] else "—"

@@ -98,6 +98,7 @@ def compare_page(service: ServiceDep, request: Request, a: str | None = None, b:
             return render(request, "compare.html", status=422, **context)
         rows = service.lineage.changes(str(earlier), str(later))
         context.update(earlier=service.label(earlier), later=service.label(later), gap=rows[0]["gap"] if rows else None,
+                       note=rows[0].get("note") if rows else None, relations=bool(rows) and rows[0].get("mode") == "relations",
                        rows=[compare_row(service, row) for row in rows], counts=count_statuses(rows))
     return render(request, "compare.html", **context)
 
