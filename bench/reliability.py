@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from report import commit as current_commit  # bench/report.py
-from report import publish
+from report import publish, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ["tests/test_hostile.py", "tests/test_hostile_input.py", "tests/test_faults.py", "tests/test_fairness.py",
@@ -240,7 +240,7 @@ def main() -> None:
                   "Memory of the server and its query workers (seconds: MB): " + ", ".join(f"{s}: {m}" for s, m in samples) + ".",
                   "", f"Growth from the first sample after warm-up ({samples[1][1]} MB) to the last ({samples[-1][1]} MB): "
                   f"{samples[-1][1] - samples[1][1]:+d} MB.", ""]
-    publish(lines, args.out)
+    publish(lines + ["", *sections(args.out).values()], args.out)  # keeps what other scripts write (bench/lexer_fuzz.py)
 
 
 if __name__ == "__main__":

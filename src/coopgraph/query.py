@@ -4,6 +4,7 @@ the command line (table, JSON, CSV)."""
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import re
@@ -218,6 +219,23 @@ def engine_error(exc: BaseException) -> str:
     return f"SPARQL error: {message}"
 
 
+NETWORK_REFUSED = "the query tried to reach the network, which this endpoint does not allow"
+_NETWORK_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ENETDOWN, errno.EACCES, errno.EPERM})
+
+
+def evaluation_error(exc: BaseException) -> tuple[int, str]:
+    """An engine's evaluation error as the client may see it: a call to the network (which the
+    sandbox stops) is a refusal in plain words, 403; anything else is the query's fault, 400, in
+    the engine's words without the names of exception classes or error numbers of this machine."""
+    message = str(exc)
+    reached = isinstance(exc, OSError) and (exc.errno in _NETWORK_ERRNOS or re.search(
+        r"network is unreachable|connection refused|no route to host|os error (?:101|111|113)", message, re.IGNORECASE))
+    if reached:
+        return 403, NETWORK_REFUSED
+    message = re.sub(r"\s*\((?:os )?error \d+\)", "", message).strip() or "no reason given"
+    return 400, f"the query could not be evaluated: {message}"
+
+
 def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = None, max_rows: int = sys.maxsize) -> Rows:
     """Answer a query on a store the way the endpoint does: the same checks, the same predefined
     prefixes and the same dataset (the corpus as default and as named graph); any problem is a
@@ -231,8 +249,10 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
         return store.run(checked.text, bindings or {}, max_rows)
     except StoreError:
         raise
-    except Exception as exc:  # each engine raises its own evaluation errors
+    except SyntaxError as exc:
         raise QueryError(engine_error(exc)) from None
+    except Exception as exc:  # each engine raises its own evaluation errors
+        raise QueryError(evaluation_error(exc)[1]) from None
 
 
 def _cell(value: object) -> str:

@@ -142,7 +142,67 @@ def read(text: str, predefined: Mapping[str, object] | None = None) -> Reading:
             reader.name(match["pname"])
         elif kind == "comment":
             reader.comments.append(match["comment"])
+    other = other_readings(text, body)
+    reader.service = reader.service or other.service
+    reader.from_targets.extend([None] * other.froms)  # a FROM on another reading: its graph is not read
+    reader.deepest += other.opened
     return reader.reading()
+
+
+# An IRI whose text holds '#' or "'": where the engine reads its '<' as less-than (after a number,
+# a variable or a ')' in an expression: `FILTER(1<2#>"""`), that character starts a comment or a
+# string, which may hide what TOKEN reads, or show what TOKEN hides.
+_AMBIGUOUS_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*[#'][^<>\"{}|^`\\\x00-\x20]*>")
+
+
+class OtherReadings(NamedTuple):
+    service: bool  # a word or prefixed name that spells SERVICE, on some reading
+    froms: int  # words or prefixed names that spell FROM on other readings
+    opened: int  # brackets opened on other readings (an upper bound on what they add to the nesting)
+
+
+def other_readings(text: str, start: int = 0) -> OtherReadings:
+    """Every way the engine may read the text where '<' is both an IRI's start (to TOKEN) and an
+    operator (to the engine, in an expression: spargebra's grammar reads `1<2` as less-than). Each
+    such '<' whose IRI holds '#' or "'" is read again as an operator, token by token, until that
+    reading meets a token the readings already taken have read (from there on they agree), and so
+    on for every such '<' the new readings meet. Reading every way, and the union of what the
+    readings find, holds whatever the engine's own reading is, without parsing as it does; a
+    position is read once, so the cost is at most one more reading of the text."""
+    if not _AMBIGUOUS_IRI.search(text, start):
+        return OtherReadings(False, 0, 0)
+    starts: set[int] = set()
+    pending: list[int] = []
+    for token in tokens(text[start:]):
+        if token.kind not in {"ws", "comment"}:
+            starts.add(token.start + start)
+        if token.kind == "iri" and ("#" in token.text or "'" in token.text):
+            pending.append(token.start + start + 1)
+    service, froms, opened = False, 0, 0
+    done: set[int] = set()
+    while pending:
+        at = pending.pop()
+        if at in done:
+            continue
+        done.add(at)
+        for match in TOKEN.finditer(text, at):
+            kind = match.lastgroup or "other"
+            begins = match.start(kind)
+            if kind != "comment" and begins in starts:
+                break  # this reading has met one already taken
+            if kind != "comment":
+                starts.add(begins)
+            value = match[kind]
+            if kind == "comment":  # the check refuses SERVICE even in a comment; so in this reading's
+                service = service or bool(re.search(r"\bSERVICE\b", value, re.IGNORECASE))
+            elif kind in {"word", "pname"}:
+                service = service or spells(value, "SERVICE")
+                froms += spells(value, "FROM")
+            elif kind == "other" and value in "{([":
+                opened += 1
+            elif kind == "iri" and ("#" in value or "'" in value):
+                pending.append(begins + 1)
+    return OtherReadings(service, froms, opened)
 
 
 def read_form(text: str) -> tuple[str | None, str | None, frozenset[str]]:

@@ -29,7 +29,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 
 from coopgraph import sandbox
-from coopgraph.query import CheckedQuery, check, engine_error
+from coopgraph.query import CheckedQuery, check, engine_error, evaluation_error
 from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
 from coopgraph.web.formats import (
     GRAPH_TYPES,
@@ -246,8 +246,9 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             answer = Answer(503, f"the store is not answering: {exc}".encode(), "text/plain; charset=utf-8")
         except SyntaxError as exc:  # the engine's parse: where and what
             answer = Answer(400, engine_error(exc).encode(), "text/plain; charset=utf-8")
-        except Exception as exc:  # an evaluation error is the query's fault, reported as such
-            answer = Answer(400, f"the query failed: {type(exc).__name__}: {exc}".encode(), "text/plain; charset=utf-8")
+        except Exception as exc:  # an evaluation error: the query's fault, or a call the sandbox stopped
+            status, words = evaluation_error(exc)
+            answer = Answer(status, words.encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
         if len(answer.body) > BODY_APART:
             body, answer.body, answer.follows = answer.body, b"", True
