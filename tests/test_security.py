@@ -579,3 +579,39 @@ def test_protocol_refusals_and_cors(guarded):
         for path in ("/sparql?query=ASK%7B%7D", "/queries", "/doc/ICC-ASP/14/Res.3?format=jsonld"):
             answer = http.get(path, headers={"Origin": "https://yasgui.example"})
             assert answer.status_code == 200 and answer.headers["access-control-allow-origin"] == "*", path
+
+
+# -- '<' read as less-than by the engine and as an IRI by the old check (the two queries found) ------
+
+LESS_THAN_SERVICE = 'SELECT * WHERE {{\n FILTER(1<2#>"""\n ) SERVICE <{url}> {{ ?s ?p ?o }}\n #"""\n}}'
+LESS_THAN_FROM = 'SELECT (1<2#>"""\n AS ?x) FROM <{url}g>\n WHERE {{ ?s ?p ?o }} #"""'
+
+
+def test_less_than_hiding_service_or_from_is_refused_everywhere(guarded, built_dir):
+    """Both queries get 403 from the check over GET, form POST and direct POST and from `coopgraph
+    query`; the listener receives nothing. Each fails on the lexer before other_readings."""
+    with Listener() as listener, httpx.Client(base_url=guarded.url, timeout=20) as http:
+        for template in (LESS_THAN_SERVICE, LESS_THAN_FROM):
+            query = template.format(url=listener.url)
+            for method in ("GET", "form", "direct"):
+                if method == "GET":
+                    answer = http.get("/sparql", params={"query": query})
+                elif method == "form":
+                    answer = http.post("/sparql", data={"query": query})
+                else:
+                    answer = http.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+                assert answer.status_code == 403, (method, answer.status_code, answer.text)
+                assert "OSError" not in answer.text and "os error" not in answer.text.lower()
+            done = cli("--out", str(built_dir), "query", query, "--format", "json")
+            assert done.returncode == 2 and ("SERVICE" in done.stderr or "FROM" in done.stderr), done.stderr
+            assert "Traceback" not in done.stderr
+        time.sleep(0.3)
+        assert listener.connections == []
+    record("'<' read as less-than hides SERVICE or FROM", {"queries": 2, "methods": 4, "connections": 0})
+
+
+def test_an_evaluation_error_carries_no_exception_class_or_errno():
+    from coopgraph.query import NETWORK_REFUSED, evaluation_error
+    assert evaluation_error(OSError(101, "Network is unreachable (os error 101)")) == (403, NETWORK_REFUSED)
+    status, words = evaluation_error(ValueError("something odd (os error 22)"))
+    assert status == 400 and "ValueError" not in words and "os error" not in words and "something odd" in words
