@@ -75,8 +75,13 @@ def test_2009_to_2015_recall_of_strong_links_meets_the_target(scores: dict):
 def test_held_out_pairs(scores: dict):
     for name in ("2015 -> draft", "draft -> Annex II"):
         assert scores[name].precision() == 1.0 and scores[name].recall() == 1.0, name
-    early = scores["2007 -> 2009"]  # recall there is low (docs/lineage-alignment.md); nothing it finds is wrong
-    assert early.precision() == 1.0 and early.found
+    early = scores["2007 -> 2009"]  # recall there is low (docs/lineage-alignment.md)
+    # one link is wrong, found when the pair was read again: 2007 "Takes note of the report of the Bureau"
+    # and 2009 "Noting the report of the Court" note two different reports; no rule tuned on the tuning
+    # pair would drop it without dropping right links there, so it stays, with a lower confidence
+    wrong = set(early.found) - set(early.expected)
+    assert wrong == {("ICC-ASP/6/21/annex/I/clause/1", "ICC-ASP/8/Res.2/preamble/3")} and early.precision() == 0.75
+    assert early.found[next(iter(wrong))].confidence < 0.86  # what its kind claimed before, for every link
     assert {p.role for p in PAIRS} == {"tuning", "held out"} and sum(p.role == "tuning" for p in PAIRS) == 1
 
 
@@ -153,9 +158,17 @@ def test_an_annex_ii_mandate_looks_back_with_the_chain_confidence(lineage: Linea
 
 def test_confidence_is_calibrated_apart_from_similarity(graph: Graph):
     seen = set()
+    from coopgraph.lineage.confidence import MODEL_KINDS, EvidenceReader, subject_confidence
+    from coopgraph.lineage.units import text_units
+    reader = EvidenceReader(graph, text_units(graph))
     for node in graph.subjects(CG.evidenceKind, None):
+        if (node, RDF.type, CG.Derivation) not in graph:
+            continue  # a mandate link keeps its paragraph link's confidence
         kind = str(graph.value(node, CG.evidenceKind))
-        assert float(graph.value(node, CG.confidence)) == calibrated(kind), kind
+        later = graph.value(predicate=CG.qualifiedDerivation, object=node)
+        expected = (subject_confidence(reader.evidence(graph.value(node, PROV.entity), later)) if kind in MODEL_KINDS
+                    else calibrated(kind))
+        assert float(graph.value(node, CG.confidence)) == expected, kind
         seen.add(kind)
     assert {"verbatim", "amended", "clause", "shared subject", "citation by symbol"} <= seen
     # the 2009 -> 2015 clause edge changed most of its words but is as sure as its kind
@@ -234,3 +247,28 @@ def test_a_recommendation_timeline_shows_the_chain_confidence(lineage: Lineage):
     # two links away: 2015 para 9 takes it up, the ASP15 draft para 8 repeats that paragraph
     assert taken[f"{DRAFT}/para/8"].steps == 2
     assert taken[f"{DRAFT}/para/8"].confidence == chain([calibrated("recommendation taken up"), calibrated("verbatim")])
+
+
+def test_no_kind_claims_more_than_its_held_out_precision_allows(scores: dict):
+    """On the held-out pairs, the mean confidence of each kind stays within the sampling error
+    above its measured precision (the upper end of the 95% Wilson interval)."""
+    from coopgraph.lineage.evaluation import judged_edges, per_kind
+    judged = judged_edges(list(scores.values()) if isinstance(scores, dict) else scores)
+    assert len(judged) > 40
+    for kind, (checked, right, claimed, upper) in per_kind(judged).items():
+        assert claimed <= upper + 1e-9, (kind, checked, right, claimed, upper)
+
+
+def test_the_subject_model_is_fitted_on_the_tuning_pair_and_explains_each_link(graph: Graph, lineage: Lineage):
+    from coopgraph.lineage.confidence import subject_model
+    model = subject_model()
+    assert model is not None and model["fitted_on"] == next(p.name for p in PAIRS if p.role == "tuning")
+    nodes = list(graph.subjects(RDF.type, CG.Derivation))
+    assert nodes and all(graph.value(n, CG.confidenceBasis) for n in nodes)
+    subject = [n for n in nodes if str(graph.value(n, CG.evidenceKind)) == "shared subject"]
+    assert subject and all("from this link's own evidence" in str(graph.value(n, CG.confidenceBasis)) for n in subject)
+    # two links of the same kind no longer share one number: the evidence of each decides
+    assert len({str(graph.value(n, CG.confidence)) for n in subject}) > 3
+    from coopgraph.lineage.memo import build_memo, memo_markdown
+    memo = memo_markdown(build_memo(lineage, BASE + f"doc/{RES14}/para/24"))
+    assert memo.count("- Why this confidence: ") >= 3

@@ -410,7 +410,7 @@ def test_validate_a_file_merged_with_the_built_graph_reports_and_exits_1(built, 
     turtle = cli("--out", str(built), "validate", "--format", "turtle", str(note))
     report = Graph().parse(data=turtle.stdout, format="turtle")
     assert (None, RDF.type, SH.ValidationReport) in report
-    assert len(set(report.subjects(RDF.type, SH.ValidationResult))) == 4  # two violations, the source-defect warning, the note
+    assert len(set(report.subjects(RDF.type, SH.ValidationResult))) == 7  # two violations, the four source-defect warnings, the note
 
 
 def test_a_file_validated_alone_gets_the_findings_rdflib_would_give(built, shapes, tmp_path):

@@ -119,6 +119,7 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
                 yield f"{iri(path)} <{CG}text> {_lit(text)}@en ."
                 yield f"{iri(path)} <{CG}operativeVerb> <{verb.iri}> ."
                 yield f"{iri(path)} <{CG}leadingVerb> <{verb.iri}> ."
+                yield f"{iri(path)} <{CG}normativeForce> <{verb.force}> ."
                 if kind:
                     node = f"{path}/derivation/1"
                     yield f"{iri(path)} <{CG}{kind}> {iri(earlier)} ."
@@ -141,6 +142,7 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
                     yield f"{iri(path)} <{CG}mandate> {iri(mandate)} ."
                     yield f"{iri(mandate)} <{CG}issuedBy> {iri(path)} ."
                     yield f"{iri(mandate)} <{CG}verb> <{verb.iri}> ."
+                    yield f"{iri(mandate)} <{CG}normativeForce> <{verb.force}> ."
                     yield f"{iri(mandate)} <{CG}action> {_lit(text.rstrip(';'))}@en ."
                     yield f"{iri(mandate)} <{CG}mandatedActor> {actor} ."
                     yield f"{iri(mandate)} <{CG}issuedAt> {iri(f'session/ASP/{s}')} ."

@@ -25,6 +25,14 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from coopgraph.lineage.calibration import calibrated
+from coopgraph.lineage.confidence import (
+    MODEL_KINDS,
+    EvidenceReader,
+    kind_sentence,
+    subject_confidence,
+    subject_model,
+    subject_sentence,
+)
 from coopgraph.lineage.continuity import continued_subjects
 from coopgraph.lineage.record import CONTENT_KINDS, TEXT_KINDS, Derivation
 from coopgraph.lineage.texts import STOPWORDS, clauses, compare, folded_words, marked_diff, word_diff, words
@@ -390,7 +398,23 @@ def derive(graph: Graph) -> list[Derivation]:
     found = sorted(unique.values(), key=lambda d: (str(d.later), TYPE_ORDER.index(d.type), str(d.earlier)))
     mark_splits_and_merges(found, {u.iri: u for u in units})
     compare_footnotes(graph, found)
+    explain_confidence(graph, units, found)
     return found
+
+
+def explain_confidence(graph: Graph, units: list[TextUnit], derivations: list[Derivation]) -> None:
+    """Each edge's confidence, and why in one sentence: a link by subject from its own evidence
+    (coopgraph.lineage.confidence), every other from the hand checks of its kind."""
+    known = {u.iri for u in units}
+    reader = EvidenceReader(graph, units) if subject_model() is not None else None
+    for d in derivations:
+        scored = subject_confidence(reader.evidence(d.earlier, d.later)) if (
+            reader is not None and d.kind in MODEL_KINDS and d.earlier in known and d.later in known) else None
+        if reader is not None and scored is not None:
+            d.confidence = scored
+            d.confidence_basis = subject_sentence(reader.evidence(d.earlier, d.later), scored)
+        else:
+            d.confidence_basis = kind_sentence(d.kind or "unknown", d.confidence)
 
 
 
@@ -472,6 +496,8 @@ def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
         graph.add((node, PROV.entity, d.earlier))
         graph.add((node, CG.derivationType, d.type))
         graph.add((node, CG.confidence, decimal(d.confidence, 2)))
+        if d.confidence_basis:
+            graph.add((node, CG.confidenceBasis, Literal(d.confidence_basis)))
         graph.add((node, CG.method, Literal(d.method)))
         graph.add((node, CG.isInferred, Literal(d.inferred)))
         if d.kind:

@@ -32,6 +32,7 @@ _EDGES = _PREFIXES + """SELECT ?d ?later ?earlier ?type ?confidence ?inferred ?m
                { ?d cg:deletedWords ?text . BIND("deleted" AS ?what) } UNION
                { ?d cg:insertedWords ?text . BIND("inserted" AS ?what) } UNION
                { ?d cg:footnoteDiff ?text . BIND("footnote" AS ?what) } UNION
+               { ?d cg:confidenceBasis ?text . BIND("basis" AS ?what) } UNION
                { ?d a ?shape . FILTER (?shape IN (cg:SplitDerivation, cg:MergeDerivation))
                  BIND("shape" AS ?what) BIND(STRAFTER(STR(?shape), "#") AS ?text) } } }"""  # one row per edge and text
 
@@ -90,6 +91,7 @@ class Edge:
     kind: str = ""  # the evidence kind its confidence is calibrated for
     footnotes: tuple[str, ...] = ()  # footnote changes between the two versions
     shapes: tuple[str, ...] = ()  # SplitDerivation / MergeDerivation
+    why_confidence: str | None = None  # why it has its confidence, in one sentence (cg:confidenceBasis)
 
     @property
     def basis(self) -> str:
@@ -183,7 +185,7 @@ class Lineage:
                 evidence=tuple(sorted(extra.get("evidence", []))), similarity=_float(similarity), diff=_str(diff),
                 deleted=tuple(sorted(extra.get("deleted", []))), inserted=tuple(sorted(extra.get("inserted", []))),
                 derivation=node, kind=str(evidence_kind or ""), footnotes=tuple(sorted(extra.get("footnote", []))),
-                shapes=tuple(sorted(extra.get("shape", []))),
+                shapes=tuple(sorted(extra.get("shape", []))), why_confidence=next(iter(extra.get("basis", [])), None),
             )
             self.network.add_edge(edge.later, edge.earlier, key=edge.type, edge=edge)
 

@@ -9,7 +9,9 @@ subject) against the aligned links, stated edges (citations) against the stated 
 
 from __future__ import annotations
 
+import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -276,3 +278,97 @@ def mandate_link_scores(graph: Graph, base: str, hand: list[dict]) -> dict[tuple
             else:
                 s.missed.append((entry["unit"], other))
     return scores
+
+
+# -- calibration of confidence on held-out pairs -----------------------------------------------------
+
+BINS = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001)
+
+
+@dataclass(frozen=True)
+class Judged:
+    """One of the tool's edges on a hand-checked pair: its confidence and whether it was right."""
+
+    kind: str
+    confidence: float
+    right: bool
+    pair: str
+
+
+def judged_edges(scores: list[PairScore], role: str | None = "held out",
+                 confidence: Callable[[Edge], float] | None = None) -> list[Judged]:
+    """The tool's edges on the pairs of `role` (None: all), judged against the hand data; with
+    `confidence`, scored by it instead of the graph's."""
+    found = []
+    for score in scores:
+        if role is not None and score.spec.role != role:
+            continue
+        for key, edge in score.found.items():
+            found.append(Judged(edge.kind, confidence(edge) if confidence else edge.confidence, key in score.expected,
+                                score.spec.name))
+        for key, edge in score.found_stated.items():
+            found.append(Judged(edge.kind, confidence(edge) if confidence else edge.confidence,
+                                key in score.expected_stated, score.spec.name))
+    return found
+
+
+def brier(judged: list[Judged]) -> float:
+    return sum((j.confidence - j.right) ** 2 for j in judged) / len(judged) if judged else 0.0
+
+
+def reliability(judged: list[Judged]) -> list[tuple[str, int, float, float]]:
+    """(bin, edges, mean confidence, share right) per confidence bin that holds edges."""
+    rows = []
+    for low, high in zip(BINS, BINS[1:], strict=False):
+        inside = [j for j in judged if low <= j.confidence < high]
+        if inside:
+            rows.append((f"{low:.2f}-{min(high, 1.0):.2f}", len(inside), sum(j.confidence for j in inside) / len(inside),
+                         sum(j.right for j in inside) / len(inside)))
+    return rows
+
+
+def expected_calibration_error(judged: list[Judged]) -> float:
+    """Sum over bins of (share of edges) x |share right - mean confidence|."""
+    return sum(n / len(judged) * abs(right - conf) for _, n, conf, right in reliability(judged)) if judged else 0.0
+
+
+def wilson_upper(right: int, checked: int, z: float = 1.96) -> float:
+    """The upper end of the 95% Wilson interval of a share right of `checked`: the sampling error
+    allowed above a measured precision."""
+    if checked == 0:
+        return 1.0
+    p = right / checked
+    centre = p + z * z / (2 * checked)
+    spread = z * math.sqrt(p * (1 - p) / checked + z * z / (4 * checked * checked))
+    return (centre + spread) / (1 + z * z / checked)
+
+
+def per_kind(judged: list[Judged]) -> dict[str, tuple[int, int, float, float]]:
+    """Per kind: (checked, right, mean confidence claimed, Wilson upper bound of the precision)."""
+    kinds: dict[str, list[Judged]] = {}
+    for j in judged:
+        kinds.setdefault(j.kind, []).append(j)
+    return {kind: (len(js), sum(j.right for j in js), sum(j.confidence for j in js) / len(js),
+                   wilson_upper(sum(j.right for j in js), len(js))) for kind, js in sorted(kinds.items())}
+
+
+def subject_candidates(graph: Graph, base: str, spec: PairSpec, data: Path, floor: float = 0.1) -> list[tuple[list[float], bool]]:
+    """The model's training rows for one pair: every (earlier, later) pair of its paragraphs whose
+    weighted overlap reaches `floor`, with its features and whether the hand data links them."""
+    from coopgraph.lineage.confidence import EvidenceReader
+    from coopgraph.lineage.units import text_units
+
+    units = text_units(graph)
+    reader = EvidenceReader(graph, units)
+    doc = f"{base}doc/"
+    aligned, _ = expected_links(spec, data)
+    earlier = [u for u in units if _within(str(u.iri).removeprefix(doc), spec.earlier) and u.text]
+    later = [u for u in units if _within(str(u.iri).removeprefix(doc), spec.later) and u.text]
+    rows = []
+    for lu in later:
+        for e in earlier:
+            if reader.score(e.iri, lu.iri) < floor:
+                continue
+            key = (str(e.iri).removeprefix(doc), str(lu.iri).removeprefix(doc))
+            rows.append((reader.evidence(e.iri, lu.iri).vector(), key in aligned))
+    return rows

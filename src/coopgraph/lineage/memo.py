@@ -45,6 +45,7 @@ class Link:
     footnotes: tuple[str, ...] = ()
     gap: str | None = None  # the sessions this link crosses whose texts are not in the corpus
     missing: tuple[int, ...] = ()
+    why_confidence: str | None = None  # one sentence: why this link has its confidence
 
     @property
     def sureness(self) -> str:
@@ -231,7 +232,7 @@ def build_memo(lineage: Lineage, iri: str) -> Memo:
             memo.links.append(Link(word, step.depth, edge.type, _basis(edge),
                                    edge.confidence, edge.words or "",
                                    _passage(lineage, step.node.iri), chained[step.node.iri], edge.similarity, edge.footnotes,
-                                   step.gap, step.missing))
+                                   step.gap, step.missing, edge.why_confidence))
             memo.missing.update(step.missing)
     for chain_links in memo.chains.values():
         for link in chain_links:
@@ -278,6 +279,7 @@ def memo_markdown(memo: Memo) -> str:
                   f"(step {link.depth})", "",
                   f"- Link: {link.kind}, {link.basis}, {link.sureness}",
                   *([f"- Gap: {link.gap}"] if link.gap else []),
+                  *([f"- Why this confidence: {link.why_confidence}"] if link.why_confidence else []),
                   f"- Evidence: {link.evidence}", *(f"- Footnotes: {note}" for note in link.footnotes),
                   f"- Pinpoint: {link.passage.pinpoint}",
                   f"- Legal status of the text: {link.passage.status}", "", f"> {_quote(link.passage.text)}", ""]
@@ -329,6 +331,7 @@ def memo_html(memo: Memo) -> str:
         parts.append(f"<section><h3>{'↑' if link.direction == 'comes from' else '↓'} {e(link.direction)} "
                      f"{e(link.passage.label)} (step {link.depth})</h3><ul><li>Link: {e(link.kind)}, {e(link.basis)}, "
                      f"{e(link.sureness)}</li>" + (f"<li class=\"gap\">Gap: {e(link.gap)}</li>" if link.gap else "")
+                     + (f"<li class=\"why\">Why this confidence: {e(link.why_confidence)}</li>" if link.why_confidence else "")
                      + f"<li>Evidence: {diff(link.evidence)}</li>"
                      + "".join(f"<li>Footnotes: {diff(note)}</li>" for note in link.footnotes) +
                      f"<li>Pinpoint: {e(link.passage.pinpoint)}</li><li>Legal status of the text: {e(link.passage.status)}</li>"

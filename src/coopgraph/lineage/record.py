@@ -34,3 +34,4 @@ class Derivation:
     citing_words: str | None = None  # for a stated edge: the words of the text that state it
     footnote_diffs: list[str] = field(default_factory=list)  # footnote texts compared, marker by marker
     shapes: set[URIRef] = field(default_factory=set)  # cg:SplitDerivation / cg:MergeDerivation
+    confidence_basis: str | None = None  # why it has its confidence, in one sentence
