@@ -413,6 +413,7 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
         if unknown:
             raise QueryError(f"--types: unknown edge type(s) {', '.join(unknown)}; choose from {', '.join(EDGE_TYPES)}")
     from coopgraph.lineage.mandates import clause_chains, clause_chains_json
+    from coopgraph.terms import CG, RDF
 
     engine, iri = _lineage_and_node(settings, reference)
     trace = engine.trace(iri, direction, depth, chosen)  # type: ignore[attr-defined]
@@ -429,8 +430,10 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
     else:
         text = render.trace_text(trace)
         if chains:  # a mandate, or a paragraph that holds mandates: one chain per clause, apart from the text links
-            text = ("Mandate chains (one per clause; a chain follows only clauses that ask the same addressee):\n"
-                    + render.clause_chains_text(engine, chains) + "\n\nText links (paragraph to paragraph):\n" + text)  # type: ignore[arg-type]
+            head = ("Mandate chains (one per clause; a chain follows only clauses that ask the same addressee):\n"
+                    + render.clause_chains_text(engine, chains))  # type: ignore[arg-type]
+            mandate = (URIRef(iri), RDF.type, CG.Mandate) in engine.graph  # type: ignore[attr-defined]
+            text = head if mandate else head + "\n\nText links (paragraph to paragraph):\n" + text
         click.echo(text)
 
 

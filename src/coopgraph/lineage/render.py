@@ -96,8 +96,11 @@ def clause_chains_text(lineage: Lineage, chains: list[ClauseChain]) -> str:
         for direction, steps in (("↑", c.up), ("↓", c.down)):
             for s in steps:
                 unit = lineage.node(str(lineage.graph.value(s.mandate, CG.issuedBy)))
+                parent = s.link.later if direction == "↑" else s.link.earlier
+                gap = lineage.gap_note(lineage.node(str(lineage.graph.value(parent, CG.issuedBy))).session, unit.session)
                 lines.append(f"  {direction}{s.depth} {unit.label} [{s.link.relation}, {s.link.basis}, "
-                             f"confidence {s.confidence:.2f}, for {', '.join(sorted(str(a).rsplit('/', 1)[-1] for a in s.actors))}]")
+                             f"confidence {s.confidence:.2f}, for {', '.join(sorted(str(a).rsplit('/', 1)[-1] for a in s.actors))}]"
+                             + (f" ({gap})" if gap else ""))
         if not c.up and not c.down:
             lines.append("  no earlier or later clause of the corpus asks the same addressee the same thing")
     return "\n".join(lines)
