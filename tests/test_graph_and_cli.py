@@ -303,3 +303,22 @@ def test_serve_on_a_taken_port_says_so_and_exits_3(tmp_path):
     assert result.returncode == 3, result.stderr
     assert f"port {port} on 127.0.0.1 is already in use" in result.stderr and "--port" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "coopgraph.nt").exists(), "nothing is built first"
+
+
+def test_a_fault_of_the_program_is_not_reported_as_bad_input(monkeypatch):
+    """Bad input exits 2 with its message; a fault of coopgraph itself (here a ValueError raised
+    where none should be) exits 70 and says so, never as bad input and never as a traceback."""
+    from click.testing import CliRunner
+
+    import coopgraph.cli as command
+
+    bad = CliRunner().invoke(command.main, ["--base", "https://example.org/kg", "stats"])
+    assert bad.exit_code == 2 and "must end with '/'" in bad.output
+
+    def broken(ctx):
+        raise ValueError("an index went out of step")
+
+    monkeypatch.setattr(command, "_settings", broken)
+    fault = CliRunner().invoke(command.main, ["stats"])
+    assert fault.exit_code == 70 and "internal error" in fault.output and "not of your input" in fault.output
+    assert "Traceback" not in fault.output

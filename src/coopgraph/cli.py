@@ -1,7 +1,9 @@
 """The `coopgraph` command.
 
-Exit codes: 0 success; 1 the answer is "no" (e.g. a query with no rows when --fail-empty);
-2 bad input (a malformed corpus file, an unknown reference, a broken query).
+Exit codes: 0 success; 1 the graph does not conform to the shapes; 2 bad input (a malformed
+corpus file, an unknown reference, a broken query, a setting out of range); 3 `serve` cannot
+listen; 70 an internal error (a fault of coopgraph, not of the input: please report it); 74 a
+file cannot be written.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ class Group(click.Group):
         except CoopgraphError as exc:
             click.echo(f"coopgraph: error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except ValueError as exc:
-            click.echo(f"coopgraph: error: {exc}", err=True)
-            sys.exit(2)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # a fault of the program, not of the input
+            click.echo(f"coopgraph: internal error: {exc}; this is a fault of coopgraph, not of your input: "
+                       "please report it with the command you ran", err=True)
+            sys.exit(70)  # EX_SOFTWARE
         except BrokenPipeError:  # the reader went away (`coopgraph ... | head`): nothing to say
             sys.stderr.close()
             sys.exit(141)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from coopgraph.errors import SettingsError
+
 DEFAULT_BASE = "https://w3id.org/coopgraph/"
 
 
@@ -57,7 +59,7 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         if not settings.base.endswith("/"):
-            raise ValueError(f"the base IRI must end with '/': {settings.base!r}")
+            raise SettingsError(f"the base IRI must end with '/': {settings.base!r}")
         return settings
 
     @property

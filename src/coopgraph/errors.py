@@ -66,6 +66,10 @@ class ReferenceNotFound(CoopgraphError):
         super().__init__(message)
 
 
+class SettingsError(CoopgraphError, ValueError):
+    """A setting out of its range (a base IRI without its '/', a negative limit): the user's to fix."""
+
+
 class QueryError(CoopgraphError):
     """A SPARQL query could not be parsed or run."""
 

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
+from coopgraph.errors import QueryError
 from coopgraph.store.base import Rows, Store, check_load_source, take, values_inside_where, with_prefixes
 
 CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
@@ -133,7 +134,7 @@ class SparqlStore(Store):
         if response.status_code in {502, 503, 504}:
             self._fail("is not available", response)  # the server's trouble, not the query's (Virtuoso answers 500 to bad queries)
         if response.status_code >= 400:
-            raise ValueError(f"the SPARQL server answered {response.status_code}: {response.text[:300]}")
+            raise QueryError(f"the SPARQL server refused the query ({response.status_code}): {response.text[:300]}")
         media = response.headers.get("content-type", "").split(";")[0].strip()
         if media in {"application/n-triples", "text/turtle", "text/plain"}:
             parsed = Graph().parse(data=response.text, format="turtle" if media == "text/turtle" else "nt")

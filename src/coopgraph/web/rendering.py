@@ -45,11 +45,11 @@ def render(request: Request, name: str, status: int = 200, **values: Any) -> HTM
 ROWS_PER_PAGE = 50
 
 
-def citation_form(graph: Graph, iri: URIRef, label: str) -> str | None:
+def citation_form(graph: Graph, iri: URIRef, label: str, base: str) -> str | None:
     """A unit or document as it is usually cited: its pinpoint label, then the text's title, the
     session and the date the text gives ("ICC-ASP/14/Res.3, para. 27 (Resolution on cooperation,
     Assembly of States Parties, fourteenth session, 26 November 2015)"). None outside the corpus."""
-    if not str(iri).split("/coopgraph/", 1)[-1].startswith("doc/"):
+    if not str(iri).startswith(base + "doc/"):  # the graph's own base, whatever it is (--base)
         return None
     document = iri
     for parent in graph.transitive_objects(iri, URIRef("http://data.europa.eu/eli/ontology#is_part_of")):
@@ -88,13 +88,14 @@ def document_facts(graph: Graph, iri: URIRef, label: Any) -> list[tuple[str, str
     return facts
 
 
-def source_link(graph: Graph, iri: URIRef) -> dict[str, str] | None:
+def source_link(graph: Graph, iri: URIRef, base: str) -> dict[str, str] | None:
     """Where a unit's words stand in its source file: the file's page with those lines marked."""
     source, first, last = graph.value(iri, CG.sourceFile), graph.value(iri, CG.firstLine), graph.value(iri, CG.lastLine)
     if source is None or first is None:
         return None
     span = f"{first}-{last}" if last is not None and str(last) != str(first) else str(first)
-    path = "/" + str(source).split("/coopgraph/", 1)[-1]
+    text = str(source)
+    path = "/" + text[len(base):] if text.startswith(base) else text  # this server's path for the graph's own IRI
     return {"href": f"{path}?lines={span}#L{first}", "lines": span.replace("-", "–")}
 
 

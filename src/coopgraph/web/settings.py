@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coopgraph.config import Settings
+from coopgraph.errors import SettingsError
 
 
 def _env(name: str, default: str) -> str:
@@ -61,11 +62,11 @@ class ServeSettings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(project=project, **values)  # type: ignore[arg-type]
         if min(settings.query_timeout, settings.max_rows, settings.query_workers, settings.workers) <= 0:
-            raise ValueError("query timeout, max rows, query workers and workers must be positive")
+            raise SettingsError("query timeout, max rows, query workers and workers must be positive")
         if settings.client_budget < 0:
-            raise ValueError("the client budget must be 0 (none) or a positive number of seconds")
+            raise SettingsError("the client budget must be 0 (none) or a positive number of seconds")
         if settings.query_memory < 0 or settings.max_connections <= 0 or settings.header_timeout <= 0:
-            raise ValueError("query memory must be 0 (no limit) or positive; max connections and the header "
+            raise SettingsError("query memory must be 0 (no limit) or positive; max connections and the header "
                              "timeout must be positive")
         if not settings.public_url:
             settings = dataclasses.replace(settings, public_url=f"http://{settings.host}:{settings.port}/")

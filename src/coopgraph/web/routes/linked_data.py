@@ -148,9 +148,9 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
               "label": service.label(o) if isinstance(o, URIRef) else str(o)} for name, o in properties]
     svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#")) if trace.steps else None
     return render(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
-                citation=citation_form(graph, iri, service.label(iri)), accessed=datetime.date.today().strftime("%-d %B %Y"),
+                citation=citation_form(graph, iri, service.label(iri), service.base), accessed=datetime.date.today().strftime("%-d %B %Y"),
                 fate=recommendation_fate(service.lineage, str(iri)) if (iri, RDF.type, CG.Recommendation) in graph else None,
-                source=source_link(graph, iri), facts=document_facts(graph, iri, service.label),
+                source=source_link(graph, iri, service.base), facts=document_facts(graph, iri, service.label),
                 text=graph.value(iri, CG.text), heading=graph.value(iri, CG.heading), children=children,
                 footnotes=footnotes, cites=cites, cited_by=cited_by, mandates=mandates, diffs=diffs, steps=steps,
                 svg=svg, props=props, is_document=(iri, RDF.type, CG.CorpusDocument) in graph,
