@@ -129,3 +129,22 @@ def test_add_reads_a_bureau_report_with_its_annexes(corpus_root: Path, tmp_path:
     (tmp_path / "undated.txt").write_text(wrong.replace("10 November 2016", "November 2016"), encoding="utf-8")
     refused = cli("add", str(tmp_path / "undated.txt"), root=corpus_root)
     assert refused.returncode == 2 and "--session" in refused.stderr and "--date" in refused.stderr
+
+
+def test_a_resolution_of_a_later_session_goes_in_without_code(corpus_root: Path, tmp_path: Path):
+    """Sessions come from the corpus, not from a range in the code: a resolution of the
+    twenty-second session is added, and its deadline "twenty-third session" is read."""
+    text = (" Resolution ICC-ASP/22/Res.4\n\nAdopted at the 9th plenary meeting, on 6 December 2023, by consensus\n\n"
+            "ICC-ASP/22/Res.4\nResolution on cooperation\n\nThe Assembly of States Parties,\n\n"
+            "Recalling the provisions of the Rome Statute,\n\n"
+            "1. Requests the Bureau to report to the Assembly at its twenty-third session on cooperation;\n\n"
+            "2. Requests the Court to submit an updated report on cooperation to the Assembly at its twenty-third session.\n")
+    source = tmp_path / "res-22-4.txt"
+    source.write_text(text, encoding="utf-8")
+    done = cli("add", str(source), root=corpus_root)
+    assert done.returncode == 0, done.stderr + done.stdout
+    due = cli("--out", str(corpus_root / "build"), "query", "--name", "due-at-session", "-p",
+              f"session={BASE}session/ASP/23", "--format", "csv", root=corpus_root)
+    assert due.returncode == 0, due.stderr
+    rows = due.stdout.strip().splitlines()[1:]
+    assert len(rows) == 2 and all("twenty-third session" in row and "ICC-ASP/22/Res.4" in row for row in rows), rows

@@ -254,3 +254,40 @@ def test_answers_are_kept_per_build_and_a_rebuild_changes_them(kind, built_dir, 
             assert int(after.json()["results"]["bindings"][0]["n"]["value"]) == count - 100
     finally:
         running.stop()
+
+
+def test_virtuoso_extensions_are_refused_and_the_graph_stays(built_dir, tmp_path, request):
+    """On a real Virtuoso: DEFINE get:soft "replace" with get:uri made a SELECT replace the corpus with
+    a fetched file, and bif:http_get fetched a URL. Through coopgraph both are refused before they
+    reach the server: the graph keeps its triples and a loopback listener receives nothing. Sent to
+    Virtuoso directly (not through coopgraph), bif:http_get does call the listener: the case is real."""
+    from coopgraph.errors import QueryError
+    from coopgraph.query import run
+    from tests.test_sparql_lexer import Refuser
+
+    spec = spec_for("virtuoso", tmp_path, request)
+    store = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store")
+    before = store.load(built_dir / "coopgraph.nt")
+    listener = Refuser()
+    try:
+        corpus = f"{BASE}graph/corpus"
+        attacks = [
+            f'DEFINE get:soft "replace" DEFINE get:uri "{listener.url}" SELECT * FROM <{corpus}> WHERE {{ ?s ?p ?o }} LIMIT 1',
+            f'SELECT (bif:http_get("{listener.url}") AS ?b) {{ }}',
+            'SELECT (bif:sys_stat("st_dbms_ver") AS ?v) { }',
+            f'SELECT (<bif:http_get>("{listener.url}") AS ?b) {{ }}',
+            f'SELECT * WHERE {{\n FILTER(1<2#>"""\n ) BIND(bif:http_get("{listener.url}") AS ?b)\n #"""\n}}',
+        ]
+        for query in attacks:
+            with pytest.raises(QueryError, match="not accepted"):
+                run(store, query)
+        time.sleep(0.3)
+        assert listener.count == 0
+        rows = store.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, 10).rows
+        assert int(rows[0][0]) == before
+        url = request.getfixturevalue("virtuoso").sparql_url
+        httpx.post(url, data={"query": f'SELECT (bif:http_get("{listener.url}") AS ?b) {{ }}'}, timeout=30)
+        time.sleep(0.3)
+        assert listener.count > 0, "Virtuoso did not call out even when asked directly: the test proves nothing"
+    finally:
+        listener.close()

@@ -194,6 +194,9 @@ def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> tuple[i
         return 400, f"the query is nested too deeply ({reading.depth} levels of brackets; at most {MAX_NESTING}); flatten its groups"
     if reading.update:
         return 403, UPDATE_REFUSED
+    if reading.extension:
+        return 403, (f"{reading.extension} is not accepted: DEFINE pragmas and the bif: and sql: functions of a SPARQL "
+                     "server can load or fetch from outside and read the system; coopgraph accepts standard SPARQL only")
     if reading.service:
         return 403, SERVICE_REFUSED
     if any(re.search(r"\bSERVICE\b", comment, flags=re.IGNORECASE) for comment in reading.comments):

@@ -67,8 +67,14 @@ TOKEN = re.compile(
 # which is quicker on the tokens that begin otherwise: most of them).
 HIDDEN = ("SERVICE", "FROM")  # the keywords the check must see wherever the engine reads them
 LEADS = ("TRUE", "FALSE", "ASK", "CONSTRUCT")  # what Oxigraph may read with a keyword right after it
-_FIRSTS = "".join(sorted({word[0].lower() for word in HIDDEN + LEADS}))
-_HIDING = rf"(?=(?i:[{_FIRSTS}]))(?i:{'|'.join(word.lower() for word in HIDDEN + LEADS)})"
+# Virtuoso's own extensions, which a SPARQL server may run: DEFINE pragmas (which can make a SELECT
+# load a remote graph into the store) and its built-in functions named bif:... and sql:... (which
+# can fetch a URL or read the system). The check refuses them wherever a reading finds them.
+EXTENSION_WORDS = frozenset({"DEFINE"})
+EXTENSION_PREFIXES = ("bif", "sql")
+_FIRSTS = "".join(sorted({word[0].lower() for word in HIDDEN + LEADS + EXTENSION_PREFIXES}))
+_HIDING = rf"(?=(?i:[{_FIRSTS}]))(?i:{'|'.join(word.lower() for word in HIDDEN + LEADS + EXTENSION_PREFIXES)})"
+_EXTENSION_IRI = re.compile(r"<(?i:bif|sql):")
 RUN = re.compile(
     rf"(?>\s*(?:{_STRING}|{_IRI}|{_BNODE}|{_VAR}|(?!{_HIDING}){_PNAME}|{_LANGTAG}|{_NUMBER}|{_OPERATOR}"
     rf"|[^\s#{{}}()\[\]{_BASE}]))*+"
@@ -124,6 +130,7 @@ class Reading:
     where: int | None  # the offset just after the '{' that opens the WHERE group, if there is one
     depth: int = 0  # the deepest nesting of brackets: { ( [
     comments: tuple[str, ...] = ()
+    extension: str | None = None  # a Virtuoso extension a reading finds (DEFINE, bif:..., sql:...)
 
 
 def read(text: str, predefined: Mapping[str, object] | None = None) -> Reading:
@@ -144,6 +151,8 @@ def read(text: str, predefined: Mapping[str, object] | None = None) -> Reading:
             reader.comments.append(match["comment"])
     other = other_readings(text, body)
     reader.service = reader.service or other.service
+    reader.extension = reader.extension or other.extension or (
+        "an IRI of the bif: or sql: scheme" if _EXTENSION_IRI.search(text, body) else None)
     reader.from_targets.extend([None] * other.froms)  # a FROM on another reading: its graph is not read
     reader.deepest += other.opened
     return reader.reading()
@@ -159,6 +168,7 @@ class OtherReadings(NamedTuple):
     service: bool  # a word or prefixed name that spells SERVICE, on some reading
     froms: int  # words or prefixed names that spell FROM on other readings
     opened: int  # brackets opened on other readings (an upper bound on what they add to the nesting)
+    extension: str | None = None  # a Virtuoso extension found on another reading
 
 
 def other_readings(text: str, start: int = 0) -> OtherReadings:
@@ -170,7 +180,7 @@ def other_readings(text: str, start: int = 0) -> OtherReadings:
     readings find, holds whatever the engine's own reading is, without parsing as it does; a
     position is read once, so the cost is at most one more reading of the text."""
     if not _AMBIGUOUS_IRI.search(text, start):
-        return OtherReadings(False, 0, 0)
+        return OtherReadings(False, 0, 0, None)
     starts: set[int] = set()
     pending: list[int] = []
     for token in tokens(text[start:]):
@@ -178,7 +188,7 @@ def other_readings(text: str, start: int = 0) -> OtherReadings:
             starts.add(token.start + start)
         if token.kind == "iri" and ("#" in token.text or "'" in token.text):
             pending.append(token.start + start + 1)
-    service, froms, opened = False, 0, 0
+    service, froms, opened, extension = False, 0, 0, None
     done: set[int] = set()
     while pending:
         at = pending.pop()
@@ -198,11 +208,21 @@ def other_readings(text: str, start: int = 0) -> OtherReadings:
             elif kind in {"word", "pname"}:
                 service = service or spells(value, "SERVICE")
                 froms += spells(value, "FROM")
+                extension = extension or extension_in(value, kind)
             elif kind == "other" and value in "{([":
                 opened += 1
             elif kind == "iri" and ("#" in value or "'" in value):
                 pending.append(begins + 1)
-    return OtherReadings(service, froms, opened)
+    return OtherReadings(service, froms, opened, extension)
+
+
+def extension_in(value: str, kind: str) -> str | None:
+    """The Virtuoso extension a word or prefixed name is, if it is one."""
+    if kind == "word" and value.upper() in EXTENSION_WORDS:
+        return value.upper()
+    if kind == "pname" and value.split(":", 1)[0].lower() in EXTENSION_PREFIXES:
+        return value
+    return None
 
 
 def read_form(text: str) -> tuple[str | None, str | None, frozenset[str]]:
@@ -238,6 +258,7 @@ class _Reader:
         self.where: int | None = None
         self.first_open: int | None = None
         self.depth = self.deepest = 0
+        self.extension: str | None = None
 
     def opening(self) -> int:
         """Read the opening; where the rest starts. Declarations as queries write them are read
@@ -288,6 +309,8 @@ class _Reader:
 
     def word(self, text: str, end: int, in_opening: bool) -> None:
         word = text.upper()
+        if word in EXTENSION_WORDS:
+            self.extension = self.extension or word
         if not in_opening and self.form is None and self.update is None:
             if word in FORMS:
                 self.form = FORMS[word]
@@ -307,7 +330,9 @@ class _Reader:
                 self.where = following[0].start + 1
 
     def name(self, text: str) -> None:
-        """A prefixed name after the opening: SERVICE or FROM when it begins with one (`spells`)."""
+        """A prefixed name after the opening: SERVICE or FROM when it begins with one (`spells`), a
+        Virtuoso built-in when its prefix is bif or sql."""
+        self.extension = self.extension or extension_in(text, "pname")
         if spells(text, "SERVICE"):
             self.service = True
         elif spells(text, "FROM"):
@@ -327,7 +352,8 @@ class _Reader:
         if where is None and self.form is not None and self.form != "ConstructQuery" and self.first_open is not None:
             where = self.first_open + 1  # SELECT * { ... } without the keyword WHERE
         graphs = tuple(_full_iri(target, self.prefixes) for target in self.from_targets)
-        return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments))
+        return Reading(self.form, self.update, self.service, graphs, where, self.deepest, tuple(self.comments),
+                       self.extension)
 
 
 SPELLINGS = {keyword: (keyword, *(lead + keyword for lead in LEADS)) for keyword in HIDDEN}
@@ -359,7 +385,7 @@ def holds_no_hidden_keyword(text: str, max_depth: int) -> bool:
     return True
 
 
-_LOWER_HIDDEN = tuple(word.lower() for word in HIDDEN)
+_LOWER_HIDDEN = tuple(word.lower() for word in HIDDEN) + ("define", "bif:", "sql:")
 _LOWER_LEADS = tuple(word.lower() for word in LEADS)
 
 
