@@ -615,3 +615,45 @@ def test_an_evaluation_error_carries_no_exception_class_or_errno():
     assert evaluation_error(OSError(101, "Network is unreachable (os error 101)")) == (403, NETWORK_REFUSED)
     status, words = evaluation_error(ValueError("something odd (os error 22)"))
     assert status == 400 and "ValueError" not in words and "os error" not in words and "something odd" in words
+
+
+def test_a_trailing_slash_never_redirects_to_another_host(guarded):
+    """`GET //evil.example/` was redirected to `//evil.example`, which a browser reads as another host."""
+    with httpx.Client(base_url=guarded.url, timeout=20, follow_redirects=False) as http:
+        for path in ("//evil.example/", "///evil.example/x/", "/\\evil.example/", "//evil.example//"):
+            answer = http.send(http.build_request("GET", httpx.URL(guarded.url, raw_path=path.encode())))
+            assert answer.status_code == 308, (path, answer.status_code)
+            location = answer.headers["location"]
+            assert location.startswith("/") and not location.startswith("//") and "\\" not in location, (path, location)
+        assert http.get("/queries/").headers["location"] == "/queries"
+    record("open redirect by a trailing slash", {"paths": 4})
+
+
+def test_long_references_are_refused_before_any_matching(guarded):
+    """64 KB in /compare, a named query's IRI parameter or a /doc/ path cost 2-2.5 s of fuzzy
+    matching each; now each is refused at once, and a light client is answered meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    long = "ICC-ASP/14/Res.3 para " + "9" * 64_000
+    with httpx.Client(base_url=guarded.url, timeout=30) as http:
+        started = time.perf_counter()
+        answers = [http.get("/compare", params={"a": long, "b": "ICC-ASP/14/Res.3"}),
+                   http.get("/queries/mandate-history", params={"mandate": long}, headers={"Accept": "application/json"}),
+                   http.get("/doc/" + "x" * 60_000)]
+        seconds = time.perf_counter() - started
+        assert [a.status_code for a in answers] == [422, 400, 404] or all(400 <= a.status_code < 500 for a in answers), \
+            [a.status_code for a in answers]
+        assert seconds < 1.5, seconds
+
+        def light() -> float:
+            t = time.perf_counter()
+            assert http.get("/sparql", params={"query": "ASK { ?s ?p ?o }"}).status_code == 200
+            return time.perf_counter() - t
+
+        with ThreadPoolExecutor(4) as pool:
+            attacks = [pool.submit(http.get, "/compare", params={"a": long, "b": "ICC-ASP/8/Res.2"}) for _ in range(3)]
+            latency = max(pool.submit(light).result() for _ in range(3))
+            assert all(400 <= a.result().status_code < 500 for a in attacks)
+        assert latency < 2.0, latency
+    record("long references in /compare, named queries and /doc/ paths", {"seconds for three": round(seconds, 2),
+                                                                          "light client max s": round(latency, 2)})

@@ -127,11 +127,19 @@ def parse_reference(reference: str, documents: dict[str, URIRef]) -> tuple[str, 
     return doc_id, pins
 
 
+# A reference is a symbol and a pinpoint, or an IRI: well under this. Longer text is refused before
+# any matching, whose cost grows with the text (64 KB cost seconds of CPU).
+MAX_REFERENCE = 500
+
+
 def resolve(graph: Graph, base: str, reference: str) -> Resolved:
     """The node a reference names, or ReferenceNotFound with the nearest labels."""
     reference = reference.strip()
     if not reference:
         raise ReferenceNotFound(reference, "the reference is empty")
+    if len(reference) > MAX_REFERENCE:
+        raise ReferenceNotFound(reference[:60] + "…", f"a reference is at most {MAX_REFERENCE} characters; this one has "
+                                f"{len(reference)}")
     if reference.startswith(("http://", "https://")):
         iri = URIRef(reference)
     elif _said(reference) in _labels(graph, base):
@@ -152,7 +160,10 @@ def resolve(graph: Graph, base: str, reference: str) -> Resolved:
 
 
 def nearest(graph: Graph, reference: str, limit: int = 5) -> list[tuple[str, str]]:
-    """The labels closest to a reference, for 'did you mean' answers."""
+    """The labels closest to a reference, for 'did you mean' answers (none for a text longer than
+    any reference: matching it would cost time and suggest nothing)."""
+    if len(reference) > MAX_REFERENCE:
+        return []
     labels: dict[str, str] = {}
     for node, label in graph.subject_objects(RDFS.label):
         if isinstance(node, URIRef) and "/doc/" in str(node) and "/citation/" not in str(node) and "/mandate/" not in str(node):

@@ -85,7 +85,8 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
             if len(path) > 1 and path.endswith("/") and method in {"GET", "HEAD"}:
                 # '/queries/' to '/queries' by a relative redirect: never to a server the Host header names
                 raw = scope.get("query_string", b"").decode("latin-1")
-                target = quote(path.rstrip("/"), safe="/:@!$&'()*+,;=-._~") + (f"?{raw}" if raw else "")
+                # one leading slash: '//evil.example/' would otherwise go to '//evil.example', another host
+                target = quote("/" + path.strip("/"), safe="/:@!$&'()*+,;=-._~") + (f"?{raw}" if raw else "")
                 await RedirectResponse(target, status_code=308)(scope, receive, send)
                 return
             if service.rebuild_check_due():  # at most once a second, and then off the event loop (it may reopen the store)
