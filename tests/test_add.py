@@ -148,3 +148,22 @@ def test_a_resolution_of_a_later_session_goes_in_without_code(corpus_root: Path,
     assert due.returncode == 0, due.stderr
     rows = due.stdout.strip().splitlines()[1:]
     assert len(rows) == 2 and all("twenty-third session" in row and "ICC-ASP/22/Res.4" in row for row in rows), rows
+
+
+def test_a_title_or_symbol_that_cannot_name_a_document_is_refused(corpus_root: Path, tmp_path: Path):
+    """`add --title` with '<', '>' or '"' built an unchecked document id (a traceback with pySHACL, a
+    misleading message with the other engine); now the id keeps only what an IRI carries, and a
+    symbol that cannot be one is refused naming the flag, with the corpus as it was."""
+    from coopgraph.corpus.intake import Facts
+    from coopgraph.errors import CorpusError
+
+    facts = Facts(session=16, title='Report of the Bureau on <co"op> matters')
+    assert facts.id == "asp16-bureau-report-co-op-matters"
+    with pytest.raises(CorpusError, match="gives no name"):
+        _ = Facts(session=16, title='Report of the Bureau on <">').id
+    before = (corpus_root / "corpus" / "manifest.toml").read_text()
+    source = tmp_path / "res.txt"
+    source.write_text(later_resolution().replace("ICC-ASP/15/Res.5", "ICC-ASP/15/Res.?"), encoding="utf-8")
+    symbol = cli("add", str(source), "--symbol", 'ICC-ASP/15/<x>"', "--title", "Resolution on cooperation", root=corpus_root)
+    assert symbol.returncode == 2 and "--symbol" in symbol.stderr and "Traceback" not in symbol.stderr, symbol.stderr
+    assert (corpus_root / "corpus" / "manifest.toml").read_text() == before

@@ -143,3 +143,21 @@ def test_losing_the_sparql_server_gives_503_and_the_service_recovers(built_dir, 
         if server is not None:
             server.stop()
         virtuoso.stop()
+
+
+def test_build_outputs_are_readable_by_others(tmp_path):
+    """The outputs were written with mkstemp's mode 0600: a web server or a colleague on the machine
+    could not read them. They now get the mode a new file gets (0644 under the usual umask)."""
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    done = cli("--out", str(out), "build")
+    assert done.returncode == 0, done.stderr
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for name in ("coopgraph.ttl", "coopgraph.nt", "coopgraph.jsonld", "context.jsonld"):
+        mode = stat.S_IMODE((out / name).stat().st_mode)
+        assert mode == 0o666 & ~umask, (name, oct(mode))
+    index = next((out / "search").glob("*.sqlite"))
+    assert stat.S_IMODE(index.stat().st_mode) == 0o666 & ~umask

@@ -26,6 +26,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from coopgraph.graph.serialize import give_usual_mode
+
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 OPEN, CLOSE = "\x02", "\x03"  # marks around each match in a snippet, made HTML only after escaping
 _TERMS = re.compile(r'"([^"]*)"|(\w[\w\'’-]*\*?)', re.UNICODE)
@@ -85,6 +87,7 @@ def build(rows: Iterable[tuple[str, str, str]], path: Path) -> int:
             connection.execute("INSERT INTO units (units) VALUES ('optimize')")
             connection.execute("INSERT INTO exact (exact) VALUES ('optimize')")
         connection.close()
+        give_usual_mode(tmp)  # mkstemp's 0600 would hide the index from other readers
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from coopgraph.errors import CoopgraphError
+from coopgraph.errors import CoopgraphError, CorpusError
 from coopgraph.ordinals import number_of
 
 SYMBOL = re.compile(r"\b(ICC-ASP/(\d+)/Res\.\d+)\b")
@@ -49,9 +49,16 @@ class Facts:
     def id(self) -> str:
         """The symbol; for a report that prints none, a name made of what it states (session and title)."""
         if self.symbol:
+            if not re.fullmatch(r"[A-Za-z0-9][\w.\-]*(?:/[\w.\-]+)*", self.symbol):
+                raise CorpusError(f"the symbol {self.symbol!r} cannot name a document in an IRI: a symbol is letters, "
+                                  "digits, '.', '-' and '/' (such as ICC-ASP/15/Res.5); check --symbol or the text's heading")
             return self.symbol
         author = "court" if (self.title or "").startswith("Report of the Court") else "bureau"
-        subject = re.sub(r"^Report of the (Bureau|Court) on ", "", self.title or "").strip().replace(" ", "-")
+        subject = re.sub(r"^Report of the (Bureau|Court) on ", "", self.title or "").strip()
+        subject = re.sub(r"[^A-Za-z0-9]+", "-", subject).strip("-")  # only what an IRI segment carries as it is
+        if not subject:
+            raise CorpusError(f"the title {self.title!r} gives no name for the document; pass --title with words "
+                              "(such as 'Report of the Bureau on cooperation')")
         return f"asp{self.session}-{author}-report-{subject}"
 
 

@@ -17,6 +17,16 @@ from rdflib import Graph
 
 from coopgraph.terms import PREFIXES
 
+# The process's umask, read once at start-up (reading it means setting it, which is not thread-safe).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def give_usual_mode(path: str | Path) -> None:
+    """mkstemp makes a file 0600; an output is for its readers too: give it the mode a new file
+    gets in this process (0644 under the usual umask)."""
+    os.chmod(path, 0o666 & ~_UMASK)
+
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename it into place."""
@@ -27,6 +37,7 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        give_usual_mode(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
