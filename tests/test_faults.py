@@ -133,6 +133,8 @@ def test_losing_the_sparql_server_gives_503_and_the_service_recovers(built_dir, 
             for answer in down:
                 assert answer.status_code == 503, (answer.request.url, answer.status_code, answer.text[:300])
                 assert "not answering" in answer.text and answer.headers.get("retry-after")
+                # the server's address and its own error text stay in the operator's log
+                assert "127.0.0.1" not in answer.text and "sparql" not in answer.text.lower(), answer.text
             virtuoso.stop()
             virtuoso.start()  # the backend returns, its data replayed from its own log
             recovered = count()

@@ -657,3 +657,13 @@ def test_long_references_are_refused_before_any_matching(guarded):
         assert latency < 2.0, latency
     record("long references in /compare, named queries and /doc/ paths", {"seconds for three": round(seconds, 2),
                                                                           "light client max s": round(latency, 2)})
+
+
+def test_no_exception_class_or_lone_surrogate_reaches_the_client(guarded):
+    """"\\uD800" gave UnicodeEncodeError and a SPARQL 1.2 triple term TypeError in the answer."""
+    with httpx.Client(base_url=guarded.url, timeout=20) as http:
+        for query in ('SELECT ("\\uD800" AS ?x) {}', "SELECT * WHERE { BIND(<<( <http://a> <http://b> <http://c> )>> AS ?t) }"):
+            answer = http.get("/sparql", params={"query": query})
+            assert answer.status_code < 500, (query, answer.status_code)
+            assert not re.search(r"\b\w+(Error|Exception)\b", answer.text), answer.text
+    record("exception names in messages", {"queries": 2})

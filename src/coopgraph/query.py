@@ -127,7 +127,13 @@ def normalise(text: str) -> str:
         raise QueryError(f"SPARQL syntax error: {exc}") from None
     if expanded != text and expandUnicodeEscapes_re.search(expanded):
         raise QueryError("SPARQL syntax error: a \\u escape spells another escape; write the character itself")
+    if lone := _SURROGATE.search(expanded):
+        raise QueryError(f"SPARQL syntax error: \\u{ord(lone.group()):04X} (at character {lone.start() + 1}) is half of a "
+                         "surrogate pair, not a character; write the character itself")
     return expanded.replace("\r", "\n")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 MAX_NESTING = 200

@@ -37,8 +37,8 @@ def over_budget_response(exc: OverBudget) -> Response:
 
 def store_unreachable_response(service: Service, exc: StoreError) -> Response:
     """The store (a SPARQL server) does not answer: 503, and the next request tries again."""
-    LOG.warning("the store does not answer: %s", exc)
-    return PlainTextResponse(f"the store ({service.store.describe()}) is not answering: {exc}; try again shortly",
+    LOG.warning("the store (%s) does not answer: %s", service.store.describe(), exc)  # the detail for the operator
+    return PlainTextResponse("the store is not answering; try again shortly",  # not the server's address or its words
                              status_code=503, headers={"Retry-After": "5"})
 
 

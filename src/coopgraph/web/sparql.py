@@ -19,6 +19,7 @@ import gc
 import multiprocessing
 import os
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -243,7 +244,9 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         except MemoryError:
             answer = Answer(503, _over_memory(limits).encode(), "text/plain; charset=utf-8", retire=True)
         except StoreError as exc:  # the store's fault, not the query's: worth trying again
-            answer = Answer(503, f"the store is not answering: {exc}".encode(), "text/plain; charset=utf-8")
+            # the detail (the server's address, its own error text) is for the operator's log, not the client
+            print(f"coopgraph: query worker: {exc}", file=sys.stderr, flush=True)
+            answer = Answer(503, b"the store is not answering; try again in a moment", "text/plain; charset=utf-8")
         except SyntaxError as exc:  # the engine's parse: where and what
             answer = Answer(400, engine_error(exc).encode(), "text/plain; charset=utf-8")
         except Exception as exc:  # an evaluation error: the query's fault, or a call the sandbox stopped
