@@ -667,3 +667,15 @@ def test_no_exception_class_or_lone_surrogate_reaches_the_client(guarded):
             assert answer.status_code < 500, (query, answer.status_code)
             assert not re.search(r"\b\w+(Error|Exception)\b", answer.text), answer.text
     record("exception names in messages", {"queries": 2})
+
+
+def test_nesting_hidden_behind_less_than_is_counted(guarded, built_dir):
+    """50,000 brackets hidden from the old check as in the '<' attack killed a worker with SIGSEGV
+    (the 503 blamed memory) and `coopgraph query` with exit 139 and no message."""
+    query = 'SELECT * WHERE {\n FILTER(1<2#>"""\n ' + "(" * 50_000 + "1" + ")" * 50_000 + '\n #"""\n}'
+    with httpx.Client(base_url=guarded.url, timeout=30) as http:
+        answer = http.post("/sparql", content=query.encode(), headers={"Content-Type": "application/sparql-query"})
+        assert answer.status_code == 400 and "nested too deeply" in answer.text, (answer.status_code, answer.text[:200])
+    done = cli("--out", str(built_dir), "query", query)
+    assert done.returncode == 2 and "nested too deeply" in done.stderr
+    record("nesting hidden behind '<'", {"levels": 50_000})

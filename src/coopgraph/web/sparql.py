@@ -18,6 +18,7 @@ import asyncio
 import gc
 import multiprocessing
 import os
+import signal
 import socket
 import sys
 import threading
@@ -509,7 +510,10 @@ class QueryPool:
         ended_early = code is not None and not timed_out
         self._replace(worker)
         if ended_early:
-            raise WorkerLost(f"the query worker ended while answering (exit code {code})"
+            if code == -signal.SIGSEGV:  # the engine crashed (a parser's stack overflow): not a question of memory
+                raise WorkerLost("the query crashed the query engine and was stopped; a query nested far deeper than "
+                                 "queries need (hidden from the check, or not) ends this way: flatten it")
+            raise WorkerLost("the query worker ended while answering"
                              + (f": a query that needs more than the {self.limits.memory_mb:,} MB of memory a query may "
                                 "use ends this way; make it cheaper (shorter strings, fewer rows held for ORDER BY or "
                                 "GROUP BY)" if self.limits.memory_mb else "; try again"))
