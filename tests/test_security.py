@@ -679,3 +679,47 @@ def test_nesting_hidden_behind_less_than_is_counted(guarded, built_dir):
     done = cli("--out", str(built_dir), "query", query)
     assert done.returncode == 2 and "nested too deeply" in done.stderr
     record("nesting hidden behind '<'", {"levels": 50_000})
+
+
+def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded):
+    """530 half-open sockets from one address left another client 8 of 180 answers: the cap was
+    global. Now one address holds at most a quarter of the places (10 of 40 here); a client from
+    another address is answered every time while the flood goes on."""
+    stop = threading.Event()
+    opened: list[socket.socket] = []
+
+    def flood() -> None:
+        while not stop.is_set():
+            try:
+                sock = socket.socket()
+                sock.bind(("127.0.0.2", 0))
+                sock.settimeout(2)
+                sock.connect(("127.0.0.1", guarded.port))
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+                opened.append(sock)
+            except OSError:
+                pass
+            if len(opened) > 600:
+                for old in opened[:300]:
+                    old.close()
+                del opened[:300]
+
+    flooding = threading.Thread(target=flood, daemon=True)
+    flooding.start()
+    time.sleep(0.5)
+    answered = 0
+    try:
+        with httpx.Client(base_url=guarded.url, timeout=10, transport=httpx.HTTPTransport(local_address="127.0.0.3")) as http:
+            for _ in range(30):
+                try:
+                    answered += http.get("/queries").status_code == 200
+                except httpx.HTTPError:
+                    pass
+    finally:
+        stop.set()
+        flooding.join(5)
+        for sock in opened:
+            sock.close()
+    assert len(opened) > 50, "the flood opened too few sockets to prove anything"
+    assert answered == 30, f"{answered} of 30 answered during the flood"
+    record("half-open sockets from one address", {"flood sockets": len(opened), "other client answered": f"{answered}/30"})

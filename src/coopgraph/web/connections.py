@@ -4,7 +4,9 @@ uvicorn closes idle keep-alive connections but waits forever for a request that 
 its headers; enough such connections use up the file descriptors, and then nobody is answered.
 Here a connection must complete each request's headers within `header_timeout` seconds of
 opening (or of its previous answer), and one that arrives when `max_connections` are open is
-closed at once. Proxy headers are believed only from the proxies the operator lists.
+closed at once, as is one from an address that holds a quarter of them already (at least 4): one
+client's flood of half-open sockets cannot take every place. Proxy headers are believed only from
+the proxies the operator lists.
 """
 
 from __future__ import annotations
@@ -19,6 +21,12 @@ if TYPE_CHECKING:
     from coopgraph.web.settings import ServeSettings
 
 LIMITS = {"header_timeout": 10.0, "max_connections": 512}
+OPEN_BY_ADDRESS: dict[str, int] = {}  # connections open per peer address, in this server process
+
+
+def per_address_cap() -> int:
+    """How many connections one address may hold: a quarter of all, at least 4."""
+    return max(4, int(LIMITS["max_connections"]) // 4)
 
 
 def configure(header_timeout: float, max_connections: int) -> None:
@@ -42,10 +50,15 @@ class GuardedProtocol(HttpToolsProtocol):
     connection opens or the previous answer ends."""
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        if len(self.connections) >= LIMITS["max_connections"]:
+        peer = transport.get_extra_info("peername")
+        self._address = str(peer[0]) if peer else "?"
+        if (len(self.connections) >= LIMITS["max_connections"]
+                or OPEN_BY_ADDRESS.get(self._address, 0) >= per_address_cap()):
             self.transport = transport
+            self._address = None  # not counted
             transport.abort()  # no answer: answering would cost the descriptor time we lack
             return
+        OPEN_BY_ADDRESS[self._address] = OPEN_BY_ADDRESS.get(self._address, 0) + 1
         super().connection_made(transport)
         self._arm_header_timer()
 
@@ -76,6 +89,14 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        address = getattr(self, "_address", None)
+        if address is not None:
+            self._address = None
+            left = OPEN_BY_ADDRESS.get(address, 1) - 1
+            if left > 0:
+                OPEN_BY_ADDRESS[address] = left
+            else:
+                OPEN_BY_ADDRESS.pop(address, None)
         if self.flow is None:  # refused at connection_made: nothing else was set up
             self.connections.discard(self)
             return
