@@ -168,3 +168,46 @@ def test_clients_not_charged_for_a_window_are_forgotten_and_their_number_is_boun
     for client in ("d", "e", "f", "g"):
         budgets.charge(client, 1.0)
     assert list(budgets._accounts) == ["e", "f", "g"]  # the bound: the least recently charged go first
+
+
+def test_addresses_of_one_network_are_one_client():
+    from coopgraph.web.fairness import client_group
+    assert client_group("10.1.2.3") == client_group("10.1.2.200") == "10.1.2.0/24"
+    assert client_group("10.1.3.3") != client_group("10.1.2.3")
+    assert client_group("127.0.0.2") == "127.0.0.2" != client_group("127.0.0.3")  # this machine: each address itself
+    assert client_group("2001:db8::1") == client_group("2001:db8::ffff:1") == "2001:db8::/64"
+    assert client_group("::ffff:10.1.2.3") == "10.1.2.0/24"
+    assert client_group("not an address") == "not an address"
+
+
+def test_networks_that_fill_the_queue_leave_a_newcomer_a_place():
+    """From 8 addresses, an ASK of another client got 503 in 97 of 98 tries: the queue was full.
+    Now 8 addresses of one /24 are one client (16 waiting at most), and a quarter of the queue is
+    kept for clients not yet waiting: networks that fill the rest still leave a newcomer its place."""
+    import asyncio
+
+    from coopgraph.web.fairness import FairTurns, QueueWaitExceeded, client_group
+
+    async def scenario() -> tuple[int, bool]:
+        turns: FairTurns[str] = FairTurns(per_client=1, max_waiting=48, max_waiting_per_client=16)
+        refused = 0
+        waiting = []
+        for network in range(5):  # five networks, each with many addresses and many queries
+            for host in range(1, 9):
+                for _ in range(3):
+                    client = client_group(f"10.0.{network}.{host}")
+                    try:
+                        turns._refuse_when_full(client)
+                        turns._lines.setdefault(client, __import__("collections").deque()).append(object())
+                        waiting.append(client)
+                    except QueueWaitExceeded:
+                        refused += 1
+        try:
+            turns._refuse_when_full(client_group("192.0.2.7"))  # someone new
+            newcomer = True
+        except QueueWaitExceeded:
+            newcomer = False
+        return refused, newcomer
+
+    refused, newcomer = asyncio.run(scenario())
+    assert refused > 0 and newcomer

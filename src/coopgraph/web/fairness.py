@@ -1,7 +1,10 @@
 """Fair shares of query time: a budget per client, and workers handed out in turn.
 
-A client is its network address, nothing it says about itself: a User-Agent or a forwarded-for
-header costs nothing to change (proxy headers count only from proxies the operator lists). Each
+A client is its network, nothing it says about itself: a User-Agent or a forwarded-for header costs
+nothing to change (proxy headers count only from proxies the operator lists), and neither does an
+address within one network, so addresses are grouped (`client_group`): an IPv4 /24, an IPv6 /64.
+A loopback address stands for itself: it is this machine (a local proxy, a test's clients), and a
+party that holds this machine is not one a query budget could stop. Each
 client may spend `budget` seconds of query time per `window` seconds (a bucket that refills
 steadily); a client that has spent it gets 429 with the seconds until it may ask again, checked
 again when its turn for a worker comes, so queries queued in parallel do not slip past it.
@@ -12,6 +15,7 @@ are forgotten, and past `max_clients` the least recently charged.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import math
 import threading
 import time
@@ -20,6 +24,21 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+
+
+def client_group(address: str) -> str:
+    """The network a client's address stands for: what one party can easily hold many addresses
+    of (an IPv4 /24, an IPv6 /64). A loopback address, or anything unreadable, stands for itself."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return str(ip)
+    prefix = 24 if ip.version == 4 else 64
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
 
 @dataclass
@@ -199,8 +218,12 @@ class FairTurns(Generic[T]):
                     self._cond.notify_all()
 
     def _refuse_when_full(self, client: str) -> None:
+        """A quarter of the waiting places is kept for clients not yet waiting or running: several
+        networks that fill the queue together still leave a newcomer a place."""
         waiting = sum(len(line) for line in self._lines.values())
-        if waiting >= self.max_waiting or len(self._lines.get(client, ())) >= self.max_waiting_per_client:
+        known = client in self._lines or self._holding[client] > 0
+        limit = self.max_waiting - max(1, self.max_waiting // 4) if known else self.max_waiting
+        if waiting >= limit or len(self._lines.get(client, ())) >= self.max_waiting_per_client:
             raise QueueWaitExceeded(f"too many queries are waiting ({waiting} in all; at most "
                                     f"{self.max_waiting_per_client} of one client)")
 

@@ -20,7 +20,7 @@ from typing import Any
 from starlette.responses import PlainTextResponse, Response
 
 from coopgraph.store import StoreError
-from coopgraph.web.fairness import OverBudget
+from coopgraph.web.fairness import OverBudget, client_group
 from coopgraph.web.formats import Wanted
 from coopgraph.web.query_string import query_pairs
 from coopgraph.web.rendering import accepts_html
@@ -58,7 +58,7 @@ class SparqlFront:
         if request is None:
             return False
         text, formats, accept, if_none_match = request
-        client = scope["client"][0] if scope.get("client") else "-"  # its address: nothing it says of itself
+        client = client_group(scope["client"][0]) if scope.get("client") else "-"  # its network: nothing it says of itself
         try:  # Vary names Origin, as the CORS layer adds it to what passes through the app
             response = await answer_response(self.service, text, None, Wanted(formats, accept), client, if_none_match,
                                              vary="Accept, Origin")

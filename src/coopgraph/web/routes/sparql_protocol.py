@@ -21,6 +21,7 @@ from coopgraph.resolve import resolve
 from coopgraph.terms import CG, RDF
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
+from coopgraph.web.fairness import client_group
 from coopgraph.web.formats import GRAPH_FORMATS, Wanted, choose
 from coopgraph.web.rendering import (
     RDF_MEDIA,
@@ -100,7 +101,8 @@ class AnswerResponse(Response):
 
 
 def client_of(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """The client, for budgets and turns: the network of its address (coopgraph.web.fairness)."""
+    return client_group(request.client.host) if request.client else "-"
 
 
 def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted,
