@@ -723,3 +723,21 @@ def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded):
     assert len(opened) > 50, "the flood opened too few sockets to prove anything"
     assert answered == 30, f"{answered} of 30 answered during the flood"
     record("half-open sockets from one address", {"flood sockets": len(opened), "other client answered": f"{answered}/30"})
+
+
+def test_an_answer_is_cut_at_its_byte_limit(guarded):
+    """A REPLACE-amplified SELECT made a 300 MB answer, and eight unread ones took the server from
+    208 MB to 2.5 GB. An answer is now cut at about 16 MB, with the note saying so, read from the
+    engine row by row: the server never holds more than that per answer. Here 10,000 rows of four
+    copies of two paragraphs (about 30 MB) in JSON, CSV and XML."""
+    big = ('SELECT ?a ?b (CONCAT(?t, ?u, ?t, ?u, ?t, ?u, ?t, ?u) AS ?w) WHERE { '
+           '?a <https://w3id.org/coopgraph/ontology#text> ?t . ?b <https://w3id.org/coopgraph/ontology#text> ?u }')
+    with httpx.Client(base_url=guarded.url, timeout=60) as http:
+        for fmt in ("json", "csv", "xml"):
+            answer = http.get("/sparql", params={"query": big, "format": fmt})
+            assert answer.status_code == 200, (fmt, answer.status_code, answer.text[:200])
+            assert 8 << 20 < len(answer.content) <= 17 << 20, (fmt, len(answer.content))
+            assert answer.headers.get("x-coopgraph-truncated") == "true", fmt
+            if fmt != "csv":
+                assert "larger than 16 MB" in answer.text[-2000:] + answer.text[:2000], fmt
+    record("answers past the byte limit", {"limit MB": 16, "formats": 3})

@@ -261,6 +261,12 @@ def truncation_note(max_rows: int, what: str) -> str:
     return f"truncated: more than {max_rows} {what}; only the first {max_rows} are returned"
 
 
+def bytes_note(max_bytes: int, kept: int) -> str:
+    """What an answer cut at the byte limit says of itself."""
+    return (f"truncated: the answer would be larger than {max_bytes / (1 << 20):g} MB; only the first {kept} "
+            "rows or triples that fit are returned (ask for fewer, or shorter values)")
+
+
 def json_results(variables: list[str], bindings: list[dict[str, dict[str, str]]], truncated: str | None) -> bytes:
     """The SPARQL JSON results document; a truncation note as a link and a member of its own."""
     import orjson

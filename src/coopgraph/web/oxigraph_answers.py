@@ -14,7 +14,7 @@ import io
 import itertools
 from typing import Any
 
-from coopgraph.web.formats import json_results, require_xml_chars, serialize_rows, truncation_note
+from coopgraph.web.formats import bytes_note, json_results, require_xml_chars, serialize_rows, truncation_note
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 NATIVE_GRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "xml": "RDF_XML"}
@@ -55,7 +55,7 @@ def json_natively(solutions: Any, max_rows: int, cap: int = NATIVE_JSON_CAP) -> 
     import orjson
     import pyoxigraph as ox
 
-    written = _CappedBuffer(cap)
+    written = _CappedBuffer(cap)  # an answer past the cap is read again row by row, within the byte limit
     try:
         solutions.serialize(written, format=ox.QueryResultsFormat.JSON)
     except _OverCap:
@@ -75,6 +75,27 @@ def limited(items: Any, max_rows: int) -> tuple[list[Any], bool]:
     """The first `max_rows` items and whether there were more; reads one item past the limit."""
     taken = list(itertools.islice(items, max_rows + 1))
     return taken[:max_rows], len(taken) > max_rows
+
+
+def _size(item: Any) -> int:
+    """About how many bytes an item (a solution or a triple) takes in an answer."""
+    terms = (item.subject, item.predicate, item.object) if hasattr(item, "predicate") else tuple(item)
+    return sum(len(getattr(t, "value", "")) + 24 for t in terms if t is not None) + 8
+
+
+def limited_in_bytes(items: Any, max_rows: int, max_bytes: int) -> tuple[list[Any], str | None]:
+    """The first items that fit both the row limit and about `max_bytes` of answer, read one at a
+    time (an answer is never held whole past the limit), and the note when the answer is cut."""
+    taken: list[Any] = []
+    size = 0
+    for item in items:
+        if len(taken) == max_rows:
+            return taken, truncation_note(max_rows, "rows" if not hasattr(item, "predicate") else "triples")
+        size += _size(item)
+        if size > max_bytes:
+            return taken, bytes_note(max_bytes, len(taken))
+        taken.append(item)
+    return taken, None
 
 
 def graph_bytes(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> bytes:

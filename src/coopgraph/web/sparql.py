@@ -39,6 +39,7 @@ from coopgraph.web.formats import (
     NotRepresentable,
     Refusal,
     Wanted,
+    bytes_note,
     negotiate,
     require_xml_chars,
     serialize_ask,
@@ -53,6 +54,7 @@ class QueryLimits:
     max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned
     max_query_bytes: int = 256_000
     memory_mb: int = 4096  # address space of each query worker; 0: no limit
+    max_answer_bytes: int = 16 << 20  # an answer's size, about: past it the answer is cut, with a note
 
 
 @dataclass
@@ -157,7 +159,13 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
             fmt = "nt"  # the answer is one graph: its N-Triples lines are N-Quads lines
         return Answer(200, out.serialize(format=fmt, encoding="utf-8"), media, note)
     note = truncation_note(limits.max_rows, "rows") if rows.truncated else None
-    return Answer(200, serialize_rows(rows.variables, rows.rows, RESULT_TYPES[media], note), media, note)
+    kept = rows.rows
+    body = serialize_rows(rows.variables, kept, RESULT_TYPES[media], note)
+    while len(body) > limits.max_answer_bytes and kept:  # past the byte limit: halve the rows until it fits
+        kept = kept[: len(kept) // 2]
+        note = bytes_note(limits.max_answer_bytes, len(kept))
+        body = serialize_rows(rows.variables, kept, RESULT_TYPES[media], note)
+    return Answer(200, body, media, note)
 
 
 def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any], media: str, limits: QueryLimits,
@@ -173,8 +181,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
     if isinstance(result, (bool, ox.QueryBoolean)):
         return Answer(200, serialize_ask(bool(result), RESULT_TYPES[media]), media)
     if isinstance(result, ox.QueryTriples):
-        triples, more = native.limited(result, limits.max_rows)
-        note = truncation_note(limits.max_rows, "triples") if more else None
+        triples, note = native.limited_in_bytes(result, limits.max_rows, limits.max_answer_bytes)
         fmt = GRAPH_TYPES[media]
         if fmt not in native.NATIVE_GRAPH_FORMATS:  # JSON-LD
             from rdflib import Graph
@@ -191,13 +198,12 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
         return Answer(200, native.graph_bytes(triples, fmt, PREFIXES), media, note)
     fmt = RESULT_TYPES[media]
     if fmt == "json":
-        written = native.json_natively(result, limits.max_rows)
+        written = native.json_natively(result, limits.max_rows, cap=limits.max_answer_bytes)
         if written is not None:
             return Answer(200, written[0], media, written[1])
         result = store.execute(checked.text, bindings, checked.declared)  # too large to hold: read again, row by row
     variables = [v.value for v in result.variables]
-    solutions, more = native.limited(result, limits.max_rows)
-    note = truncation_note(limits.max_rows, "rows") if more else None
+    solutions, note = native.limited_in_bytes(result, limits.max_rows, limits.max_answer_bytes)
     return Answer(200, native.solutions_bytes(variables, solutions, fmt, note), media, note)
 
 
