@@ -26,7 +26,7 @@ from report import publish, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 TESTS = ["tests/test_hostile.py", "tests/test_hostile_input.py", "tests/test_faults.py", "tests/test_fairness.py",
-         "tests/test_security.py", "tests/test_sparql_lexer.py"]
+         "tests/test_security.py", "tests/test_sparql_lexer.py", "tests/test_stores.py", "tests/test_add.py"]
 
 # Every attack found against the server and the commands: what must happen, and the test that holds it.
 ATTACKS = [
@@ -90,6 +90,41 @@ ATTACKS = [
     ("search words inside one another", "marks never nested", None, "test_security.py::test_search_never_nests_marks"),
     ("update= by GET; two query parameters; a CORS preflight", "400; 400; answered, any origin, no credentials", None,
      "test_security.py::test_protocol_refusals_and_cors"),
+    ("'<' read as less-than by the engine and as an IRI's start by the check: FILTER(1<2#>\"\"\" hid SERVICE and FROM "
+     "in what the check took for a string; GET, form POST, direct POST and `coopgraph query`",
+     "refused (403) by the check on every reading of '<'; no connection", "'<' read as less-than hides SERVICE or FROM",
+     "test_security.py::test_less_than_hiding_service_or_from_is_refused_everywhere"),
+    ("the differential fuzz: queries of the pieces a lexer and the engine may read apart",
+     "every query Oxigraph calls out on or takes a FROM from is refused", None,
+     "test_sparql_lexer.py::test_the_check_refuses_whatever_the_engine_calls_out_on_or_takes_from"),
+    ("an engine or system error (the sandbox's 'Network is unreachable (os error 101)', a lone surrogate \\uD800)",
+     "plain words: 403 'the query tried to reach the network', 400 naming the escape; no exception class, no errno",
+     "exception names in messages", "test_security.py::test_no_exception_class_or_lone_surrogate_reaches_the_client"),
+    ("Virtuoso's DEFINE get:soft \"replace\" (a SELECT that replaced the corpus with a fetched file), bif:http_get, "
+     "bif:sys_stat, <bif:...> IRIs, on a real Virtuoso", "refused (403) before the server; the graph unchanged; no fetch "
+     "(sent to Virtuoso directly, bif:http_get does call the listener)", None,
+     "test_stores.py::test_virtuoso_extensions_are_refused_and_the_graph_stays"),
+    ("half-open sockets flooded from one address (cap 40)", "at most a quarter of the places per address: a client from "
+     "another address answered 30 of 30 times", "half-open sockets from one address",
+     "test_security.py::test_one_address_flooding_half_open_sockets_leaves_room_for_others"),
+    ("a 24 MB answer (10,000 rows of long values), and larger ones", "cut at about 16 MB with a note, read row by row",
+     "answers past the byte limit", "test_security.py::test_an_answer_is_cut_at_its_byte_limit"),
+    ("64 KB references in /compare, a named query's IRI parameter and a /doc/ path (2-2.5 s of fuzzy matching each)",
+     "refused before matching; a light client answered within 2 s meanwhile",
+     "long references in /compare, named queries and /doc/ paths",
+     "test_security.py::test_long_references_are_refused_before_any_matching"),
+    ("many addresses of one network, and several networks filling the queue", "one /24 (or /64) is one client; a "
+     "quarter of the queue kept for clients not yet waiting", None,
+     "test_fairness.py::test_networks_that_fill_the_queue_leave_a_newcomer_a_place"),
+    ("GET //evil.example/", "308 to /evil.example on this server, never to another host", "open redirect by a trailing slash",
+     "test_security.py::test_a_trailing_slash_never_redirects_to_another_host"),
+    ("50,000 brackets hidden behind '<'", "400 'nested too deeply' from the check (a crashed worker is named as such)",
+     "nesting hidden behind '<'", "test_security.py::test_nesting_hidden_behind_less_than_is_counted"),
+    ("`add --title` with '<', '>' or '\"'; `add --symbol` that cannot name a document", "an id of what an IRI carries; "
+     "the symbol refused naming --symbol; the corpus as it was", None,
+     "test_add.py::test_a_title_or_symbol_that_cannot_name_a_document_is_refused"),
+    ("build outputs written with mode 0600", "the mode a new file gets (0644 under the usual umask)", None,
+     "test_faults.py::test_build_outputs_are_readable_by_others"),
 ]
 
 
