@@ -173,3 +173,27 @@ def test_a_worker_answers_from_the_build_the_server_serves(built_dir, tmp_path):
         assert n == int(json.loads(before.body)["results"]["bindings"][0]["n"]["value"]) - 10
     finally:
         pool.close()
+
+
+def test_a_worker_that_grew_retires_and_gives_its_memory_back(built_dir):
+    """Workers kept the peak memory of their largest query until replaced; one that has grown past
+    its start by more than `retire_above_mb` now retires after its answer, and a fresh one takes its
+    place (the answer itself is whole)."""
+    source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
+    pool = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=100_000, memory_mb=0, retire_above_mb=40), size=1)
+    try:
+        assert pool.run("ASK {}").status == 200
+        first = {w.process.pid for w in pool.all}
+        big = (f"SELECT ?a ?b (CONCAT(?t, ?u, ?t, ?u) AS ?w) WHERE {{ ?a <{BASE}ontology#text> ?t . "
+               f"?b <{BASE}ontology#text> ?u }}")
+        answer = pool.run(big, wanted=JSON)
+        assert answer.status == 200
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and {w.process.pid for w in pool.all} in (first, set()):
+            time.sleep(0.1)  # the replacement starts on a thread of its own
+        assert {w.process.pid for w in pool.all} and {w.process.pid for w in pool.all} != first
+        assert pool.run("ASK {}").status == 200  # the fresh worker answers
+        small = pool.run("ASK {}")
+        assert small.status == 200
+    finally:
+        pool.close()

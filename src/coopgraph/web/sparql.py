@@ -55,6 +55,7 @@ class QueryLimits:
     max_query_bytes: int = 256_000
     memory_mb: int = 4096  # address space of each query worker; 0: no limit
     max_answer_bytes: int = 16 << 20  # an answer's size, about: past it the answer is cut, with a note
+    retire_above_mb: int = 256  # a worker that has grown this much past its start retires after its answer
 
 
 @dataclass
@@ -230,6 +231,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         conn.send(("failed", str(exc)))
         return
     settle_heap()
+    baseline = resident_mb()
     conn.send(("ready", size, isolation))
     while True:
         try:
@@ -260,6 +262,8 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             status, words = evaluation_error(exc)
             answer = Answer(status, words.encode(), "text/plain; charset=utf-8")
         answer.seconds = time.perf_counter() - started
+        if not answer.retire and resident_mb() - baseline > limits.retire_above_mb:
+            answer.retire = True  # an allocator keeps a query's peak: a fresh worker gives the memory back
         if len(answer.body) > BODY_APART:
             body, answer.body, answer.follows = answer.body, b"", True
             conn.send(answer.message())
@@ -268,6 +272,15 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             conn.send(answer.message())
         if answer.retire:
             return
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (not its peak), in MB; 0 where /proc cannot tell."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
 def _over_memory(limits: QueryLimits) -> str:
