@@ -741,3 +741,28 @@ def test_an_answer_is_cut_at_its_byte_limit(guarded):
             if fmt != "csv":
                 assert "larger than 16 MB" in answer.text[-2000:] + answer.text[:2000], fmt
     record("answers past the byte limit", {"limit MB": 16, "formats": 3})
+
+
+def test_a_reader_that_never_reads_is_cut_off(guarded):
+    """A client could ask for a large answer and never read it, holding the connection and the
+    answer in the server for ever. Past its query's time limit (3 s here) and 30 s of sending, the
+    connection is cut: the client gets only what the buffers held, not the whole answer."""
+    big = ('SELECT ?a ?b (CONCAT(?t, ?u, ?t, ?u, ?t, ?u, ?t, ?u) AS ?w) WHERE { '
+           '?a <https://w3id.org/coopgraph/ontology#text> ?t . ?b <https://w3id.org/coopgraph/ontology#text> ?u }')
+    from urllib.parse import quote
+    sock = socket.create_connection(("127.0.0.1", guarded.port), timeout=5)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.sendall(f"GET /sparql?format=json&query={quote(big)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    time.sleep(3 + 30 + 3)  # the limit, the sending time, and some
+    received = 0
+    sock.settimeout(5)
+    try:
+        while chunk := sock.recv(1 << 16):
+            received += len(chunk)
+    except (ConnectionResetError, TimeoutError, OSError):
+        pass
+    sock.close()
+    assert received < 8 << 20, f"{received} bytes: the whole answer was still there to read"
+    with httpx.Client(base_url=guarded.url, timeout=10) as http:
+        assert http.get("/queries").status_code == 200
+    record("a reader that never reads", {"bytes it could still read": received})

@@ -135,5 +135,5 @@ def app_from_environment() -> FastAPI:
     from coopgraph.web.connections import configure
 
     settings = ServeSettings.from_env(Settings.from_env())
-    configure(settings.header_timeout, settings.max_connections)
+    configure(settings.header_timeout, settings.max_connections, settings.query_timeout)
     return create_app(settings)

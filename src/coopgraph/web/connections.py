@@ -20,7 +20,10 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 if TYPE_CHECKING:
     from coopgraph.web.settings import ServeSettings
 
-LIMITS = {"header_timeout": 10.0, "max_connections": 512}
+LIMITS = {"header_timeout": 10.0, "max_connections": 512, "response_timeout": 40.0}
+# Past its query's time limit, an answer has this long to reach its reader: a reader that takes no
+# more (a slow or stalled client holding a large answer in the server) is cut off.
+SENDING_SECONDS = 30.0
 OPEN_BY_ADDRESS: dict[str, int] = {}  # connections open per peer address, in this server process
 
 
@@ -29,10 +32,11 @@ def per_address_cap() -> int:
     return max(4, int(LIMITS["max_connections"]) // 4)
 
 
-def configure(header_timeout: float, max_connections: int) -> None:
+def configure(header_timeout: float, max_connections: int, query_timeout: float = 10.0) -> None:
     """Set the limits for this server process (each of several processes sets its own)."""
     LIMITS["header_timeout"] = header_timeout
     LIMITS["max_connections"] = max_connections
+    LIMITS["response_timeout"] = query_timeout + SENDING_SECONDS
     _raise_file_limit(max_connections)
 
 
@@ -73,7 +77,15 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def on_headers_complete(self) -> None:
         self._cancel_header_timer()  # in time: the request's answer, then the next request's headers, rearm it
+        # the answer must be out within its query's time limit and the sending time: a reader that
+        # never reads would otherwise hold the connection, and the answer in memory, for ever
+        self._header_timer = self.loop.call_later(LIMITS["response_timeout"], self._answer_too_slow)
         super().on_headers_complete()
+
+    def _answer_too_slow(self) -> None:
+        self._header_timer = None
+        if not self.transport.is_closing():
+            self.transport.abort()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -105,7 +117,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
 def uvicorn_options(settings: ServeSettings) -> dict[str, Any]:
     """What uvicorn.run needs to serve with these limits."""
-    configure(settings.header_timeout, settings.max_connections)
+    configure(settings.header_timeout, settings.max_connections, settings.query_timeout)
     trusted = settings.forwarded_allow_ips.strip()
     return {"host": settings.host, "port": settings.port, "http": "coopgraph.web.connections:GuardedProtocol", "loop": "uvloop",
             "proxy_headers": bool(trusted), "forwarded_allow_ips": trusted or None, "timeout_keep_alive": 5,
