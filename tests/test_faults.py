@@ -121,6 +121,8 @@ def test_losing_the_sparql_server_gives_503_and_the_service_recovers(built_dir, 
         spec = f"sparql:{virtuoso.sparql_url}"
         open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path).load(built_dir / "coopgraph.nt")
         server = RunningServer(built_dir, env={"COOPGRAPH_STORE": spec, "COOPGRAPH_CLIENT_BUDGET": "0"})
+        # Virtuoso's default SPARQL user may write: serve says so, loudly, at start-up
+        assert "WARNING: the store's SPARQL user may write" in server.log.read_text()
         with httpx.Client(base_url=server.url, timeout=30) as http:
             def count() -> httpx.Response:
                 return http.get("/sparql", params={"query": COUNT + f" # {time.monotonic()}", "format": "json"})

@@ -585,6 +585,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     isolation = query_isolation(settings.project.store_spec)
     click.echo(f"coopgraph: query workers {'run without network' if isolation is None else 'are NOT isolated from the network: ' + isolation}",
                err=True)
+    if store.writable_by_queries():
+        click.echo("coopgraph: WARNING: the store's SPARQL user may write (it accepted an update): a query the check "
+                   "misses could change or replace the graph. Serve through a read-only user (Virtuoso: a user with "
+                   "SPARQL_SELECT and neither SPARQL_UPDATE nor SPARQL_SPONGE; see the README).", err=True)
     options = uvicorn_options(settings)
     if settings.workers == 1:
         app = create_app(settings)

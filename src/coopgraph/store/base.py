@@ -36,6 +36,12 @@ class Store(ABC):
     kind: str
     base: str
 
+    def writable_by_queries(self) -> bool:
+        """Whether the account that answers queries may also change the graph (a SPARQL server's
+        user with update rights): then a query the check misses could. A local store is opened
+        read-only for queries, so never."""
+        return False
+
     @property
     def corpus(self) -> URIRef:
         return corpus_graph(self.base)

@@ -74,6 +74,17 @@ class SparqlStore(Store):
         detail = f"{exc.status_code} {exc.text[:300]}" if isinstance(exc, httpx.Response) else str(exc)
         raise StoreError(f"the SPARQL server at {self.url} {what}: {detail}")
 
+    def writable_by_queries(self) -> bool:
+        """Asked of the server itself: a no-op update (clearing a graph that does not exist) is
+        accepted only from a user who may write."""
+        from coopgraph.store import StoreError
+
+        try:
+            self.update("CLEAR SILENT GRAPH <urn:coopgraph:write-probe>")
+        except StoreError:
+            return False
+        return True
+
     def update(self, text: str) -> None:
         try:
             response = self.client.post(self.url, data={"update": text})
