@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from rdflib import Literal
 
@@ -322,3 +324,14 @@ def test_a_fault_of_the_program_is_not_reported_as_bad_input(monkeypatch):
     fault = CliRunner().invoke(command.main, ["stats"])
     assert fault.exit_code == 70 and "internal error" in fault.output and "not of your input" in fault.output
     assert "Traceback" not in fault.output
+
+
+def test_a_query_on_the_command_line_stops_at_its_time_limit(built_dir):
+    """`coopgraph query` had no time limit: a cross product ran 120 s with no output. It now stops at
+    --timeout (the endpoint's 10 s by default) with a message that says how to allow more."""
+    started = time.monotonic()
+    done = cli("--out", str(built_dir), "query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1")
+    assert done.returncode == 2 and "ran longer than 1 s" in done.stderr and "--timeout" in done.stderr
+    assert time.monotonic() - started < 8
+    quick = cli("--out", str(built_dir), "query", "ASK { ?s ?p ?o }", "--format", "json")
+    assert quick.returncode == 0 and '"boolean": true' in quick.stdout

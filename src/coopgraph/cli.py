@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 from rdflib import Graph, URIRef
@@ -333,12 +333,14 @@ def resolve(ctx: click.Context, reference: str, fmt: str) -> None:
 @click.option("--param", "-p", multiple=True, help="A named query's parameter, NAME=VALUE.")
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+@click.option("--timeout", type=click.FloatRange(min=0.1), envvar="COOPGRAPH_QUERY_TIMEOUT", default=10.0, show_default=True,
+              help="Seconds the query may run before it is stopped, as on the endpoint.")
 @click.pass_context
 def query(ctx: click.Context, query: str | None, query_file: Path | None, name: str | None,
-          param: tuple[str, ...], list_queries: bool, fmt: str) -> None:
+          param: tuple[str, ...], list_queries: bool, fmt: str, timeout: float) -> None:
     """Run SPARQL given as an argument, a file (--file) or a named query (--name)."""
     from coopgraph.errors import QueryError
-    from coopgraph.query import bind, format_rows, named_queries, run
+    from coopgraph.query import bind, named_queries
 
     settings = _settings(ctx)
     catalogue = named_queries(settings.queries_dir)
@@ -370,11 +372,52 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
     else:
         text = query or ""
     store = _store(settings)
-    if store.kind != "sparql":  # a local store needs no network: leave it, as the server's query workers do
-        from coopgraph.sandbox import isolate_network
+    click.echo(_answer_within(store, text, bindings, fmt, timeout))
 
-        isolate_network()  # where namespaces are not allowed, the query check alone refuses SERVICE
-    click.echo(format_rows(run(store, text, bindings), fmt))
+
+def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, timeout: float) -> str:
+    """The query answered in a child process, as the endpoint's workers answer it: without network
+    (a local store), stopped at `timeout`, and an engine that crashes is said so, not a silent exit."""
+    import multiprocessing
+    import signal
+
+    from coopgraph.errors import QueryError
+    from coopgraph.query import format_rows, run
+
+    def answer(conn: Any) -> None:
+        try:
+            if store.kind != "sparql":  # a local store needs no network: leave it, as the server's query workers do
+                from coopgraph.sandbox import isolate_network
+
+                isolate_network()  # where namespaces are not allowed, the query check alone refuses SERVICE
+            conn.send(("ok", format_rows(run(store, text, bindings), fmt)))
+        except CoopgraphError as exc:
+            conn.send(("error", exc))
+        except BaseException as exc:  # reported in the parent, which says it is a fault of the program
+            conn.send(("fault", f"{exc}"))
+
+    parent, child = multiprocessing.get_context("fork").Pipe(duplex=False)
+    worker = multiprocessing.get_context("fork").Process(target=answer, args=(child,), daemon=True)
+    worker.start()
+    child.close()
+    if not parent.poll(timeout):
+        worker.kill()
+        worker.join(5)
+        raise QueryError(f"the query ran longer than {timeout:g} s and was stopped; make it cheaper, or give --timeout "
+                         "to allow it more time")
+    try:
+        kind, value = parent.recv()
+    except EOFError:
+        worker.join(5)
+        crashed = worker.exitcode == -signal.SIGSEGV
+        raise QueryError("the query crashed the query engine (a query nested far deeper than queries need ends this way)"
+                         if crashed else f"the query stopped the process that answered it (exit {worker.exitcode})") from None
+    worker.join(5)
+    if kind == "error":
+        raise value  # type: ignore[misc]
+    if kind == "fault":
+        raise ValueError(value)  # a fault of the program: the command says so (exit 70)
+    return str(value)
 
 
 def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:
