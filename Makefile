@@ -2,6 +2,7 @@
 # Each creates the virtual environment and installs what it needs (the tests also install
 # Debian's Chromium for the browser test when it is missing).
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -17,8 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/coopgraph build
-	$(BIN)/coopgraph serve
+	$(BIN)/coopgraph serve --rebuild --port $(PORT)
 
 test: $(STAMP)
 	.ci/ensure-browser

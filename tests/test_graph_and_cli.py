@@ -335,3 +335,26 @@ def test_a_query_on_the_command_line_stops_at_its_time_limit(built_dir):
     assert time.monotonic() - started < 8
     quick = cli("--out", str(built_dir), "query", "ASK { ?s ?p ?o }", "--format", "json")
     assert quick.returncode == 0 and '"boolean": true' in quick.stdout
+
+
+def test_make_run_checks_the_port_before_building_and_takes_port(tmp_path):
+    """`make run` rebuilt (swapping a running server's store) before it found the port taken, and
+    `make run PORT=...` was ignored. serve --rebuild refuses a taken port first; the Makefile passes PORT."""
+    import socket
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    port = taken.getsockname()[1]
+    try:
+        out = tmp_path / "out"
+        done = cli("--out", str(out), "serve", "--rebuild", "--port", str(port))
+        assert done.returncode == 3 and "already in use" in done.stderr
+        assert not out.exists(), "it built before it found the port taken"
+    finally:
+        taken.close()
+    dry = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True)
+    assert "--port 8123" in dry.stdout and "serve --rebuild" in dry.stdout

@@ -211,12 +211,13 @@ def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
 @click.argument("doc_id")
 @click.pass_context
 def remove(ctx: click.Context, doc_id: str) -> None:
-    """Take a document (by its id, e.g. ICC-ASP/15/Res.5) out of the corpus: its manifest entry and
-    its text. Run `coopgraph build` afterwards."""
+    """Take a document (by its id, e.g. ICC-ASP/15/Res.5) out of the corpus, its manifest entry and
+    its text, and rebuild the graph without it."""
     from coopgraph.corpus.intake import remove_from_corpus
 
     removed = remove_from_corpus(_settings(ctx).corpus_dir, doc_id)
-    click.echo(f"removed {doc_id} ({removed}); run `coopgraph build` to rebuild the graph without it")
+    click.echo(f"removed {doc_id} ({removed}); rebuilding the graph without it")
+    ctx.invoke(build, allow_invalid=False, no_validate=False)
 
 
 @main.command()
@@ -591,14 +592,16 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
               help="The address users reach the server at, for links and the VoID and service descriptions "
                    "(default http://HOST:PORT/; COOPGRAPH_PUBLIC_URL). The Host header is never used.")
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
+@click.option("--rebuild", is_flag=True, help="Build the graph anew before serving it (after making sure the port is free).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
           query_workers: int | None, workers: int | None, client_budget: float | None, query_memory: int | None,
           max_connections: int | None, header_timeout: float | None, forwarded_allow_ips: str | None,
-          public_url: str | None, log_level: str) -> None:
+          public_url: str | None, log_level: str, rebuild: bool) -> None:
     """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
 
-    Builds the graph first when there is none in the output folder.
+    Builds the graph first when there is none in the output folder, or always with --rebuild; a port
+    that is taken is refused before anything is built (a running server's store is left alone).
     """
     import logging
 
@@ -614,6 +617,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
                                       max_connections=max_connections, header_timeout=header_timeout,
                                       forwarded_allow_ips=forwarded_allow_ips, public_url=public_url)
     _check_port_free(settings.host, settings.port)
+    if rebuild:
+        ctx.invoke(build, allow_invalid=False, no_validate=False)
     store = settings.project.open_store()
     if not store.is_loaded():
         if settings.project.store is not None:  # a store the user named: say so rather than build into it

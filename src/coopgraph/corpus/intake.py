@@ -253,7 +253,7 @@ def remove_from_corpus(corpus: Path, doc_id: str) -> str:
     if removed is None:
         known = [d.get("id") for d in tomllib.loads(text).get("document", [])]
         raise IntakeError(f"no document {doc_id!r} in {manifest}; the corpus holds: {', '.join(known)}")
-    _write(manifest, "".join(kept))
+    _write(manifest, "".join(kept).rstrip("\n") + "\n")  # the blank line `add` put before the entry goes too
     (corpus / removed).unlink(missing_ok=True)
     return removed
 
