@@ -460,3 +460,15 @@ def test_the_2009_resolution_reaches_the_66_recommendations_through_the_annex_th
     assert fate.events[0].what == "recommended"  # a report recommends; it issues nothing
     named = {(e.what, short(e.unit)) for e in fate.events}
     assert ("named with all the recommendations", "ICC-ASP/8/Res.2/para/1") in named
+
+
+def test_a_memo_says_when_and_from_what_it_was_made(built_dir):
+    """The memo had no date, no graph version, no date for each text, and printed "lines 64-64"."""
+    import datetime
+
+    done = cli("--out", str(built_dir), "memo", "ICC-ASP/8/Res.2, para. 17")
+    assert done.returncode == 0, done.stderr
+    text = done.stdout
+    assert f"- Memo made on {datetime.date.today().isoformat()} from the graph built as " in text
+    assert "- Date of the text: 2009-11-26" in text and "- Date of the text: 2015-11-26" in text
+    assert "lines 64-64" not in text and ", line 64" in text

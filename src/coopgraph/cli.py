@@ -495,8 +495,10 @@ def memo(ctx: click.Context, reference: str, fmt: str, out_file: Path | None) ->
     (symbol, paragraph, footnotes, source lines), legal status, stated or inferred, and confidence."""
     from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
 
-    engine, iri = _lineage_and_node(_settings(ctx), reference)
-    document = build_memo(engine, iri)  # type: ignore[arg-type]
+    settings = _settings(ctx)
+    engine, iri = _lineage_and_node(settings, reference)
+    store = settings.open_store()
+    document = build_memo(engine, iri, store.version() if store.is_loaded() else None)  # type: ignore[arg-type]
     text = memo_html(document) if fmt == "html" else memo_markdown(document)
     if fmt == "html":
         text = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + document.title.replace("<", "&lt;")

@@ -29,6 +29,7 @@ class Passage:
     text: str | None
     pinpoint: str
     status: str
+    date: str | None = None  # the date of the text (ISO): its adoption, or the date it bears
 
 
 @dataclass
@@ -98,6 +99,8 @@ class Memo:
     clauses: list[Clause] = field(default_factory=list)
     chains: dict[str, list[ChainLink]] = field(default_factory=dict)  # per mandate clause: its own chain
     missing: set[int] = field(default_factory=set)  # every session a step crosses whose texts are not in the corpus
+    made: str = ""  # the date the memo was made (ISO)
+    graph_version: str | None = None  # the build of the graph it was made from
 
     @property
     def caveat(self) -> str | None:
@@ -132,10 +135,11 @@ def _passage(lineage: Lineage, iri: str) -> Passage:
         where.append("footnote" + ("s " if len(notes) > 1 else " ") + ", ".join(notes))
     source, first, last = graph.value(ref, CG.sourceFile), graph.value(ref, CG.firstLine), graph.value(ref, CG.lastLine)
     if source is not None and first is not None:
-        where.append(f"source {graph.value(source, RDFS.label) or source}, lines {first}-{last}")
+        lines = f"line {first}" if last is None or str(last) == str(first) else f"lines {first}-{last}"
+        where.append(f"source {graph.value(source, RDFS.label) or source}, {lines}")
     if defect := graph.value(ref, CG.sourceDefect):
         where.append(f"source defect: {defect}")
-    return Passage(node.label, iri, node.text, "; ".join(where), _document_status(lineage, node))
+    return Passage(node.label, iri, node.text, "; ".join(where), _document_status(lineage, node), node.date)
 
 
 CLAUSES_NOTE = ("Each clause is one mandate: one addressee asked to do one thing. Its chain below follows only clauses "
@@ -196,12 +200,15 @@ def _chain(lineage: Lineage, mandate: URIRef) -> list[ChainLink]:
     return links
 
 
-def build_memo(lineage: Lineage, iri: str) -> Memo:
-    """The memo of a unit (its lineage both ways) or of a mandate (its timeline, then its unit's lineage)."""
+def build_memo(lineage: Lineage, iri: str, graph_version: str | None = None) -> Memo:
+    """The memo of a unit (its lineage both ways) or of a mandate (its timeline, then its unit's
+    lineage); it says when it was made and from which build of the graph."""
+    import datetime
+
     graph = lineage.graph
     ref = URIRef(iri)
     unit = iri
-    memo = Memo(title="", subject=_passage(lineage, iri))
+    memo = Memo(title="", subject=_passage(lineage, iri), made=datetime.date.today().isoformat(), graph_version=graph_version)
     if (ref, RDF.type, CG.Mandate) in graph:
         unit = str(graph.value(ref, CG.issuedBy))
         timeline = mandate_timeline(lineage, iri)
@@ -247,7 +254,9 @@ def _quote(text: str | None) -> str:
 def memo_markdown(memo: Memo) -> str:
     lines = [f"# {memo.title}", "", f"**{memo.subject.label}**  ", f"<{memo.subject.iri}>", "",
              f"> {_quote(memo.subject.text)}", "", f"- Pinpoint: {memo.subject.pinpoint}",
-             f"- Legal status of the text: {memo.subject.status}"]
+             f"- Legal status of the text: {memo.subject.status}",
+             *([f"- Date of the text: {memo.subject.date}"] if memo.subject.date else []),
+             f"- Memo made on {memo.made}" + (f" from the graph built as {memo.graph_version}" if memo.graph_version else "")]
     if memo.caveat:
         lines += ["", f"> **{memo.caveat}**"]
     if memo.clauses:
@@ -282,7 +291,9 @@ def memo_markdown(memo: Memo) -> str:
                   *([f"- Why this confidence: {link.why_confidence}"] if link.why_confidence else []),
                   f"- Evidence: {link.evidence}", *(f"- Footnotes: {note}" for note in link.footnotes),
                   f"- Pinpoint: {link.passage.pinpoint}",
-                  f"- Legal status of the text: {link.passage.status}", "", f"> {_quote(link.passage.text)}", ""]
+                  f"- Legal status of the text: {link.passage.status}",
+                  *([f"- Date of the text: {link.passage.date}"] if link.passage.date else []),
+                  "", f"> {_quote(link.passage.text)}", ""]
     lines += ["---", "Changes are marked [-deleted-] {+inserted+}. " + SURENESS]
     return "\n".join(lines) + "\n"
 
@@ -300,7 +311,10 @@ def memo_html(memo: Memo) -> str:
     parts = [f"<article class=\"memo\"><h1>{e(memo.title)}</h1>", f"<p><strong>{e(memo.subject.label)}</strong><br>"
              f"<code>{e(memo.subject.iri)}</code></p>", f"<blockquote>{e(_quote(memo.subject.text))}</blockquote>",
              *([f"<p class=\"caveat\" id=\"caveat\"><strong>{e(memo.caveat)}</strong></p>"] if memo.caveat else []),
-             f"<ul><li>Pinpoint: {e(memo.subject.pinpoint)}</li><li>Legal status of the text: {e(memo.subject.status)}</li>"]
+             f"<ul><li>Pinpoint: {e(memo.subject.pinpoint)}</li><li>Legal status of the text: {e(memo.subject.status)}</li>"
+             + (f"<li>Date of the text: {e(memo.subject.date)}</li>" if memo.subject.date else "")
+             + f"<li id=\"made\">Memo made on {e(memo.made)}"
+             + (f" from the graph built as {e(memo.graph_version)}" if memo.graph_version else "") + "</li>"]
     clause_rows = "".join(
         f"<tr><td>{e(c.addressee)}</td><td>{e(c.verb)}</td><td>{e(c.force)}</td><td>{e(c.status)}</td><td>{e(c.action)}</td>"
         f"<td>{e('; '.join(c.deadlines) or '—')}</td><td>{e(c.term or '—')}</td></tr>" for c in memo.clauses)
@@ -335,6 +349,7 @@ def memo_html(memo: Memo) -> str:
                      + f"<li>Evidence: {diff(link.evidence)}</li>"
                      + "".join(f"<li>Footnotes: {diff(note)}</li>" for note in link.footnotes) +
                      f"<li>Pinpoint: {e(link.passage.pinpoint)}</li><li>Legal status of the text: {e(link.passage.status)}</li>"
+                     + (f"<li>Date of the text: {e(link.passage.date)}</li>" if link.passage.date else "") +
                      f"</ul><blockquote>{e(_quote(link.passage.text))}</blockquote></section>")
     parts.append(f"<p class=\"note\">{e(SURENESS)}</p></article>")
     return "\n".join(parts)

@@ -92,7 +92,7 @@ def memo_route(service: ServiceDep, request: Request,
     from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
 
     found = resolve(service.graph, service.base, ref)
-    document = build_memo(service.lineage, str(found.iri))
+    document = build_memo(service.lineage, str(found.iri), service.store.version())
     if format == "md":
         return PlainTextResponse(memo_markdown(document), media_type="text/markdown; charset=utf-8")
     return render(request, "memo.html", label=document.title, body=Markup(memo_html(document)),
