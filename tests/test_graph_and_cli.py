@@ -358,3 +358,30 @@ def test_make_run_checks_the_port_before_building_and_takes_port(tmp_path):
         taken.close()
     dry = subprocess.run(["make", "-n", "run", "PORT=8123"], cwd=ROOT, capture_output=True, text=True)
     assert "--port 8123" in dry.stdout and "serve --rebuild" in dry.stdout
+
+
+def test_named_query_parameters_take_what_a_person_types(built_dir):
+    """`mandate=ICC-ASP/14/Res.3 para 28` answered "No rows" (it wanted the mandate's IRI) and
+    `actor=bureau` was refused. A parameter now takes a reference or a name, resolves it, and one it
+    cannot resolve is refused with the closest names; actors carry rdfs:label."""
+    import csv
+    import io
+
+    def rows(*params: str) -> tuple[int, list[dict]]:
+        done = cli("--out", str(built_dir), "query", *params, "--format", "csv")
+        return done.returncode, (list(csv.DictReader(io.StringIO(done.stdout))) if done.returncode == 0 else [{"err": done.stderr}])
+
+    code, found = rows("--name", "mandates-by-actor", "-p", "actor=bureau")
+    assert code == 0 and found and all("Bureau" in r["action"] or "bureau" in r["action"].lower() for r in found)
+    code, history = rows("--name", "mandate-history", "-p", "mandate=ICC-ASP/14/Res.3 para 28")
+    assert code == 0 and [r["version"].rsplit("/doc/", 1)[-1] for r in history] == ["ICC-ASP/8/Res.2/para/17/mandate/3"]
+    assert len({tuple(r.values()) for r in history}) == len(history)  # rows distinct
+    code, two = rows("--name", "due-at-session", "-p", "session=sixteenth session")
+    assert code == 0 and two
+    code, wrong = rows("--name", "mandates-by-actor", "-p", "actor=bureaux")
+    assert code == 2 and "closest: bureau" in wrong[0]["err"]
+    code, many = rows("--name", "mandate-history", "-p", "mandate=ICC-ASP/8/Res.2 para 17")
+    assert code == 2 and "3 mandates" in many[0]["err"]
+    label = cli("--out", str(built_dir), "query", "SELECT ?l WHERE { <https://w3id.org/coopgraph/actor/bureau> rdfs:label ?l }",
+                "--format", "csv")
+    assert "Bureau" in label.stdout

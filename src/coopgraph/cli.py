@@ -363,8 +363,14 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
                 raise QueryError(f"--param takes NAME=VALUE, got {item!r}")
             key, value = item.split("=", 1)
             values[key] = value
-        bindings = bind(catalogue[name], values)
-        text = catalogue[name].text
+        from coopgraph.resolve import resolve_parameter
+
+        named = catalogue[name]
+        graph = _graph(settings) if any(named.params.get(k, ("",))[0] == "iri" for k in values) else None
+        values = {k: (str(resolve_parameter(graph, settings.base, k, named.examples.get(k, ""), v))
+                      if graph is not None and named.params.get(k, ("",))[0] == "iri" else v) for k, v in values.items()}
+        bindings = bind(named, values)
+        text = named.text
     elif query_file:
         try:
             text = query_file.read_text(encoding="utf-8")

@@ -145,6 +145,8 @@ class GraphBuilder:
     # -- the build ------------------------------------------------------------------
     def build(self) -> Graph:
         self.graph += self.lexicon.graph
+        for actor in self.lexicon.actors:  # labelled as every other node is, for the tools that read rdfs:label
+            self.text(actor.iri, RDFS.label, actor.label)
         self.add_sessions()
         for document in self.documents:
             self.unit_iris.update(self.iris.unit(document.doc_id, unit.path) for unit in document.units)

@@ -15,9 +15,9 @@ from fastapi.responses import (
 )
 from rdflib import URIRef
 
-from coopgraph.errors import CoopgraphError, QueryError
+from coopgraph.errors import QueryError
 from coopgraph.query import bind
-from coopgraph.resolve import resolve
+from coopgraph.resolve import resolve_parameter
 from coopgraph.terms import CG, RDF
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
@@ -282,11 +282,8 @@ def as_iris(service: Service, named: Any, values: dict[str, str]) -> dict[str, s
     """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it names."""
     out = dict(values)
     for key, value in values.items():
-        if named.params.get(key, ("",))[0] == "iri" and not value.startswith(("http://", "https://")):
-            try:
-                out[key] = str(resolve(service.graph, service.base, value).iri)
-            except CoopgraphError as exc:
-                raise QueryError(f"parameter {key!r}: {str(exc).splitlines()[0]}") from None
+        if named.params.get(key, ("",))[0] == "iri":
+            out[key] = str(resolve_parameter(service.graph, service.base, key, named.examples.get(key, ""), value))
     return out
 
 
