@@ -74,3 +74,19 @@ def check_compare_page(http) -> None:
     flyer = http.get("/compare", params={"a": "ICC-ASP/6/21", "b": "flyer-66-recommendations"})
     rows = re.findall(r'<tr class="status-([\w-]+)">', flyer.text)
     assert rows and set(rows) == {"cites"} and "not versions of one instrument" in flyer.text
+
+
+def test_the_compare_page_shows_what_it_compares(server):
+    """Both drop-downs showed ICC-ASP/6/21 for ?a=ICC-ASP/8/Res.2; "(inferred)" was printed twice; a
+    reversed pair was taken without a word."""
+    import httpx
+
+    with httpx.Client(base_url=server.url, timeout=30) as http:
+        page = http.get("/compare", params={"a": "ICC-ASP/8/Res.2", "b": "ICC-ASP/14/Res.3"}).text
+        selected = re.findall(r'<option value="([^"]+)" selected>', page)
+        assert selected == [f"{BASE}doc/ICC-ASP/8/Res.2", f"{BASE}doc/ICC-ASP/14/Res.3"], selected
+        assert "(inferred) <small>(inferred" not in page and "same subject (inferred)" in page
+        assert 'id="swapped"' not in page
+        reversed_page = http.get("/compare", params={"a": "ICC-ASP/14/Res.3", "b": "ICC-ASP/8/Res.2"}).text
+        assert 'id="swapped"' in reversed_page
+        assert re.findall(r'<option value="([^"]+)" selected>', reversed_page) == selected

@@ -96,6 +96,14 @@ def compare_page(service: ServiceDep, request: Request, a: str | None = None, b:
         except CoopgraphError as exc:
             context["error"] = str(exc).splitlines()[0]
             return render(request, "compare.html", status=422, **context)
+        swapped = None
+        first, second = service.lineage.node(str(earlier)), service.lineage.node(str(later))
+        if (first.date or "") > (second.date or "9999") or (
+                first.session is not None and second.session is not None and first.session > second.session):
+            earlier, later = later, earlier  # the earlier text first, and the page says so
+            swapped = (f"{service.label(later)} is the earlier text: it is compared as the earlier one "
+                       f"and {service.label(earlier)} as the later")
+        context.update(a=str(earlier), b=str(later), swapped=swapped)  # the drop-downs show what is compared
         rows = service.lineage.changes(str(earlier), str(later))
         context.update(earlier=service.label(earlier), later=service.label(later), gap=rows[0]["gap"] if rows else None,
                        note=rows[0].get("note") if rows else None, relations=bool(rows) and rows[0].get("mode") == "relations",
