@@ -477,3 +477,10 @@ def test_an_iri_parameter_takes_a_reference(http):
     assert f"{BASE}doc/asp15-bureau-report-cooperation/para/1" in reports
     unknown = http.get("/queries/reports-on", params={"unit": "ICC-ASP/99/Res.1, para. 1", "format": "json"})
     assert unknown.status_code == 422 and "unit" in unknown.json()["error"]
+
+
+def test_an_unknown_prefix_is_named_in_plain_words(http):
+    """"expected one of Prefix not found, ['%'], ['-' | '0' ..= '9' …" became "unknown prefix `foo:`"."""
+    answer = http.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s foo:bar ?o }"})
+    assert answer.status_code == 400
+    assert "unknown prefix `foo:` at line 2" in answer.text and "cg:" in answer.text and "['%']" not in answer.text

@@ -17,7 +17,7 @@ from rdflib import Literal, URIRef
 
 from coopgraph.errors import QueryError
 from coopgraph.store.base import Rows, Store
-from coopgraph.terms import bind_prefixes
+from coopgraph.terms import PREFIXES, bind_prefixes
 
 if TYPE_CHECKING:
     from coopgraph.sparql_lexer import Reading
@@ -217,11 +217,19 @@ def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> tuple[i
     return CheckedQuery(text, reading.form)
 
 
-def engine_error(exc: BaseException) -> str:
+def engine_error(exc: BaseException, text: str | None = None) -> str:
     """An engine's error in a user's words: Oxigraph's syntax errors with their line and column,
-    and its list of expected characters cut short."""
+    and its list of expected characters cut short; a prefix it does not know named, with the ones
+    every query may use without declaring them."""
     message = str(exc)
     if isinstance(exc, SyntaxError) and (where := re.match(r"error at (\d+):(\d+): (.*)", message, flags=re.DOTALL)):
+        if "Prefix not found" in where.group(3):
+            line, column = int(where.group(1)), int(where.group(2))
+            prefix = _prefix_before(text, line, column) if text else None
+            known = ", ".join(f"{name}:" for name in sorted(PREFIXES))
+            named = f"`{prefix}:`" if prefix else "a prefix"
+            return (f"SPARQL syntax error: unknown prefix {named} at line {line}, column {column}; declare it with "
+                    f"PREFIX, or use one of the predefined prefixes: {known}")
         detail = " ".join(where.group(3).split())
         detail = detail if len(detail) <= 160 else detail[:160] + " …"
         return f"SPARQL syntax error (line {where.group(1)}, column {where.group(2)}): {detail}"
@@ -230,6 +238,15 @@ def engine_error(exc: BaseException) -> str:
 
 NETWORK_REFUSED = "the query tried to reach the network, which this endpoint does not allow"
 _NETWORK_ERRNOS = frozenset({errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ECONNREFUSED, errno.ENETDOWN, errno.EACCES, errno.EPERM})
+
+
+def _prefix_before(text: str, line: int, column: int) -> str | None:
+    """The prefix of the prefixed name that ends at or just before a line and column of the text."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    found = re.findall(r"([A-Za-z][\w.-]*):[\w-]*", lines[line - 1][: column + 1])
+    return found[-1] if found else None
 
 
 def evaluation_error(exc: BaseException) -> tuple[int, str]:
@@ -259,7 +276,7 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
     except StoreError:
         raise
     except SyntaxError as exc:
-        raise QueryError(engine_error(exc)) from None
+        raise QueryError(engine_error(exc, checked.text)) from None
     except Exception as exc:  # each engine raises its own evaluation errors
         raise QueryError(evaluation_error(exc)[1]) from None
 

@@ -257,7 +257,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             print(f"coopgraph: query worker: {exc}", file=sys.stderr, flush=True)
             answer = Answer(503, b"the store is not answering; try again in a moment", "text/plain; charset=utf-8")
         except SyntaxError as exc:  # the engine's parse: where and what
-            answer = Answer(400, engine_error(exc).encode(), "text/plain; charset=utf-8")
+            answer = Answer(400, engine_error(exc, text).encode(), "text/plain; charset=utf-8")
         except Exception as exc:  # an evaluation error: the query's fault, or a call the sandbox stopped
             status, words = evaluation_error(exc)
             answer = Answer(status, words.encode(), "text/plain; charset=utf-8")
