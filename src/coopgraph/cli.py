@@ -208,6 +208,23 @@ def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
 
 
 @main.command()
+@click.argument("out_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--triples", type=click.IntRange(min=1_000), default=1_000_000, show_default=True,
+              help="About how many triples to write.")
+@click.option("--sessions", type=click.IntRange(min=2, max=60), default=30, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True)
+@click.pass_context
+def synthetic(ctx: click.Context, out_file: Path, triples: int, sessions: int, seed: int) -> None:
+    """Write a synthetic archive of resolutions (N-Triples), shaped as the real graph is: the graphs
+    the benchmarks load (bench/peers.py, bench/stores.py), for anyone to load with `coopgraph load`."""
+    from coopgraph.synthetic import write
+
+    started = time.monotonic()
+    count = write(out_file, _settings(ctx).base, triples, sessions=sessions, seed=seed)
+    click.echo(f"wrote {count:,} triples to {out_file} in {time.monotonic() - started:.1f} s")
+
+
+@main.command()
 @click.argument("doc_id")
 @click.pass_context
 def remove(ctx: click.Context, doc_id: str) -> None:
