@@ -291,3 +291,48 @@ def test_virtuoso_extensions_are_refused_and_the_graph_stays(built_dir, tmp_path
         assert listener.count > 0, "Virtuoso did not call out even when asked directly: the test proves nothing"
     finally:
         listener.close()
+
+
+def test_a_read_only_virtuoso_holds_even_against_what_a_check_would_miss(built_dir, tmp_path):
+    """The layer under the check: served through a user without SPARQL_UPDATE and SPARQL_SPONGE, a
+    DEFINE get:soft "replace" sent to Virtuoso itself (as a query that slipped past the check would
+    be) is refused by the server, the corpus keeps its triples, and `serve` gives no warning."""
+    import http.server
+    import socketserver
+    import threading
+
+    from tests.conftest import RunningServer
+
+    with LocalVirtuoso(tmp_path / "virtuoso") as virtuoso:
+        spec = f"sparql:{virtuoso.sparql_url}"
+        store = open_store(spec, BASE, built_dir / "coopgraph.nt", tmp_path / "store")
+        before = store.load(built_dir / "coopgraph.nt")
+        assert store.writable_by_queries()
+        virtuoso.read_only()
+        assert not store.writable_by_queries()
+        folder = tmp_path / "evil"
+        folder.mkdir()
+        (folder / "evil.ttl").write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+
+        class Files(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(folder), **kwargs)
+
+            def log_message(self, *args):
+                pass
+
+        with socketserver.TCPServer(("127.0.0.1", 0), Files) as files:
+            threading.Thread(target=files.serve_forever, daemon=True).start()
+            url = f"http://127.0.0.1:{files.server_address[1]}/evil.ttl"
+            attack = (f'DEFINE get:soft "replace" DEFINE get:uri "{url}" SELECT * FROM <{BASE}graph/corpus> '
+                      "WHERE { ?s ?p ?o } LIMIT 1")
+            refused = httpx.post(virtuoso.sparql_url, data={"query": attack}, timeout=30)
+            files.shutdown()
+        assert refused.status_code >= 400 and "permission" in refused.text.lower()
+        rows = store.run("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}, 10).rows
+        assert int(rows[0][0]) == before
+        server = RunningServer(built_dir, env={"COOPGRAPH_STORE": spec, "COOPGRAPH_CLIENT_BUDGET": "0"})
+        try:
+            assert "WARNING" not in server.log.read_text()
+        finally:
+            server.stop()

@@ -96,6 +96,13 @@ class LocalVirtuoso:
         self.isql('GRANT SPARQL_UPDATE TO "SPARQL";')
         return self
 
+    def read_only(self) -> LocalVirtuoso:
+        """Take from the SPARQL endpoint's user the rights to write and to sponge (fetch a URL into a
+        graph): what the README asks of a server coopgraph serves from. Load the graph first."""
+        self.isql('REVOKE SPARQL_UPDATE FROM "SPARQL";')
+        self.isql('REVOKE SPARQL_SPONGE FROM "SPARQL";')
+        return self
+
     def bulk_load(self, file: Path, graph: str) -> None:
         """Virtuoso's own bulk loader, for big files: replaces nothing, so load into an empty graph."""
         target = self.workdir / file.name
