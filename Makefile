@@ -24,6 +24,7 @@ test: $(STAMP)
 	.ci/ensure-browser
 	.ci/ensure-virtuoso
 	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
 	$(BIN)/python -m pytest
 
 build: $(STAMP)

@@ -363,9 +363,9 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
     settings = _settings(ctx)
     catalogue = named_queries(settings.queries_dir)
     if list_queries:
-        for item in catalogue.values():
-            params = ", ".join(f"{p} ({k})" for p, (k, _) in item.params.items())
-            click.echo(f"{item.name}: {item.title}" + (f"  [params: {params}]" if params else ""))
+        for entry in catalogue.values():
+            params = ", ".join(f"{p} ({k})" for p, (k, _) in entry.params.items())
+            click.echo(f"{entry.name}: {entry.title}" + (f"  [params: {params}]" if params else ""))
         return
     sources = [s for s in (query, query_file, name) if s]
     if len(sources) != 1:

@@ -188,9 +188,9 @@ def mark_digit_footnotes(lines: list[Line], notes: Sequence[RawFootnote], path: 
                 candidates.append(match)
                 break
         if not candidates:
-            match = alone.search(window)
-            if match:
-                candidates.append(match)
+            single = alone.search(window)
+            if single:
+                candidates.append(single)
         if not candidates:
             raise CorpusError(
                 f"cannot find the marker of footnote {n} in the text before it", path, note.lines[0].no

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from coopgraph.corpus.manifest import DocumentEntry, Manifest
+from coopgraph.corpus.manifest import DocumentEntry, ExternalEntry, Manifest
 from coopgraph.corpus.records import ParsedDocument, Unit
 from coopgraph.errors import ManifestError
 from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
@@ -129,8 +129,9 @@ class GraphBuilder:
         self.unit_iris: set[URIRef] = set()
         self.actor_iris = {actor.iri for actor in lexicon.actors}
         # the words by which texts name a document without its symbol, longest first
-        self.named_as = tuple(sorted(((n.words, entry.id, n.by) for entry in (*manifest.documents, *manifest.externals)
-                                      for n in entry.named_as), key=lambda n: -len(n[0])))
+        entries: list[DocumentEntry | ExternalEntry] = [*manifest.documents, *manifest.externals]
+        self.named_as = tuple(sorted(((n.words, entry.id, n.by) for entry in entries for n in entry.named_as),
+                                     key=lambda n: -len(n[0])))
 
     # -- small helpers -------------------------------------------------------------
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
@@ -139,7 +140,7 @@ class GraphBuilder:
     def text(self, s: URIRef, p: URIRef, value: str) -> None:
         self.add(s, p, Literal(value, lang="en"))
 
-    def int(self, s: URIRef, p: URIRef, value: int) -> None:
+    def integer(self, s: URIRef, p: URIRef, value: int) -> None:
         self.add(s, p, Literal(value, datatype=XSD.integer))
 
     # -- the build ------------------------------------------------------------------
@@ -184,7 +185,7 @@ class GraphBuilder:
         iri = self.iris.asp_session(number)
         if (iri, RDF.type, CG.Session) not in self.graph:
             self.add(iri, RDF.type, CG.Session)
-            self.int(iri, CG.sessionNumber, number)
+            self.integer(iri, CG.sessionNumber, number)
             word = ORDINAL_WORDS.get(number)
             self.text(iri, RDFS.label, f"Assembly of States Parties, {word} session" if word else f"Assembly of States Parties, session {number}")
         return iri
@@ -227,7 +228,7 @@ class GraphBuilder:
             self.add(iri, CG.statedCount, node)
             self.add(node, RDF.type, CG.StatedCount)
             self.add(node, CG.countedClass, UNIT_CLASSES[count.unit])
-            self.int(node, CG["count"], count.value)
+            self.integer(node, CG["count"], count.value)
             self.add(node, CG.statedIn, Literal(count.stated_in))
         self.add(iri, CG.sourceFile, source)
         self.add(source, RDF.type, CG.SourceFile)
@@ -270,19 +271,19 @@ class GraphBuilder:
         if unit.number:
             self.add(iri, CG.number, Literal(unit.number))
         if unit.position is not None:
-            self.int(iri, CG.position, unit.position)
+            self.integer(iri, CG.position, unit.position)
         if unit.attrs.get("placeholder"):
             self.add(iri, CG.isPlaceholder, Literal(True))
         if defect := unit.attrs.get("source defect"):
             self.add(iri, CG.sourceDefect, Literal(defect))
         self.add(iri, CG.sourceFile, self.iris.source(document.source_file))
-        self.int(iri, CG.firstLine, unit.lines[0])
-        self.int(iri, CG.lastLine, unit.lines[1])
+        self.integer(iri, CG.firstLine, unit.lines[0])
+        self.integer(iri, CG.lastLine, unit.lines[1])
         for path, offset in unit.footnote_refs:
             note = self.iris.unit(entry.id, path)
             self.add(iri, CG.footnote, note)
             self.add(note, CG.footnoteOf, iri)
-            self.int(note, CG.markerOffset, offset)
+            self.integer(note, CG.markerOffset, offset)
         if cluster := unit.attrs.get("cluster"):
             self.add(iri, CG.cluster, URIRef(f"{self.iris.base}topic/cluster-{cluster}"))
         if unit.kind == "recommendation":
@@ -492,8 +493,8 @@ class GraphBuilder:
                     self.add(citation, CG.citedText, Literal(ref.words))
                     if ref.by != "symbol":  # named by its title or a description, not its symbol
                         self.add(citation, CG.identifiedBy, Literal(ref.by))
-                    self.int(citation, CG.spanStart, ref.start)
-                    self.int(citation, CG.spanEnd, ref.end)
+                    self.integer(citation, CG.spanStart, ref.start)
+                    self.integer(citation, CG.spanEnd, ref.end)
                 if unit.kind == "footnote":
                     docs = [r.doc_id for r in references if r.doc_id != ROME_STATUTE]
                     if docs:

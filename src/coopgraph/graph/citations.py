@@ -85,8 +85,8 @@ def find_references(text: str, previous_doc: str | None = None,
             elif kind == "annex-of":  # the pinpoint keeps its granularity: the annex, not the whole resolution
                 candidates.append(Reference(groups[1], ("annex", groups[0]), words, start, end))
             elif kind == "article":
-                pin: tuple[str, ...] = ("article", groups[0]) + (("para", groups[1]) if groups[1] else ())
-                candidates.append(Reference(ROME_STATUTE, pin, words, start, end))
+                article: tuple[str, ...] = ("article", groups[0]) + (("para", groups[1]) if groups[1] else ())
+                candidates.append(Reference(ROME_STATUTE, article, words, start, end))
             elif kind == "part":
                 candidates.append(Reference(ROME_STATUTE, ("part", "9"), words, start, end))
             elif kind == "ibid":

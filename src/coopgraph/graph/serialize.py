@@ -65,7 +65,8 @@ def to_turtle(ntriples: bytes) -> bytes:
 
     triples = ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)
     text = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes={p: str(ns) for p, ns in PREFIXES.items()})
-    head, body = [], []
+    head: list[str] = []
+    body: list[str] = []
     for line in text.decode("utf-8").splitlines(keepends=True):
         (head if line.startswith("@prefix ") and not body else body).append(line)
     return ("".join(sorted(head)) + "\n" + "".join(body)).encode("utf-8")  # prefix order is the serializer's own

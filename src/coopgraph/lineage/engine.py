@@ -136,7 +136,8 @@ class Lineage:
         """`select` answers a SELECT as rows of strings; a store's own (Store.select_strings) skips
         building rdflib terms, which costs more than the queries themselves."""
         self.graph = graph
-        self.select = select or (lambda query: ([None if v is None else str(v) for v in row] for row in graph.query(query)))
+        self.select = select or (lambda query: (tuple(None if v is None else str(v) for v in row)  # type: ignore[union-attr]
+                                                for row in graph.query(query)))
         self.network = nx.MultiDiGraph()  # edges point from the later node to the earlier one
         self._reached: set[tuple[str, str]] = set()  # (node, direction) whose reachable edges are read
         self._nodes: dict[str, Node] = {}

@@ -23,6 +23,7 @@ import re
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
@@ -326,6 +327,7 @@ class StoredLink:
 
 def stored_links(graph: Graph, mandate: URIRef, direction: str) -> list[StoredLink]:
     """The links at one mandate: up, to what it carries on; down, to what carries it on."""
+    nodes: list[tuple[Any, Any]]
     if direction == "up":
         nodes = [(mandate, n) for n in graph.objects(mandate, CG.qualifiedMandateLink)]
     else:

@@ -217,8 +217,8 @@ def build_memo(lineage: Lineage, iri: str, graph_version: str | None = None) -> 
         memo.mandate_status, memo.mandate_explanation = timeline.status, timeline.explanation
         for event in timeline.events:
             when = f"ASP{event.session}" if event.session else "—"
-            chained = f"chain of {event.steps} links, " if event.steps > 1 else ""
-            how = (f" ({event.edge_type}, {event.basis}, {chained}confidence {event.confidence:.2f})"
+            chain_words = f"chain of {event.steps} links, " if event.steps > 1 else ""
+            how = (f" ({event.edge_type}, {event.basis}, {chain_words}confidence {event.confidence:.2f})"
                    if event.edge_type and event.confidence is not None else "")
             memo.events.append((when, event.what, event.label + how,
                                 (event.evidence or "") + (f" ({event.gap})" if event.gap else "")))

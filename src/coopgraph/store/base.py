@@ -111,7 +111,7 @@ def check_load_source(graph_file: Path) -> None:
 
 def take(items: Any, limit: int) -> tuple[list[Any], bool]:
     """At most `limit` items, and whether there were more (the result-size limit)."""
-    taken = []
+    taken: list[Any] = []
     for item in items:
         if len(taken) >= limit:
             return taken, True

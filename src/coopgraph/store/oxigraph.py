@@ -182,7 +182,7 @@ class OxigraphStore(Store):
         if fmt == "jsonld":
             yield b"["
         while chunk := [ox.Triple(q.subject, q.predicate, q.object) for q in itertools.islice(quads, batch)]:
-            text = ox.serialize(chunk, format=formats[fmt], prefixes=prefixes)
+            text = bytes(ox.serialize(chunk, format=formats[fmt], prefixes=prefixes) or b"")
             if fmt == "jsonld":
                 text = (b"" if first else b",") + text.strip()[1:-1]
             first = False

@@ -55,7 +55,7 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         peer = transport.get_extra_info("peername")
-        self._address = str(peer[0]) if peer else "?"
+        self._address: str | None = str(peer[0]) if peer else "?"
         if (len(self.connections) >= LIMITS["max_connections"]
                 or OPEN_BY_ADDRESS.get(self._address, 0) >= per_address_cap()):
             self.transport = transport

@@ -154,9 +154,11 @@ class FairTurns(Generic[T]):
         whose turn it is takes its own, woken by `notify_all`."""
         while self._idle:
             first = self._first_in_turn()
-            if first is None or not isinstance(first[1], _Waiter):
+            if first is None:
                 return
             client, waiter = first
+            if not isinstance(waiter, _Waiter):  # a thread's ticket: it takes its own worker
+                return
             line = self._lines[client]
             line.popleft()
             if line:

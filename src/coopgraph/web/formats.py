@@ -86,8 +86,8 @@ def negotiate(form: str, wanted: Wanted) -> str:
     table, types = (GRAPH_FORMATS, GRAPH_TYPES) if graph else (RESULT_FORMATS, RESULT_TYPES)
     if formats:
         for value in formats:
-            wanted = value.strip().lower()
-            media = table.get(wanted) or (wanted if wanted in types else None)
+            asked = value.strip().lower()
+            media = table.get(asked) or (asked if asked in types else None)
             if media is not None:
                 return media
         other = RESULT_FORMATS if graph else GRAPH_FORMATS

@@ -104,7 +104,9 @@ def graph_bytes(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> bytes
     if fmt == "xml":
         require_xml_chars(t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object))
     used = {name: str(iri) for name, iri in prefixes.items()} if fmt == "turtle" else None
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, NATIVE_GRAPH_FORMATS[fmt]), prefixes=used)  # type: ignore[no-any-return]
+    written = ox.serialize(triples, format=getattr(ox.RdfFormat, NATIVE_GRAPH_FORMATS[fmt]), prefixes=used)
+    assert written is not None  # without an output, serialize returns the bytes
+    return bytes(written)
 
 
 def oxigraph_view(term: Any) -> tuple[str, str, str | None, str | None]:

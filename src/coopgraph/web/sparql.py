@@ -126,7 +126,7 @@ def _guard_network(allowed: set[str]) -> None:
             raise PermissionError(f"coopgraph's query workers make no network connections (to {host})")
         return original(self, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]  # the guard replaces the method, on purpose
 
 
 def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, limits: QueryLimits,
@@ -196,7 +196,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
                 graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
             return Answer(200, graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8"), media, note)
-        return Answer(200, native.graph_bytes(triples, fmt, PREFIXES), media, note)
+        return Answer(200, native.graph_bytes(triples, fmt, {name: str(iri) for name, iri in PREFIXES.items()}), media, note)
     fmt = RESULT_TYPES[media]
     if fmt == "json":
         written = native.json_natively(result, limits.max_rows, cap=limits.max_answer_bytes)
@@ -435,6 +435,7 @@ class QueryPool:
                 worker = await self.turns.take_async(client, self.queue_wait)
             except QueueWaitExceeded as exc:
                 raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
+        assert worker is not None  # taken at once, or after the wait
         try:
             if waited:
                 self._admit(worker, admit)

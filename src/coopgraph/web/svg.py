@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from html import escape
 
 from coopgraph.lineage.engine import Node, Trace
@@ -29,7 +30,7 @@ def box_lines(node: Node) -> list[tuple[str, str]]:
     return [(line, "") for line in name] + ([(_short(second, PIN_CHARS), "pin")] if second else [])
 
 
-def lineage_svg(trace: Trace, link: callable = lambda iri: iri) -> str:  # type: ignore[valid-type]
+def lineage_svg(trace: Trace, link: Callable[[str], str] = lambda iri: iri) -> str:
     nodes: dict[str, Node] = {trace.root.iri: trace.root}
     for step in trace.steps:
         nodes.setdefault(step.node.iri, step.node)
