@@ -410,7 +410,7 @@ def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, 
 
     def answer(conn: Any) -> None:
         try:
-            if store.kind != "sparql":  # a local store needs no network: leave it, as the server's query workers do
+            if not store.queries_reach_network:  # a local store needs no network: leave it, as the server's query workers do
                 from coopgraph.sandbox import isolate_network
 
                 isolate_network()  # where namespaces are not allowed, the query check alone refuses SERVICE

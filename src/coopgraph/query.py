@@ -268,7 +268,7 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
     QueryError that says what is wrong."""
     from coopgraph.store import StoreError
 
-    checked = check(text, {str(store.corpus)}, lexical=store.kind != "memory")
+    checked = check(text, {str(store.corpus)}, lexical=not store.parsed_like_rdflib)
     if isinstance(checked, tuple):
         raise QueryError(checked[1])
     try:

@@ -108,7 +108,9 @@ def query_isolation(store_spec: str) -> str | None:
     Tried in a short-lived process, as a worker would (a process cannot leave its namespace)."""
     import subprocess
 
-    if store_spec.startswith("sparql:"):
+    from coopgraph.store import server_of
+
+    if server_of(store_spec):
         return "the store is a SPARQL server, which the workers reach over the network"
     probe = ("from coopgraph.sandbox import isolate_network, network_isolated\n"
              "reason = isolate_network()\n"

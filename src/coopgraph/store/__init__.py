@@ -32,6 +32,13 @@ def parse_spec(spec: str, default_dir: Path) -> tuple[str, str | None]:
     raise StoreError(f"unknown store {spec!r}: use memory, oxigraph:PATH or sparql:http://HOST:PORT/sparql")
 
 
+def server_of(spec: str) -> str | None:
+    """The URL of the SPARQL server a store spec names, if it names one: what query workers must be
+    let reach, and why they cannot run without network."""
+    kind, _, location = spec.partition(":")
+    return location if kind == "sparql" else None
+
+
 def open_store(spec: str, base: str, graph_file: Path, default_dir: Path) -> Store:
     kind, location = parse_spec(spec, default_dir)
     if kind == "memory":

@@ -36,6 +36,12 @@ class Store(ABC):
     kind: str
     base: str
 
+    # What callers ask of a store, stated by each kind of store (callers never test which kind it is):
+    queries_reach_network = False  # its queries go over the network (a SPARQL server): a worker cannot be cut off
+    parsed_like_rdflib = False  # its engine is rdflib's: the check parses as rdflib does, not lexically
+    answers_natively = False  # its engine writes answers from its own terms (Oxigraph): no rdflib terms built
+    held_in_memory = False  # the whole graph lives in the process (each query worker holds its own copy)
+
     def writable_by_queries(self) -> bool:
         """Whether the account that answers queries may also change the graph (a SPARQL server's
         user with update rights): then a query the check misses could. A local store is opened

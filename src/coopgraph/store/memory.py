@@ -19,6 +19,8 @@ from coopgraph.store.base import Rows, Store, check_load_source, take, with_pref
 
 class MemoryStore(Store):
     kind = "memory"
+    parsed_like_rdflib = True
+    held_in_memory = True
 
     def __init__(self, base: str, graph_file: Path):
         self.base = base

@@ -50,6 +50,7 @@ def _rdflib(term: Any) -> Any:
 
 class OxigraphStore(Store):
     kind = "oxigraph"
+    answers_natively = True
 
     def __init__(self, base: str, path: Path):
         self.base = base

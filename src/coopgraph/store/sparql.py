@@ -58,6 +58,7 @@ def _reporting_store(url: str) -> Any:
 
 class SparqlStore(Store):
     kind = "sparql"
+    queries_reach_network = True
 
     def __init__(self, base: str, url: str, timeout: float = 600.0):
         self.base = base

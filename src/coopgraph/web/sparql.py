@@ -32,6 +32,7 @@ from starlette.concurrency import run_in_threadpool
 
 from coopgraph import sandbox
 from coopgraph.query import CheckedQuery, check, engine_error, evaluation_error
+from coopgraph.store import server_of
 from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
 from coopgraph.web.formats import (
     GRAPH_TYPES,
@@ -131,14 +132,14 @@ def _guard_network(allowed: set[str]) -> None:
 
 def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
-    checked = check(text, own_graphs, lexical=store.kind != "memory")  # read as the engine reads it
+    checked = check(text, own_graphs, lexical=not store.parsed_like_rdflib)  # read as the engine reads it
     if isinstance(checked, tuple):
         return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
     try:
         media = negotiate(checked.form, wanted)
     except Refusal as refusal:
         return Answer(refusal.status, str(refusal).encode(), "text/plain; charset=utf-8")
-    if store.kind == "oxigraph":
+    if store.answers_natively:
         return _answer_natively(store, checked, bindings, media, limits, own_graphs)
     rows = store.run(checked.text, bindings, limits.max_rows)
     if rows.kind == "ASK":
@@ -211,7 +212,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
             own_graphs: set[str]) -> None:
     sandbox.die_with_parent(os.getppid())
-    if store_spec.startswith("sparql:"):
+    if server_of(store_spec):
         isolation = "not isolated: the store is a SPARQL server, reached over the network"
     else:
         reason = sandbox.isolate_network()
@@ -226,7 +227,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     try:
         sandbox.limit_memory(limits.memory_mb)
         store = open_store(store_spec, base, Path(graph_file), Path(store_dir))
-        size = len(store.graph()) if store.kind == "memory" else 0
+        size = len(store.graph()) if store.held_in_memory else 0
     except Exception as exc:  # reported to the server, which refuses to start
         conn.send(("failed", str(exc)))
         return
@@ -293,8 +294,8 @@ def _guard_network_except_store(store_spec: str) -> None:
     from urllib.parse import urlparse
 
     allowed = {"127.0.0.1", "::1", "localhost"}
-    if store_spec.startswith("sparql:"):
-        host = urlparse(store_spec.removeprefix("sparql:")).hostname
+    if server := server_of(store_spec):
+        host = urlparse(server).hostname
         if host:
             allowed.add(host)
     _guard_network(allowed)
