@@ -81,38 +81,11 @@ def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
 
 
 def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = False) -> Graph:
-    from coopgraph.errors import ValidationFailed
-    from coopgraph.graph.serialize import write_outputs
-    from coopgraph.pipeline import build as build_graph
-    from coopgraph.stats import class_counts
-    from coopgraph.validate import format_text, load_shapes, validate_graph
+    """The whole build (coopgraph.pipeline.build_all), each step reported on the terminal."""
+    from coopgraph.pipeline import build_all
 
-    started = time.perf_counter()
-    graph = build_graph(settings)
-    click.echo(f"built {class_counts(graph)['triples']:,} triples in {time.perf_counter() - started:.2f} s")
-    if not no_validate:
-        report = validate_graph(graph, load_shapes(settings.shapes_dir, settings.base))
-        if report.conforms:
-            click.echo(f"validated: {report.summary()}")
-        else:
-            click.echo(format_text(report, limit=50), err=True)
-            if not allow_invalid:
-                raise ValidationFailed(
-                    f"the graph does not conform to the shapes ({report.counts['Violation']} violations); "
-                    f"nothing was written to {settings.output_dir}. Fix the corpus or the manifest, "
-                    "or pass --allow-invalid to write it anyway"
-                )
-            click.echo("coopgraph: warning: writing a graph that does not conform (--allow-invalid)", err=True)
-    outputs = write_outputs(graph, settings.output_dir, settings.base)
-    for name, path in outputs.items():
-        click.echo(f"  {name:9} {path}")
-    store = settings.open_store()
-    started = time.perf_counter()
-    count = store.load(outputs["ntriples"])
-    click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
-    _index_texts(store, settings)
-    store.close()
-    return graph
+    return build_all(settings, allow_invalid, not no_validate, say=click.echo,
+                     warn=lambda text: click.echo(text, err=True)).graph
 
 
 def _index_texts(store: object, settings: Settings) -> None:
