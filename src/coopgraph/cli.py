@@ -372,6 +372,43 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
     click.echo(_answer_within(store, text, bindings, fmt, timeout))
 
 
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def format_rows(rows: Any, fmt: str) -> str:
+    """An answer as the command line prints it: a table, CSV, or the standard JSON results
+    (Turtle or JSON-LD for CONSTRUCT and DESCRIBE)."""
+    import csv
+    import io
+    import json
+
+    from coopgraph.terms import bind_prefixes
+    from coopgraph.web.formats import serialize_ask, serialize_rows
+
+    if rows.kind == "ASK":
+        return serialize_ask(bool(rows.boolean), "json").decode() if fmt == "json" else str(bool(rows.boolean)).lower()
+    if rows.kind == "GRAPH":
+        assert rows.graph is not None
+        return bind_prefixes(rows.graph).serialize(format="json-ld" if fmt == "json" else "turtle")
+    if fmt == "json":
+        return json.dumps(json.loads(serialize_rows(rows.variables, rows.rows, "json", None)), indent=1, ensure_ascii=False)
+    cells = [[_cell(value) for value in row] for row in rows.rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(rows.variables)
+        writer.writerows(cells)
+        return buffer.getvalue().rstrip("\n")
+    names = rows.variables
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in cells])) for i, n in enumerate(names)]
+    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), "-+-".join("-" * w for w in widths)]
+    for row in cells:
+        lines.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)))
+    lines.append(f"({len(cells)} rows)")
+    return "\n".join(lines)
+
+
 def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, timeout: float) -> str:
     """The query answered in a child process, as the endpoint's workers answer it: without network
     (a local store), stopped at `timeout`, and an engine that crashes is said so, not a silent exit."""
@@ -379,7 +416,7 @@ def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, 
     import signal
 
     from coopgraph.errors import QueryError
-    from coopgraph.query import format_rows, run
+    from coopgraph.query import run
 
     def answer(conn: Any) -> None:
         try:

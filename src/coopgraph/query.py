@@ -3,10 +3,7 @@ the command line (table, JSON, CSV)."""
 
 from __future__ import annotations
 
-import csv
 import errno
-import io
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +14,7 @@ from rdflib import Literal, URIRef
 
 from coopgraph.errors import QueryError
 from coopgraph.store.base import Rows, Store
-from coopgraph.terms import PREFIXES, bind_prefixes
+from coopgraph.terms import PREFIXES
 
 if TYPE_CHECKING:
     from coopgraph.sparql_lexer import Reading
@@ -281,33 +278,3 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
         raise QueryError(evaluation_error(exc)[1]) from None
 
 
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
-
-
-def format_rows(rows: Rows, fmt: str) -> str:
-    """An answer as the command line prints it: a table, CSV, or the standard JSON results
-    (Turtle or JSON-LD for CONSTRUCT and DESCRIBE)."""
-    from coopgraph.web.formats import serialize_ask, serialize_rows
-
-    if rows.kind == "ASK":
-        return serialize_ask(bool(rows.boolean), "json").decode() if fmt == "json" else str(bool(rows.boolean)).lower()
-    if rows.kind == "GRAPH":
-        assert rows.graph is not None
-        return bind_prefixes(rows.graph).serialize(format="json-ld" if fmt == "json" else "turtle")
-    if fmt == "json":
-        return json.dumps(json.loads(serialize_rows(rows.variables, rows.rows, "json", None)), indent=1, ensure_ascii=False)
-    cells = [[_cell(value) for value in row] for row in rows.rows]
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(rows.variables)
-        writer.writerows(cells)
-        return buffer.getvalue().rstrip("\n")
-    names = rows.variables
-    widths = [min(60, max([len(n)] + [len(r[i]) for r in cells])) for i, n in enumerate(names)]
-    lines = [" | ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), "-+-".join("-" * w for w in widths)]
-    for row in cells:
-        lines.append(" | ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(row, widths, strict=True)))
-    lines.append(f"({len(cells)} rows)")
-    return "\n".join(lines)
