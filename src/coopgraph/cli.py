@@ -8,6 +8,7 @@ file cannot be written.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -86,6 +87,21 @@ def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = 
 
     return build_all(settings, allow_invalid, not no_validate, say=click.echo,
                      warn=lambda text: click.echo(text, err=True)).graph
+
+
+def serve_options(command: Any) -> Any:
+    """The flags of `serve`, one per setting declared in coopgraph.web.settings (with its variable and
+    default in the help): a setting added there is a flag here and a row of the README's table."""
+    from coopgraph.web.settings import SETTINGS, env_name, flag_name, shown_default
+
+    for item in reversed(SETTINGS):
+        kind = type(item.default) if item.default is not dataclasses.MISSING else int
+        low, high = item.metadata["low"], item.metadata["high"]
+        option_type: Any = ((click.IntRange(min=low, max=high) if kind is int else click.FloatRange(min=low, max=high))
+                            if low is not None else kind)
+        command = click.option(flag_name(item), item.name, type=option_type, default=None,
+                               help=f"{item.metadata['what']} (default {shown_default(item)}; {env_name(item)})")(command)
+    return command
 
 
 def _index_texts(store: object, settings: Settings) -> None:
@@ -600,39 +616,11 @@ def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1; COOPGRAPH_HOST).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Port (default 8000; COOPGRAPH_PORT).")
-@click.option("--query-timeout", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds a SPARQL query may run before it is stopped (default 10; COOPGRAPH_QUERY_TIMEOUT).")
-@click.option("--max-rows", type=click.IntRange(min=1), default=None,
-              help="Most rows or triples a query returns; more is truncated and says so (default 10000; COOPGRAPH_MAX_ROWS).")
-@click.option("--query-workers", type=click.IntRange(min=1), default=None,
-              help="Processes that run SPARQL queries (default: cores + 1, 2 to 8; COOPGRAPH_QUERY_WORKERS).")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Server processes sharing the port, each reading the one store (default 1; COOPGRAPH_WORKERS).")
-@click.option("--client-budget", type=click.FloatRange(min=0), default=None,
-              help="Seconds of query time each client (its address) may use per minute; "
-                   "past it, 429 with Retry-After. 0 turns it off (default 30; COOPGRAPH_CLIENT_BUDGET).")
-@click.option("--query-memory", type=click.IntRange(min=0), default=None,
-              help="MB of memory each query worker may use; past it the query gets 503 and the worker is "
-                   "replaced. 0: no limit (default 4096; COOPGRAPH_QUERY_MEMORY).")
-@click.option("--max-connections", type=click.IntRange(min=1), default=None,
-              help="Open connections at once; more are closed on arrival (default 512; COOPGRAPH_MAX_CONNECTIONS).")
-@click.option("--header-timeout", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds a connection has to send its request headers (default 10; COOPGRAPH_HEADER_TIMEOUT).")
-@click.option("--forwarded-allow-ips", default=None,
-              help="Comma-separated addresses of reverse proxies whose X-Forwarded-For names the client; "
-                   "by default no proxy header is believed (COOPGRAPH_FORWARDED_ALLOW_IPS).")
-@click.option("--public-url", default=None,
-              help="The address users reach the server at, for links and the VoID and service descriptions "
-                   "(default http://HOST:PORT/; COOPGRAPH_PUBLIC_URL). The Host header is never used.")
+@serve_options
 @click.option("--log-level", type=click.Choice(["debug", "info", "warning"]), default="info")
 @click.option("--rebuild", is_flag=True, help="Build the graph anew before serving it (after making sure the port is free).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout: float | None, max_rows: int | None,
-          query_workers: int | None, workers: int | None, client_budget: float | None, query_memory: int | None,
-          max_connections: int | None, header_timeout: float | None, forwarded_allow_ips: str | None,
-          public_url: str | None, log_level: str, rebuild: bool) -> None:
+def serve(ctx: click.Context, log_level: str, rebuild: bool, **given: Any) -> None:
     """Serve the graph: SPARQL endpoint, linked data, lineage API and the browser UI.
 
     Builds the graph first when there is none in the output folder, or always with --rebuild; a port
@@ -646,11 +634,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None, query_timeout:
     from coopgraph.web.app import create_app
     from coopgraph.web.settings import ServeSettings
 
-    settings = ServeSettings.from_env(_settings(ctx), host=host, port=port, query_timeout=query_timeout,
-                                      max_rows=max_rows, query_workers=query_workers, workers=workers,
-                                      client_budget=client_budget, query_memory=query_memory,
-                                      max_connections=max_connections, header_timeout=header_timeout,
-                                      forwarded_allow_ips=forwarded_allow_ips, public_url=public_url)
+    settings = ServeSettings.from_env(_settings(ctx), **given)
     _check_port_free(settings.host, settings.port)
     if rebuild:
         ctx.invoke(build, allow_invalid=False, no_validate=False)

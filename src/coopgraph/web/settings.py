@@ -6,6 +6,7 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from coopgraph.config import Settings
 from coopgraph.errors import SettingsError
@@ -24,41 +25,50 @@ def default_query_workers() -> int:
     return max(2, min(8, (os.cpu_count() or 1) + 1))
 
 
+def setting(default: object = dataclasses.MISSING, *, what: str, shown: str | None = None, low: float | None = None,
+            high: float | None = None, default_factory: object = dataclasses.MISSING) -> Any:
+    """A serve setting, declared once: its default, what it does (the flag's help and the README
+    table's words), how the default is shown, and its least value. The flag (--name-with-dashes),
+    the COOPGRAPH_NAME variable and the README row are made from this (see `SETTINGS`)."""
+    meta = {"what": what, "shown": shown, "low": low, "high": high}
+    if default_factory is not dataclasses.MISSING:
+        return field(default_factory=default_factory, metadata=meta)  # type: ignore[call-overload]
+    return field(default=default, metadata=meta)
+
+
 @dataclass(frozen=True)
 class ServeSettings:
     """Where to listen, what to serve, and the limits every query runs under."""
 
     project: Settings = field(default_factory=Settings)
-    host: str = "127.0.0.1"
-    port: int = 8000
-    query_timeout: float = 10.0
-    max_rows: int = 10_000
-    query_workers: int = field(default_factory=default_query_workers)
+    host: str = setting("127.0.0.1", what="address to listen on")
+    port: int = setting(8000, what="port to listen on", low=1, high=65535)
+    public_url: str = setting("", shown="`http://HOST:PORT/`", what="the address users reach, for links and the "
+                              "service description and VoID; the `Host` header is never used")
+    query_timeout: float = setting(10.0, shown="10 s", what="seconds a SPARQL query may run before it is stopped", low=0.1)
+    max_rows: int = setting(10_000, what="most rows or triples a query returns; more is truncated and says so", low=1)
+    query_workers: int = setting(default_factory=default_query_workers, shown="cores + 1 (2 to 8)",
+                                 what="processes that run SPARQL queries", low=1)
+    query_memory: int = setting(4096, shown="4096 MB", what="MB of memory each query process may use; past it the query "
+                                "gets 503 and the process is replaced; 0: no limit", low=0)
+    workers: int = setting(1, what="server processes sharing the port, all reading the one store", low=1)
+    client_budget: float = setting(30.0, shown="30 s", what="seconds of query time each client (its network) may use per "
+                                   "minute; past it, 429 with `Retry-After`; 0: off", low=0)
+    max_connections: int = setting(512, what="open connections at once, a quarter of them per address; more are closed "
+                                   "on arrival", low=1)
+    header_timeout: float = setting(10.0, shown="10 s", what="seconds a connection has to send a request's headers", low=0.1)
+    forwarded_allow_ips: str = setting("", shown="none", what="reverse proxies whose `X-Forwarded-For` names the client "
+                                       "(comma-separated)")
     max_query_bytes: int = 256_000
-    workers: int = 1  # server processes, each with its own query workers, all over one store
-    client_budget: float = 30.0  # seconds of query time per client per minute; 0: no budget
-    query_memory: int = 4096  # MB of address space per query worker; 0: no limit
-    max_connections: int = 512  # open connections at once; more are closed on arrival
-    header_timeout: float = 10.0  # seconds a connection has to send a request's headers
-    forwarded_allow_ips: str = ""  # proxies whose X-Forwarded-For is believed (comma-separated); none by default
-    public_url: str = ""  # the address the server is reached at (links, VoID); default http://HOST:PORT/
 
     @classmethod
     def from_env(cls, project: Settings, **overrides: object) -> ServeSettings:
-        values: dict[str, object] = {
-            "host": _env("HOST", "127.0.0.1"),
-            "port": int(_env("PORT", "8000")),
-            "query_timeout": float(_env("QUERY_TIMEOUT", "10")),
-            "max_rows": int(_env("MAX_ROWS", "10000")),
-            "query_workers": int(_env("QUERY_WORKERS", str(default_query_workers()))),
-            "workers": int(_env("WORKERS", "1")),
-            "client_budget": float(_env("CLIENT_BUDGET", "30")),
-            "query_memory": int(_env("QUERY_MEMORY", "4096")),
-            "max_connections": int(_env("MAX_CONNECTIONS", "512")),
-            "header_timeout": float(_env("HEADER_TIMEOUT", "10")),
-            "forwarded_allow_ips": _env("FORWARDED_ALLOW_IPS", ""),
-            "public_url": _env("PUBLIC_URL", ""),
-        }
+        values: dict[str, object] = {}
+        for item in SETTINGS:  # each from its COOPGRAPH_ variable, read as its default's type
+            raw = os.environ.get(env_name(item))
+            if raw is not None:
+                kind = type(item.default) if item.default is not dataclasses.MISSING else int
+                values[item.name] = kind(raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(project=project, **values)  # type: ignore[arg-type]
         if min(settings.query_timeout, settings.max_rows, settings.query_workers, settings.workers) <= 0:
@@ -77,15 +87,36 @@ class ServeSettings:
     def environment(self) -> dict[str, str]:
         """These settings as COOPGRAPH_* variables: how server processes started by uvicorn get them."""
         project = self.project
-        values = {"HOME": str(project.root), "CORPUS": str(project.corpus_dir), "OUT": str(project.output_dir), "BASE": project.base,
-                  "STORE": project.store_spec, "HOST": self.host, "PORT": str(self.port),
-                  "QUERY_TIMEOUT": repr(self.query_timeout), "MAX_ROWS": str(self.max_rows),
-                  "QUERY_WORKERS": str(self.query_workers), "WORKERS": str(self.workers),
-                  "CLIENT_BUDGET": repr(self.client_budget), "QUERY_MEMORY": str(self.query_memory),
-                  "MAX_CONNECTIONS": str(self.max_connections), "HEADER_TIMEOUT": repr(self.header_timeout),
-                  "FORWARDED_ALLOW_IPS": self.forwarded_allow_ips, "PUBLIC_URL": self.public_url}
-        return {f"COOPGRAPH_{k}": v for k, v in values.items()}
+        values = {"COOPGRAPH_HOME": str(project.root), "COOPGRAPH_CORPUS": str(project.corpus_dir),
+                  "COOPGRAPH_OUT": str(project.output_dir), "COOPGRAPH_BASE": project.base, "COOPGRAPH_STORE": project.store_spec}
+        for item in SETTINGS:
+            value = getattr(self, item.name)
+            values[env_name(item)] = repr(value) if isinstance(value, float) else str(value)
+        return values
 
     @property
     def graph_file(self) -> Path:
         return self.project.graph_file
+
+
+# The settings a user sets (every field declared with `setting`), in the order the README lists them.
+SETTINGS = tuple(f for f in dataclasses.fields(ServeSettings) if "what" in f.metadata)
+
+
+def env_name(item: dataclasses.Field[Any]) -> str:
+    return "COOPGRAPH_" + item.name.upper()
+
+
+def flag_name(item: dataclasses.Field[Any]) -> str:
+    return "--" + item.name.replace("_", "-")
+
+
+def shown_default(item: dataclasses.Field[Any]) -> str:
+    return str(item.metadata["shown"] or (item.default if item.default is not dataclasses.MISSING else ""))
+
+
+def settings_table() -> str:
+    """The README's table of settings, made from the declarations above."""
+    rows = ["| flag | variable | default | what |", "|---|---|---|---|"]
+    rows += [f"| `{flag_name(i)}` | `{env_name(i)}` | {shown_default(i)} | {i.metadata['what']} |" for i in SETTINGS]
+    return "\n".join(rows)
