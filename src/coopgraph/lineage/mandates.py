@@ -211,6 +211,7 @@ def add_mandate_links(graph: Graph) -> list[MandateLink]:
         graph.add((proposal, CG.takenUpBy, adopted))
     actors = {actor: [re.compile(str(p)) for p in graph.objects(actor, CG.namePattern)] for actor in graph.subjects(RDF.type, CG.Actor)}
     add_mandate_reports(graph, find_mandate_reports(graph, actors))  # type: ignore[arg-type]
+    add_recalls(graph)
     return links
 
 
@@ -303,6 +304,57 @@ def add_mandate_reports(graph: Graph, reports: list[MandateReport]) -> None:
         graph.add((node, CG.isInferred, Literal(report.inferred)))
         graph.add((node, CG.citingWords, Literal(report.words)))
         graph.add((node, CG.evidenceText, Literal(report.evidence)))
+
+
+# -- recalls: a later preamble says what an earlier session asked --------------------------------
+
+# "Recalling that at its seventh session the Assembly encouraged the Bureau to continue ..."
+_RECALLED = re.compile(r"\bRecalling that at its (?P<session>\w+) session the Assembly (?P<verb>encouraged|requested|invited|"
+                       r"urged|called upon|decided)\b(?P<what>[^;]*)", re.IGNORECASE)
+
+
+def add_recalls(graph: Graph) -> int:
+    """A preamble of an adopted resolution that recalls what a session asked an actor ("Recalling
+    that at its seventh session the Assembly encouraged the Bureau to continue to work on
+    cooperation ...") and an earlier mandate of that actor on the same subject: written as
+    `cg:recallsMandate` with a cg:MandateRecall node (the session recalled, the words, the subject
+    score). The text states what the session asked; that it is this mandate is inferred."""
+    from coopgraph.lineage.continuity import Rarity as _Rarity
+    from coopgraph.lineage.units import document_of
+    from coopgraph.ordinals import number_of
+
+    facts = mandate_facts(graph)
+    rarity = _Rarity(text_units(graph))
+    written = 0
+    for unit in sorted(graph.subjects(RDF.type, CG.PreambularParagraph)):
+        match = _RECALLED.search(str(graph.value(unit, CG.text) or ""))
+        document = document_of(graph, unit)  # type: ignore[arg-type]
+        if match is None or document is None or (document, CG.legalStatus, CG.AdoptedResolutionStatus) not in graph:
+            continue
+        session, what = number_of(match.group("session")), match.group("what")
+        if session is None:
+            continue
+        for mandate, fact in sorted(facts.items()):
+            names = {str(a).rsplit("/", 1)[-1].replace("-", " ") for a in fact.actors}  # "bureau"
+            if fact.session is None or session <= fact.session or not any(n and n in what.lower() for n in names):
+                continue
+            score = float(rarity.subject_similarity(fact.action, what)[0])
+            if score < SUBJECT_SIMILARITY:
+                continue
+            written += 1
+            node = URIRef(f"{unit}/recall/{written}")
+            graph.add((unit, CG.recallsMandate, mandate))
+            graph.add((unit, CG.qualifiedRecall, node))
+            graph.add((node, RDF.type, CG.MandateRecall))
+            graph.add((node, PROV.entity, mandate))
+            graph.add((node, CG.recalledSession, URIRef(f"{str(graph.value(document, CG.session)).rsplit('/', 1)[0]}/{session}")))
+            graph.add((node, CG.citingWords, Literal(match.group(0).strip())))
+            graph.add((node, CG.similarity, decimal(score, 4)))
+            graph.add((node, CG.isInferred, Literal(True)))
+            graph.add((node, CG.evidenceText, Literal(
+                f"recalls: “{match.group(0).strip()}”; that it is this mandate is read from a shared subject "
+                f"({score:.2f} with the mandate), not stated")))
+    return written
 
 
 # -- reading the stored links back ---------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,13 +9,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import PROV
 
 from coopgraph.lineage.calibration import chain
-from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
 from coopgraph.lineage.engine import Lineage, gap_sentence
 from coopgraph.lineage.mandates import mandate_chain
 from coopgraph.lineage.record import SUBJECT_KINDS
 from coopgraph.lineage.texts import compare, marked_diff
-from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number, text_units
-from coopgraph.ordinals import number_of
+from coopgraph.lineage.units import RESOLUTION_LIKE, document_of, session_number
 from coopgraph.terms import CG, RDF, RDFS
 
 
@@ -218,51 +215,22 @@ def mandate_timeline(lineage: Lineage, mandate: str) -> Timeline:
     return Timeline(mandate, label, status, why, events)
 
 
-# "Recalling that at its seventh session the Assembly encouraged the Bureau to continue ..."
-_RECALLED = re.compile(r"\bRecalling that at its (?P<session>\w+) session the Assembly (?P<verb>encouraged|requested|invited|"
-                       r"urged|called upon|decided)\b(?P<what>[^;]*)", re.IGNORECASE)
-
-
 def _recalled(lineage: Lineage, mandate: URIRef, actors: set[Any]) -> list[Event]:
-    """A later adopted resolution's preamble that recalls a session asking the same actor the same
-    thing: the texts state that the mandate was carried on at that session."""
+    """The later preambles that recall a session asking the same actor the same thing, as the build
+    found them (cg:recallsMandate, coopgraph.lineage.mandates.add_recalls)."""
     graph = lineage.graph
-    action = str(graph.value(mandate, CG.action) or "")
     origin = lineage.node(str(graph.value(mandate, CG.issuedBy)))
-    labels = {str(a).rsplit("/", 1)[-1].replace("-", " ") for a in actors}  # the actor's name as a slug: "bureau"
     events = []
-    for unit in graph.subjects(RDF.type, CG.PreambularParagraph):
-        match = _RECALLED.search(str(graph.value(unit, CG.text) or ""))
-        document = document_of(graph, unit)  # type: ignore[arg-type]
-        if match is None or document is None or (document, CG.legalStatus, CG.AdoptedResolutionStatus) not in graph:
+    for node_iri in sorted(graph.subjects(PROV.entity, mandate)):
+        if (node_iri, RDF.type, CG.MandateRecall) not in graph:
             continue
-        session = number_of(match.group("session"))
-        what = match.group("what")
-        if session is None or origin.session is None or session <= origin.session:
-            continue
-        if not any(label and label in what.lower() for label in labels):
-            continue
-        score = _rarity(graph).subject_similarity(action, what)[0]
-        if score < SUBJECT_SIMILARITY:
-            continue
+        unit = graph.value(predicate=CG.qualifiedRecall, object=node_iri)
+        recalled = graph.value(graph.value(node_iri, CG.recalledSession), CG.sessionNumber)
         node = lineage.node(str(unit))
-        events.append(Event("continued (recalled)", session, None, node.iri, node.label, None, None,
-                            f"{node.label} recalls: “{match.group(0).strip()}”; that it is this mandate is read from "
-                            f"a shared subject ({score:.2f} with the mandate), not stated", basis="inferred", steps=1, date=node.date,
-                            **_hop(lineage, origin.session, node.session)))
+        events.append(Event("continued (recalled)", int(recalled) if recalled is not None else node.session, None, node.iri,
+                            node.label, None, None, f"{node.label} {graph.value(node_iri, CG.evidenceText)}",
+                            basis="inferred", steps=1, date=node.date, **_hop(lineage, origin.session, node.session)))
     return events
-
-
-_RARITY: dict[int, Any] = {}
-
-
-def _rarity(graph: Any) -> Any:
-    """Word rarity over the graph's units, computed once per graph."""
-    key = id(graph)
-    if key not in _RARITY:
-        _RARITY.clear()
-        _RARITY[key] = Rarity(text_units(graph))
-    return _RARITY[key]
 
 
 def _status(lineage: Lineage, issuing: Any, origin_issued: bool, carried_by_adopted: bool, carried_by_proposal: bool,
