@@ -30,6 +30,12 @@ PAGES = [
     ("mandate", "/doc/ICC-ASP/14/Res.3/para/27/mandate/1", "h1"),
     ("recommendation", "/doc/ICC-ASP/6/21/rec/17", "#text"),
     ("named-query", f"/queries/mandates-by-actor?actor={quote(BASE + 'actor/bureau', safe='')}", "table.results td"),
+    ("sparql", "/sparql", "#query"),
+    ("api-docs", "/docs", "#swagger-ui"),
+    ("ontology", "/ontology", "h1"),
+    ("memo", "/memo?ref=ICC-ASP%2F14%2FRes.3%2C+para.+28", "#made"),
+    ("actor", "/actor/bureau", "h1"),
+    ("timeline-of-a-paragraph", "/doc/ICC-ASP/8/Res.2/para/17", ".clause-chain"),
 ]
 WIDTHS = {"desktop": 1280, "phone": 390}
 
@@ -53,6 +59,7 @@ def test_every_page_does_its_job_and_fits_the_window(reader, window, name, path,
     browser.get(reader.url + path)
     WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, shows)))
     assert browser.find_element(By.CSS_SELECTOR, shows).is_displayed() or name == "home"
+    assert browser.execute_script("return !!document.querySelector('meta[name=viewport]')"), f"{name} has no mobile viewport"
     page_width = browser.execute_script("return document.documentElement.scrollWidth")
     window_width = browser.execute_script("return window.innerWidth")
     assert page_width <= window_width, f"{name} at {width} px is {page_width} px wide: it scrolls sideways"
