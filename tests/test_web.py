@@ -484,3 +484,11 @@ def test_an_unknown_prefix_is_named_in_plain_words(http):
     answer = http.get("/sparql", params={"query": "SELECT * WHERE {\n  ?s foo:bar ?o }"})
     assert answer.status_code == 400
     assert "unknown prefix `foo:` at line 2" in answer.text and "cg:" in answer.text and "['%']" not in answer.text
+
+
+def test_a_timed_out_query_is_shown_in_the_page_with_the_query_kept(http):
+    """A timed-out query gave a plain-text page and the query was lost."""
+    answer = http.get("/sparql", params={"query": SLOW}, headers={"Accept": "text/html"})
+    assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
+    assert 'class="error"' in answer.text and "limit" in answer.text
+    assert "?a ?b ?c" in html_unescape(answer.text)  # the query stays in the box

@@ -148,8 +148,14 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
         return await answer_response(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
     wanted = Wanted((), "application/sparql-results+json, text/turtle;q=0.9")
     answer = await answer_or_refusal(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
-    if isinstance(answer, Response):
-        return answer
+    if isinstance(answer, Response):  # a refusal (time limit, busy, over budget): shown in the page, the query kept
+        words = bytes(answer.body).decode("utf-8", "replace")
+        page = await run_in_threadpool(render, request, "sparql.html", status=answer.status_code, query=text,
+                                       queries=service.queries, result=None, error=words)
+        for name in ("retry-after",):
+            if name in answer.headers:
+                page.headers[name] = answer.headers[name]
+        return page
     return await run_in_threadpool(answer_page, service, request, text, answer)
 
 
