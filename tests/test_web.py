@@ -492,3 +492,11 @@ def test_a_timed_out_query_is_shown_in_the_page_with_the_query_kept(http):
     assert answer.status_code == 503 and answer.headers["content-type"].startswith("text/html")
     assert 'class="error"' in answer.text and "limit" in answer.text
     assert "?a ?b ?c" in html_unescape(answer.text)  # the query stays in the box
+
+
+def test_the_sparql_page_lists_the_prefixes_examples_and_downloads(http):
+    page = http.get("/sparql", params={"query": "SELECT ?s WHERE { ?s a cg:Mandate } LIMIT 3"}, headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert 'id="prefixes"' in page.text and "<code>cg:</code>" in page.text
+    assert 'id="row-count"' in page.text and "3 rows" in page.text and "format=csv" in page.text
+    assert "open in the box" in page.text

@@ -32,7 +32,10 @@ IRI_SPACES = ("doc", "session", "actor", "verb", "topic", "source", "graph")
 def templates_for(service: Service) -> Jinja2Templates:
     """The page templates, with `local` (a graph IRI as this server's path) and the `marked` filter."""
     templates = Jinja2Templates(directory=str(HERE / "templates"))
+    from coopgraph.terms import PREFIXES
+
     templates.env.globals["local"] = lambda iri: service.href(iri) or ""
+    templates.env.globals["prefixes"] = sorted((name, str(iri)) for name, iri in PREFIXES.items())  # predefined in every query
     templates.env.filters["marked"] = marked_html
     return templates
 
