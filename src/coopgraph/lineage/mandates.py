@@ -184,6 +184,16 @@ def walk(starts: dict[URIRef, frozenset[URIRef]], edges: dict[URIRef, list[Manda
             queue.append((other, depth + 1, still))
 
 
+def qualified(graph: Graph, subject: URIRef, direct: URIRef, qualifier: URIRef, node: URIRef, kind: URIRef,
+              entity: URIRef, inferred: bool) -> None:
+    """One qualified relation, PROV's way: the direct edge, and the node that holds its evidence."""
+    graph.add((subject, direct, entity))
+    graph.add((subject, qualifier, node))
+    graph.add((node, RDF.type, kind))
+    graph.add((node, PROV.entity, entity))
+    graph.add((node, CG.isInferred, Literal(inferred)))
+
+
 def add_mandate_links(graph: Graph) -> list[MandateLink]:
     """Write the mandate links and the proposals' adoption into the graph."""
     links = find_mandate_links(graph)
@@ -191,13 +201,10 @@ def add_mandate_links(graph: Graph) -> list[MandateLink]:
     for link in links:
         count[link.later] += 1
         node = URIRef(f"{link.later}/link/{count[link.later]}")
-        graph.add((link.later, CG.continuesMandate, link.earlier))
-        graph.add((link.later, CG.qualifiedMandateLink, node))
-        graph.add((node, RDF.type, CG.MandateLink))
-        graph.add((node, PROV.entity, link.earlier))
+        qualified(graph, link.later, CG.continuesMandate, CG.qualifiedMandateLink, node, CG.MandateLink, link.earlier,
+                  link.inferred)
         graph.add((node, CG.viaDerivation, link.derivation))
         graph.add((node, CG.derivationType, link.relation))
-        graph.add((node, CG.isInferred, Literal(link.inferred)))
         graph.add((node, CG.method, Literal("clause pairing along a paragraph link: the clauses that ask a common addressee")))
         graph.add((node, CG.confidence, decimal(link.confidence, 2)))
         graph.add((node, CG.similarity, decimal(link.similarity, 4)))
@@ -297,11 +304,8 @@ def add_mandate_reports(graph: Graph, reports: list[MandateReport]) -> None:
     for report in reports:
         count[report.mandate] += 1
         node = URIRef(f"{report.mandate}/report/{count[report.mandate]}")
-        graph.add((report.mandate, CG.reportedBy, report.unit))
-        graph.add((report.mandate, CG.qualifiedReport, node))
-        graph.add((node, RDF.type, CG.MandateReport))
-        graph.add((node, PROV.entity, report.unit))
-        graph.add((node, CG.isInferred, Literal(report.inferred)))
+        qualified(graph, report.mandate, CG.reportedBy, CG.qualifiedReport, node, CG.MandateReport, report.unit,
+                  report.inferred)
         graph.add((node, CG.citingWords, Literal(report.words)))
         graph.add((node, CG.evidenceText, Literal(report.evidence)))
 
@@ -343,14 +347,10 @@ def add_recalls(graph: Graph) -> int:
                 continue
             written += 1
             node = URIRef(f"{unit}/recall/{written}")
-            graph.add((unit, CG.recallsMandate, mandate))
-            graph.add((unit, CG.qualifiedRecall, node))
-            graph.add((node, RDF.type, CG.MandateRecall))
-            graph.add((node, PROV.entity, mandate))
+            qualified(graph, unit, CG.recallsMandate, CG.qualifiedRecall, node, CG.MandateRecall, mandate, True)
             graph.add((node, CG.recalledSession, URIRef(f"{str(graph.value(document, CG.session)).rsplit('/', 1)[0]}/{session}")))
             graph.add((node, CG.citingWords, Literal(match.group(0).strip())))
             graph.add((node, CG.similarity, decimal(score, 4)))
-            graph.add((node, CG.isInferred, Literal(True)))
             graph.add((node, CG.evidenceText, Literal(
                 f"recalls: “{match.group(0).strip()}”; that it is this mandate is read from a shared subject "
                 f"({score:.2f} with the mandate), not stated")))
