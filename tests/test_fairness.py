@@ -211,3 +211,20 @@ def test_networks_that_fill_the_queue_leave_a_newcomer_a_place():
 
     refused, newcomer = asyncio.run(scenario())
     assert refused > 0 and newcomer
+
+
+def test_reading_references_for_a_comparison_is_charged_to_the_same_budget(budgeted):
+    """Matching references costs CPU by what the client sends: a client whose query time is spent
+    is refused the comparison page too, while another network is still served."""
+    spender = httpx.HTTPTransport(local_address="127.0.0.4")
+    with httpx.Client(base_url=budgeted.url, timeout=60, transport=spender) as http:
+        statuses = [http.get("/sparql", params={"query": f"{SLOW} # spend {n}", "format": "json"}).status_code
+                    for n in range(6)]
+        assert 429 in statuses, statuses
+        refused = http.get("/compare", params={"a": "ICC-ASP/8/Res.2", "b": "ICC-ASP/14/Res.3"})
+    assert refused.status_code == 429, refused.status_code
+    assert "query time" in refused.text
+    with httpx.Client(base_url=budgeted.url, timeout=60,
+                      transport=httpx.HTTPTransport(local_address="127.0.0.5")) as http:
+        served = http.get("/compare", params={"a": "ICC-ASP/8/Res.2", "b": "ICC-ASP/14/Res.3"})
+    assert served.status_code == 200, served.status_code

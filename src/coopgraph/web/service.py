@@ -4,11 +4,13 @@ Routes receive it through a FastAPI dependency (`ServiceDep`); only the workers 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -22,11 +24,16 @@ from coopgraph.query import named_queries
 from coopgraph.terms import DCTERMS, RDFS, SKOS
 from coopgraph.text_index import TextIndex
 from coopgraph.web.answers import AnswerCache
-from coopgraph.web.fairness import QueryBudgets
+from coopgraph.web.fairness import QueryBudgets, client_group
 from coopgraph.web.settings import ServeSettings
 from coopgraph.web.sparql import QueryLimits, QueryPool, StoreSource, settle_heap
 
 LOG = logging.getLogger("coopgraph.web")
+
+
+def client_of(request: Request) -> str:
+    """The client, for budgets and turns: the network of its address (coopgraph.web.fairness)."""
+    return client_group(request.client.host) if request.client else "-"
 
 
 class Service:
@@ -107,13 +114,32 @@ class Service:
     def iri_of(self, path: str) -> URIRef:
         return URIRef(self.base + path.lstrip("/"))
 
-    def corpus_document(self, reference: str) -> URIRef:
+    @contextlib.contextmanager
+    def matching(self, client: str) -> Iterator[None]:
+        """Work a client asks for outside SPARQL that costs CPU by what it is given (reading a
+        reference, finding the nearest names): refused when the client's query time is spent
+        (OverBudget: 429), and charged to it as a query's time is."""
+        self.budgets.admit(client)
+        started = time.monotonic()
+        try:
+            yield
+        finally:
+            self.budgets.charge(client, time.monotonic() - started)
+
+    def resolve(self, reference: str, client: str) -> Any:
+        """The node a reference a client sent names (coopgraph.resolve), read on the client's budget:
+        an unknown reference is matched against every name in the graph."""
+        from coopgraph.resolve import resolve
+
+        with self.matching(client):
+            return resolve(self.graph, self.base, reference)
+
+    def corpus_document(self, reference: str, client: str) -> URIRef:
         """The corpus document a reference names; QueryError when it names a unit or an outside text."""
         from coopgraph.errors import QueryError
-        from coopgraph.resolve import resolve
         from coopgraph.terms import CG, RDF
 
-        iri = resolve(self.graph, self.base, reference).iri
+        iri = self.resolve(reference, client).iri
         if (iri, RDF.type, CG.CorpusDocument) not in self.graph:
             raise QueryError(f"{reference!r} is not a document of the corpus")
         return iri

@@ -19,13 +19,12 @@ from coopgraph.errors import QueryError
 from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
 from coopgraph.lineage.mandates import clause_chains, clause_chains_json
-from coopgraph.resolve import resolve
 from coopgraph.web import linked_data
 from coopgraph.web.rendering import (
     render,
     timelines_of,
 )
-from coopgraph.web.service import ServiceDep
+from coopgraph.web.service import ServiceDep, client_of
 
 router = APIRouter()
 
@@ -37,7 +36,7 @@ router = APIRouter()
 def resolve_route(service: ServiceDep, request: Request,
                   ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3, para. 27"])],
                   format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
-    found = resolve(service.graph, service.base, ref)
+    found = service.resolve(ref, client_of(request))
     if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
         return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
     return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.href(found.iri)})
@@ -54,7 +53,7 @@ def lineage_route(service: ServiceDep, request: Request,
     if chosen and chosen - set(EDGE_TYPES):
         return JSONResponse({"error": f"unknown edge type(s) {', '.join(sorted(chosen - set(EDGE_TYPES)))}",
                              "types": list(EDGE_TYPES)}, status_code=422)
-    found = resolve(service.graph, service.base, ref)
+    found = service.resolve(ref, client_of(request))
     trace = service.lineage.trace(str(found.iri), direction, depth, chosen)
     if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
         body = json.loads(lineage_render.trace_jsonld(service.lineage, trace, service.context["@context"]))
@@ -65,10 +64,10 @@ def lineage_route(service: ServiceDep, request: Request,
 
 
 @router.get("/changes", summary="New, carried over, amended and dropped units between two documents")
-def changes_route(service: ServiceDep, from_: Annotated[str, Query(alias="from", min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3"])],
+def changes_route(service: ServiceDep, request: Request, from_: Annotated[str, Query(alias="from", min_length=1, max_length=500, examples=["ICC-ASP/14/Res.3"])],
                   to: Annotated[str, Query(min_length=1, max_length=500, examples=["asp15-bureau-report-cooperation annex I"])]) -> Response:
     try:
-        earlier, later = service.corpus_document(from_), service.corpus_document(to)
+        earlier, later = service.corpus_document(from_, client_of(request)), service.corpus_document(to, client_of(request))
     except QueryError as exc:
         return JSONResponse({"error": str(exc)}, status_code=422)
     rows = service.lineage.changes(str(earlier), str(later))
@@ -76,8 +75,8 @@ def changes_route(service: ServiceDep, from_: Annotated[str, Query(alias="from",
 
 
 @router.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
-def timeline_route(service: ServiceDep, ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
-    iri = resolve(service.graph, service.base, ref).iri
+def timeline_route(service: ServiceDep, request: Request, ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
+    iri = service.resolve(ref, client_of(request)).iri
     timelines = timelines_of(service, iri)
     if timelines is None:
         return JSONResponse({"error": f"{ref!r} is neither a recommendation nor a mandate, and issues no mandate"},
@@ -91,7 +90,7 @@ def memo_route(service: ServiceDep, request: Request,
                format: Annotated[str, Query(pattern="^(md|html)$")] = "html") -> Response:
     from coopgraph.lineage.memo import build_memo, memo_html, memo_markdown
 
-    found = resolve(service.graph, service.base, ref)
+    found = service.resolve(ref, client_of(request))
     document = build_memo(service.lineage, str(found.iri), service.store.version())
     if format == "md":
         return PlainTextResponse(memo_markdown(document), media_type="text/markdown; charset=utf-8")

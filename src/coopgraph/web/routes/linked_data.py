@@ -38,7 +38,7 @@ from coopgraph.web.rendering import (
     source_link,
     wants_html,
 )
-from coopgraph.web.service import Service, ServiceDep, SettingsDep
+from coopgraph.web.service import Service, ServiceDep, SettingsDep, client_of
 from coopgraph.web.svg import lineage_svg
 
 router = APIRouter()
@@ -75,7 +75,8 @@ def void(service: ServiceDep, request: Request) -> Response:
 def dereference(service: Service, request: Request, path: str, format: str | None) -> Response:
     iri = service.iri_of(path)
     if not linked_data.exists(service.graph, iri):
-        suggestions = nearest(service.graph, path.replace("doc/", "", 1).replace("/", " "))
+        with service.matching(client_of(request)):  # the nearest names cost by what the path is
+            suggestions = nearest(service.graph, path.replace("doc/", "", 1).replace("/", " "))
         raise ReferenceNotFound(str(iri), "no such node in the graph", suggestions)
     offered = {"html": "text/html", **{k: v for k, v in FORMAT_PARAM.items() if v in DEREF_OFFER}}
     media = offered.get(format or "") if format else choose(request.headers.get("accept"), DEREF_OFFER)

@@ -16,7 +16,6 @@ from fastapi.responses import (
 from rdflib import URIRef
 
 from coopgraph.errors import CoopgraphError
-from coopgraph.resolve import resolve
 from coopgraph.terms import CG, DCTERMS, RDF
 from coopgraph.web.rendering import (
     DOCS_PAGE,
@@ -27,7 +26,7 @@ from coopgraph.web.rendering import (
     search_construct,
     wants_html,
 )
-from coopgraph.web.service import Service, ServiceDep
+from coopgraph.web.service import Service, ServiceDep, client_of
 
 router = APIRouter()
 
@@ -56,7 +55,7 @@ def home(service: ServiceDep, request: Request) -> HTMLResponse:
 def search(service: ServiceDep, request: Request, q: Annotated[str, Query(min_length=2, max_length=200, description="words, \"phrases\", prefix*, or a reference")],
            limit: Annotated[int, Query(ge=1, le=500)] = 100,
            offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:
-    resolved = as_reference(service, q)
+    resolved = as_reference(service, q, client_of(request))
     if resolved is not None and wants_html(request):
         return RedirectResponse(service.href(resolved.iri) or "/", status_code=303)
     found = service.text_index().search(q, limit, offset)
@@ -70,14 +69,14 @@ def search(service: ServiceDep, request: Request, q: Annotated[str, Query(min_le
     return JSONResponse({"query": q, "total": found.total, "offset": offset, "resolved": reference, "results": hits})
 
 
-def as_reference(service: Service, q: str) -> Any:
+def as_reference(service: Service, q: str, client: str) -> Any:
     """The unit a search text names, when it reads as a reference (a symbol, or a label)."""
     from coopgraph.resolve import LOOSE_SYMBOL, SYMBOL
 
     if not (SYMBOL.search(q) or LOOSE_SYMBOL.search(q) or re.search(r",\s*(?:para|annex|rec|footnote)", q, re.I)):
         return None
     try:
-        return resolve(service.graph, service.base, q)
+        return service.resolve(q, client)
     except CoopgraphError:
         return None
 
@@ -92,7 +91,8 @@ def compare_page(service: ServiceDep, request: Request, a: str | None = None, b:
     context: dict[str, Any] = {"documents": documents, "a": a or "", "b": b or "", "rows": None, "error": None}
     if a and b:
         try:
-            earlier, later = service.corpus_document(a), service.corpus_document(b)
+            client = client_of(request)
+            earlier, later = service.corpus_document(a, client), service.corpus_document(b, client)
         except CoopgraphError as exc:
             context["error"] = str(exc).splitlines()[0]
             return render(request, "compare.html", status=422, **context)

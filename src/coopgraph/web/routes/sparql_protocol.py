@@ -21,7 +21,6 @@ from coopgraph.resolve import resolve_parameter
 from coopgraph.terms import CG, RDF
 from coopgraph.web import linked_data
 from coopgraph.web.answers import AnswerCache
-from coopgraph.web.fairness import client_group
 from coopgraph.web.formats import GRAPH_FORMATS, Wanted, choose
 from coopgraph.web.rendering import (
     RDF_MEDIA,
@@ -33,7 +32,7 @@ from coopgraph.web.rendering import (
     wants_html,
 )
 from coopgraph.web.security import read_body
-from coopgraph.web.service import Service, ServiceDep
+from coopgraph.web.service import Service, ServiceDep, client_of
 from coopgraph.web.sparql import Answer, Busy, QueryTimeout, WorkerLost
 
 router = APIRouter()
@@ -98,11 +97,6 @@ class AnswerResponse(Response):
             media += "; charset=utf-8"
         self.raw_headers = [(b"content-length", str(len(answer.body)).encode()), (b"content-type", media.encode("latin-1")),
                             *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())]
-
-
-def client_of(request: Request) -> str:
-    """The client, for budgets and turns: the network of its address (coopgraph.web.fairness)."""
-    return client_group(request.client.host) if request.client else "-"
 
 
 def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted,
@@ -262,7 +256,7 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
     if browser and set(named.params) - set(values):
         return await run_in_threadpool(query_form, service, request, named, values, None)
     try:
-        bindings = bind(named, await run_in_threadpool(as_iris, service, named, values))
+        bindings = bind(named, await run_in_threadpool(as_iris, service, named, values, client_of(request)))
     except QueryError as exc:
         if browser:
             return await run_in_threadpool(query_form, service, request, named, values, str(exc))
@@ -284,12 +278,14 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
                     headers=answer_headers(answer, named.text, bindings, wanted))
 
 
-def as_iris(service: Service, named: Any, values: dict[str, str]) -> dict[str, str]:
-    """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it names."""
+def as_iris(service: Service, named: Any, values: dict[str, str], client: str) -> dict[str, str]:
+    """Each IRI parameter given as a reference ('ICC-ASP/14/Res.3, para. 27') read as the IRI it
+    names, on the client's budget (an unknown reference is matched against every name)."""
     out = dict(values)
-    for key, value in values.items():
-        if named.params.get(key, ("",))[0] == "iri":
-            out[key] = str(resolve_parameter(service.graph, service.base, key, named.examples.get(key, ""), value))
+    with service.matching(client):
+        for key, value in values.items():
+            if named.params.get(key, ("",))[0] == "iri":
+                out[key] = str(resolve_parameter(service.graph, service.base, key, named.examples.get(key, ""), value))
     return out
 
 
