@@ -125,6 +125,25 @@ ATTACKS = [
      "test_add.py::test_a_title_or_symbol_that_cannot_name_a_document_is_refused"),
     ("build outputs written with mode 0600", "the mode a new file gets (0644 under the usual umask)", None,
      "test_faults.py::test_build_outputs_are_readable_by_others"),
+    ("8 addresses, 6 queries each in parallel, keeping the queue full; uncached ASKs from another address "
+     "(503 in 97 of 98 tries before; 4.2-4.9 s each with the newcomer reserve alone)",
+     "each answered within 2 s: a client with nothing waiting or running joins at the head of the round",
+     "a new address while eight fill the queue",
+     "test_security.py::test_a_new_address_is_answered_while_eight_addresses_fill_the_queue"),
+    ("references read outside SPARQL (/resolve, /compare, a named query's IRI parameters, the nearest names of an "
+     "unknown /doc/ path) by a client whose query time is spent",
+     "429, as its queries get; the matching charged to its budget; another network served", None,
+     "test_fairness.py::test_reading_references_for_a_comparison_is_charged_to_the_same_budget"),
+    ("a client that asks for a large answer and never reads it", "the connection cut after the query's time "
+     "limit and 30 s of sending; the client gets what the buffers held, not the answer", None,
+     "test_security.py::test_a_reader_that_never_reads_is_cut_off"),
+    ("a worker that grew with its largest query", "retires after its answer once it has grown by more than "
+     "`retire_above_mb`; a fresh worker takes its place", None,
+     "test_query_pool.py::test_a_worker_that_grew_retires_and_gives_its_memory_back"),
+    ("DEFINE get:soft \"replace\" sent to Virtuoso itself, as a query past a wrong check would be, on a real Virtuoso",
+     "refused by Virtuoso: the store's user has SPARQL_SELECT only (no SPARQL_UPDATE, no sponging); the corpus "
+     "keeps its triples; `serve` warns when the user can write", None,
+     "test_stores.py::test_a_read_only_virtuoso_holds_even_against_what_a_check_would_miss"),
 ]
 
 

@@ -123,9 +123,10 @@ class FairTurns(Generic[T]):
     """Idle query workers handed to waiting clients in turn, not first come, first served.
 
     Each client waits in its own line; the lines are served round-robin, and a client may hold at
-    most `per_client` workers at once. So a client with nine queries waiting never stands between
-    another client and a free worker: a newcomer waits for at most one running query of each
-    other client, and with more than one worker, usually for none (one is always left to others).
+    most `per_client` workers at once. A client with nothing waiting or running joins at the head
+    of the round, not its tail: with eight networks keeping the queue full, a newcomer waits for the
+    next worker to come free, not for a query of each of them. So a client with nine queries waiting
+    never stands between another client and a free worker.
 
     A request waits on the event loop (`take_async`), holding no thread; `take` waits on a thread,
     for callers outside the loop. Both stand in the same lines.
@@ -195,7 +196,7 @@ class FairTurns(Generic[T]):
         waiter = _Waiter(loop, loop.create_future())
         with self._cond:
             self._refuse_when_full(client)
-            self._lines.setdefault(client, deque()).append(waiter)
+            self._join(client, waiter)
             self._hand_out()
         taken = False
         try:
@@ -219,6 +220,14 @@ class FairTurns(Generic[T]):
                     self._hand_out()
                     self._cond.notify_all()
 
+    def _join(self, client: str, waiter: object) -> None:
+        """The waiter at the end of its client's line; a client with nothing waiting or running
+        comes first in the round (the lock is held)."""
+        newcomer = client not in self._lines and self._holding[client] == 0
+        self._lines.setdefault(client, deque()).append(waiter)
+        if newcomer:
+            self._lines.move_to_end(client, last=False)
+
     def _refuse_when_full(self, client: str) -> None:
         """A quarter of the waiting places is kept for clients not yet waiting or running: several
         networks that fill the queue together still leave a newcomer a place."""
@@ -235,7 +244,7 @@ class FairTurns(Generic[T]):
         deadline = time.monotonic() + timeout
         with self._cond:
             self._refuse_when_full(client)
-            self._lines.setdefault(client, deque()).append(ticket)
+            self._join(client, ticket)
             try:
                 while True:
                     if self._idle and self._first_in_turn() == (client, ticket):
