@@ -134,6 +134,10 @@ ATTACKS = [
      "unknown /doc/ path) by a client whose query time is spent",
      "429, as its queries get; the matching charged to its budget; another network served", None,
      "test_fairness.py::test_reading_references_for_a_comparison_is_charged_to_the_same_budget"),
+    ("eight REPLACE-amplified answers of about 190 MB each, asked for and never read (the server grew by 703 MB "
+     "within 12 s on 492956e, 2.5 GB when the attack was found)", "each stopped at its byte limit: the server and its "
+     "workers grow by under 500 MB; a light client answered within 2 s", "eight unread amplified answers",
+     "test_security.py::test_eight_unread_amplified_answers_leave_the_server_its_memory"),
     ("a client that asks for a large answer and never reads it", "the connection cut after the query's time "
      "limit and 30 s of sending; the client gets what the buffers held, not the answer", None,
      "test_security.py::test_a_reader_that_never_reads_is_cut_off"),
