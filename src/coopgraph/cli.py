@@ -12,6 +12,7 @@ import dataclasses
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,9 +85,11 @@ def build(ctx: click.Context, allow_invalid: bool, no_validate: bool) -> None:
 def _build(settings: Settings, allow_invalid: bool = False, no_validate: bool = False) -> Graph:
     """The whole build (coopgraph.pipeline.build_all), each step reported on the terminal."""
     from coopgraph.pipeline import build_all
+    from coopgraph.progress import working
 
-    return build_all(settings, allow_invalid, not no_validate, say=click.echo,
-                     warn=lambda text: click.echo(text, err=True)).graph
+    with working("building the graph") as work:  # each step's own line says what is done
+        return build_all(settings, allow_invalid, not no_validate, say=work.note,
+                         warn=lambda text: work.note(text, err=True)).graph
 
 
 def serve_options(command: Any) -> Any:
@@ -104,13 +107,13 @@ def serve_options(command: Any) -> Any:
     return command
 
 
-def _index_texts(store: object, settings: Settings) -> None:
+def _index_texts(store: object, settings: Settings, say: Callable[[str], Any] = click.echo) -> None:
     """The full-text index of the graph just loaded, beside the store (coopgraph.text_index)."""
     from coopgraph import text_index
 
     started = time.perf_counter()
     index = text_index.for_store(store, settings.output_dir)
-    click.echo(f"  search    {index.path} ({time.perf_counter() - started:.2f} s)")
+    say(f"  search    {index.path} ({time.perf_counter() - started:.2f} s)")
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -206,10 +209,12 @@ def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
 def synthetic(ctx: click.Context, out_file: Path, triples: int, sessions: int, seed: int) -> None:
     """Write a synthetic archive of resolutions (N-Triples), shaped as the real graph is: the graphs
     the benchmarks load (bench/peers.py, bench/stores.py), for anyone to load with `coopgraph load`."""
+    from coopgraph.progress import working
     from coopgraph.synthetic import write
 
     started = time.monotonic()
-    count = write(out_file, _settings(ctx).base, triples, sessions=sessions, seed=seed)
+    with working(f"writing {out_file.name}", total=triples) as work:
+        count = write(out_file, _settings(ctx).base, triples, sessions=sessions, seed=seed, progress=work.advance)
     click.echo(f"wrote {count:,} triples to {out_file} in {time.monotonic() - started:.1f} s")
 
 
@@ -244,19 +249,22 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
     """
     from coopgraph.graph.serialize import context
     from coopgraph.graphfile import read_graph_file
+    from coopgraph.progress import working
     from coopgraph.validate import engine_from_env, format_text, load_shapes, to_json, to_turtle, validate_file, validate_graph
 
     settings = _settings(ctx)
     shapes = load_shapes(settings.shapes_dir, settings.base)
     contexts = {f"{settings.base}context.jsonld": context(settings.base)["@context"]}
-    if only and len(files) == 1 and (engine or engine_from_env()) == "turbo":  # large archives: no rdflib read
-        report = validate_file(files[0], shapes, settings.base, max_size * 1_048_576, contexts)
-    else:
-        extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576) for path in files]
-        graph = Graph() if only and files else _built_graph(settings)
-        for part in extra:
-            graph += part
-        report = validate_graph(graph, shapes, engine)
+    with working("validating " + (", ".join(path.name for path in files) or "the built graph")):
+        if only and len(files) == 1 and (engine or engine_from_env()) == "turbo":  # large archives: no rdflib read
+            report = validate_file(files[0], shapes, settings.base, max_size * 1_048_576, contexts)
+        else:
+            extra = [read_graph_file(path, settings.base, contexts=contexts, max_bytes=max_size * 1_048_576)
+                     for path in files]
+            graph = Graph() if only and files else _built_graph(settings)
+            for part in extra:
+                graph += part
+            report = validate_graph(graph, shapes, engine)
     if fmt == "json":
         click.echo(to_json(report))
     elif fmt == "turtle":
@@ -680,12 +688,16 @@ def load(ctx: click.Context, file: Path) -> None:
 
     For archives built elsewhere (or the synthetic ones of bench/); `build` loads its own graph.
     """
+    from coopgraph.progress import working
+
     settings = _settings(ctx)
     store = settings.open_store()
     started = time.perf_counter()
-    count = store.load(file)
-    click.echo(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
-    _index_texts(store, settings)
+    with working(f"loading {file.name}") as work:
+        count = store.load(file)
+        work.note(f"loaded {count:,} triples into {store.describe()} in {time.perf_counter() - started:.2f} s")
+        work.describe("indexing the texts for search")
+        _index_texts(store, settings, work.note)
     store.close()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import random
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from coopgraph.config import Settings
@@ -163,8 +163,10 @@ def generate(base: str, sessions: int, resolutions: int, paragraphs: int, seed: 
             previous = current
 
 
-def write(path: Path, base: str, target_triples: int, sessions: int = 30, seed: int = 7) -> int:
-    """Write the archive to an N-Triples file (atomically); the number of triples."""
+def write(path: Path, base: str, target_triples: int, sessions: int = 30, seed: int = 7,
+          progress: Callable[[int], object] = lambda _: None) -> int:
+    """Write the archive to an N-Triples file (atomically); the number of triples. `progress` is
+    told of every 10,000 written."""
     s, r, p = plan(target_triples, sessions)
     tmp = path.with_suffix(path.suffix + ".tmp")
     count = 0
@@ -172,5 +174,7 @@ def write(path: Path, base: str, target_triples: int, sessions: int = 30, seed: 
         for line in generate(base, s, r, p, seed):
             handle.write(line + "\n")
             count += 1
+            if count % 10_000 == 0:
+                progress(10_000)
     tmp.replace(path)
     return count
