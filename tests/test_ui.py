@@ -88,6 +88,23 @@ def test_on_a_phone_a_results_table_reads_as_cards(reader, window):
         assert display == "table-cell" and caption in {"none", "normal"}
 
 
+def test_the_lineage_drawing_opens_at_the_unit_asked_about(reader, window):
+    """On a phone the drawing is wider than the screen; it opened at its left edge, far from the
+    unit the page is about (here in the last column). Now that unit's box is in view, centred."""
+    label, width, browser = window
+    browser.get(reader.url + "/doc/asp15-bureau-report-cooperation/annex/I/para/32")
+    wrap = WebDriverWait(browser, 30).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".svg-wrap")))
+    WebDriverWait(browser, 10).until(lambda _: browser.execute_script("return document.readyState") == "complete")
+    frame, box = browser.execute_script(
+        "const f = arguments[0].getBoundingClientRect(), b = arguments[0].querySelector('.node.root rect')"
+        ".getBoundingClientRect(); return [[f.left, f.right], [b.left, b.right]]", wrap)
+    middle = (box[0] + box[1]) / 2
+    assert frame[0] < middle < frame[1], f"at {width} px the unit's box is out of view: {box} in {frame}"
+    if label == "phone":
+        assert browser.execute_script("return arguments[0].scrollLeft", wrap) > 0
+        assert abs(middle - (frame[0] + frame[1]) / 2) < 20, (frame, box)
+
+
 def test_the_data_model_and_the_api_docs_load_without_internet(reader, tmp_path):
     # every request that is not to this server goes to a proxy that is not there
     browser = chromium(tmp_path / "profile", 1280, 900, "--proxy-server=http://127.0.0.1:9")

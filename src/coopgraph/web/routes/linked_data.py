@@ -147,7 +147,7 @@ def page(service: Service, request: Request, iri: URIRef, headers: dict[str, str
                   if p not in {CG.text, RDFS.label}]
     props = [{"name": name, "value": str(o), "href": service.href(o) if isinstance(o, URIRef) else None,
               "label": service.label(o) if isinstance(o, URIRef) else str(o)} for name, o in properties]
-    svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#")) if trace.steps else None
+    svg = Markup(lineage_svg(trace, lambda iri: service.href(iri) or "#", service.lineage.missing_between)) if trace.steps else None
     return render(request, "node.html", iri=iri, label=service.label(iri), types=sorted(types),
                 citation=citation_form(graph, iri, service.label(iri), service.base), accessed=datetime.date.today().strftime("%-d %B %Y"),
                 fate=recommendation_fate(service.lineage, str(iri)) if (iri, RDF.type, CG.Recommendation) in graph else None,
