@@ -144,6 +144,11 @@ ATTACKS = [
     ("a worker that grew with its largest query", "retires after its answer once it has grown by more than "
      "`retire_above_mb`; a fresh worker takes its place", None,
      "test_query_pool.py::test_a_worker_that_grew_retires_and_gives_its_memory_back"),
+    ("a SPARQL 1.2 triple term (TypeError in the answer), and a sparql: store that stops answering (its 503 showed "
+     "Virtuoso's internal URL and raw error text)", "400 in plain words; 503 'not answering' with Retry-After, the "
+     "address and the server's own words only in the operator's log", None,
+     "test_security.py::test_no_exception_class_or_lone_surrogate_reaches_the_client, "
+     "test_faults.py::test_losing_the_sparql_server_gives_503_and_the_service_recovers"),
     ("DEFINE get:soft \"replace\" sent to Virtuoso itself, as a query past a wrong check would be, on a real Virtuoso",
      "refused by Virtuoso: the store's user has SPARQL_SELECT only (no SPARQL_UPDATE, no sponging); the corpus "
      "keeps its triples; `serve` warns when the user can write", None,
