@@ -127,7 +127,9 @@ ATTACKS = [
      "test_faults.py::test_build_outputs_are_readable_by_others"),
     ("8 addresses, 6 queries each in parallel, keeping the queue full; uncached ASKs from another address "
      "(503 in 97 of 98 tries before; 4.2-4.9 s each with the newcomer reserve alone)",
-     "each answered within 2 s: a client with nothing waiting or running joins at the head of the round",
+     "answered every time, the median within 1.5 s and all but one within 2 s: a client with nothing waiting or "
+     "running joins at the head of the round (in one run of the whole suite the first request waited 28 s: not yet "
+     "explained)",
      "a new address while eight fill the queue",
      "test_security.py::test_a_new_address_is_answered_while_eight_addresses_fill_the_queue"),
     ("references read outside SPARQL (/resolve, /compare, a named query's IRI parameters, the nearest names of an "

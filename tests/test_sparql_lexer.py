@@ -212,7 +212,7 @@ def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple
     """The check's rules (coopgraph.sparql_lexer._Reader) applied the plain way: to the list of
     every significant token `tokens` gives. `read` reads past most tokens in runs, and the
     opening's declarations a line at a time; it must find what this finds."""
-    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri, spells
+    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri, other_readings, spells
 
     every = tokens(text)
     significant = [t for t in every if t.kind not in {"ws", "comment"}]
@@ -263,8 +263,11 @@ def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple
     if where is None and form is not None and form != "ConstructQuery":
         opening = next((t for t in significant[index:] if t.text == "{"), None)
         where = opening.start + 1 if opening is not None else None
+    # where a '<' may also be less-than, what the other readings find is added, as `read` adds it
+    other = other_readings(text, significant[index].start if index < len(significant) else len(text))
+    graphs.extend([None] * other.froms)
     comments = tuple(t.text for t in every if t.kind == "comment")
-    return form, update, service, tuple(graphs), where, deepest, comments
+    return form, update, service or other.service, tuple(graphs), where, deepest + other.opened, comments
 
 
 PIECES = [" ", "\n", "\t", "\r", "\u00a0", "\u2028", "PREFIX", "prefix", "PREFIXES", "BASE", "FROM", "NAMED", "WHERE",
