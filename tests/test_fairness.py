@@ -1,5 +1,5 @@
 """Per-client fairness: a client that spends its query time gets 429 with Retry-After, while
-another client (another address: 127.0.0.2), asking at the same time, keeps getting its answers."""
+another client (another network: 127.0.1.2), asking at the same time, keeps getting its answers."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def test_a_client_over_its_budget_gets_429_and_others_go_on(budgeted):
 
     def light_client() -> None:
         with httpx.Client(base_url=budgeted.url, timeout=60, headers={"User-Agent": "researcher/2.0"},
-                          transport=httpx.HTTPTransport(local_address="127.0.0.2")) as http:
+                          transport=httpx.HTTPTransport(local_address="127.0.1.2")) as http:
             n = 0
             while not stop.is_set():
                 n += 1
@@ -95,6 +95,51 @@ def test_requests_waiting_on_the_loop_are_served_in_turn_and_hold_no_thread():
         return order
 
     assert asyncio.run(scenario()) == ["a", "b", "a", "a"]
+
+
+@pytest.mark.parametrize("first", ["newcomer", "attacker"])
+def test_a_client_whose_query_just_ended_never_goes_ahead_of_a_newcomer(first):
+    """A newcomer waited 28-30 s while eight networks kept the queue full: each attacker whose query
+    had just ended asked again at once, before its worker was back, had nothing waiting or running,
+    and so joined at the head of the round, ahead of the newcomer, every time. A client that has
+    lately kept a worker busy is no newcomer now, whichever of the two asks first."""
+    import asyncio
+
+    from coopgraph.web.fairness import FairTurns
+
+    async def scenario() -> list[str]:
+        turns: FairTurns[str] = FairTurns(per_client=1, light=0.02)
+        turns.put("w1")
+        turns.put("w2")
+        await turns.take_async("a", 1)
+        held_b = await turns.take_async("b", 1)
+        served: list[str] = []
+
+        async def ask(client: str) -> None:
+            worker = await turns.take_async(client, timeout=5)
+            served.append(client)
+            turns.done(client)
+            turns.put(worker)
+
+        await asyncio.sleep(0.05)  # a's query runs (its worker time: more than a light client's)
+        asking: list[asyncio.Future[None]] = []
+        if first == "newcomer":
+            asking.append(asyncio.ensure_future(ask("new")))
+            await asyncio.sleep(0)
+        turns.done("a")  # a's query ended (its worker is being replaced) and a asks again at once
+        asking.append(asyncio.ensure_future(ask("a")))
+        await asyncio.sleep(0)
+        if first == "attacker":
+            asking.append(asyncio.ensure_future(ask("new")))
+            await asyncio.sleep(0)
+        turns.put("w3")  # the replacement: the newcomer's
+        await asyncio.sleep(0.01)
+        turns.done("b")
+        turns.put(held_b)
+        await asyncio.gather(*asking)
+        return served
+
+    assert asyncio.run(scenario())[0] == "new"
 
 
 def test_a_request_that_gives_up_waiting_leaves_the_worker_to_the_next():
@@ -174,7 +219,8 @@ def test_addresses_of_one_network_are_one_client():
     from coopgraph.web.fairness import client_group
     assert client_group("10.1.2.3") == client_group("10.1.2.200") == "10.1.2.0/24"
     assert client_group("10.1.3.3") != client_group("10.1.2.3")
-    assert client_group("127.0.0.2") == "127.0.0.2" != client_group("127.0.0.3")  # this machine: each address itself
+    assert client_group("127.0.0.2") == client_group("127.0.0.3") == "127.0.0.0/24"  # loopback: as any /24
+    assert client_group("127.0.1.2") != client_group("127.0.0.2")
     assert client_group("2001:db8::1") == client_group("2001:db8::ffff:1") == "2001:db8::/64"
     assert client_group("::ffff:10.1.2.3") == "10.1.2.0/24"
     assert client_group("not an address") == "not an address"
@@ -216,7 +262,7 @@ def test_networks_that_fill_the_queue_leave_a_newcomer_a_place():
 def test_reading_references_for_a_comparison_is_charged_to_the_same_budget(budgeted):
     """Matching references costs CPU by what the client sends: a client whose query time is spent
     is refused the comparison page too, while another network is still served."""
-    spender = httpx.HTTPTransport(local_address="127.0.0.4")
+    spender = httpx.HTTPTransport(local_address="127.0.4.1")
     with httpx.Client(base_url=budgeted.url, timeout=60, transport=spender) as http:
         statuses = [http.get("/sparql", params={"query": f"{SLOW} # spend {n}", "format": "json"}).status_code
                     for n in range(6)]
@@ -225,6 +271,6 @@ def test_reading_references_for_a_comparison_is_charged_to_the_same_budget(budge
     assert refused.status_code == 429, refused.status_code
     assert "query time" in refused.text
     with httpx.Client(base_url=budgeted.url, timeout=60,
-                      transport=httpx.HTTPTransport(local_address="127.0.0.5")) as http:
+                      transport=httpx.HTTPTransport(local_address="127.0.5.1")) as http:
         served = http.get("/compare", params={"a": "ICC-ASP/8/Res.2", "b": "ICC-ASP/14/Res.3"})
     assert served.status_code == 200, served.status_code

@@ -38,8 +38,12 @@ def pool(built_dir):
 def test_a_large_answer_arrives_whole_on_the_loop_path(pool, graph):
     answer = on_server_loop(pool.run_async(EVERYTHING, wanted=JSON))
     assert answer.status == 200, answer.body[:300]
-    assert len(answer.body) > BODY_APART, "the answer is too small to take the path for large bodies"
-    rows = json.loads(answer.body)["results"]["bindings"]
+    assert answer.spool is not None and answer.body == b"", "a large body is spooled to a file, not held"
+    assert answer.length > BODY_APART, "the answer is too small to take the path for large bodies"
+    length = answer.length
+    body = answer.content()
+    assert len(body) == length and answer.spool is None
+    rows = json.loads(body)["results"]["bindings"]
     assert len(rows) == len(graph)
     texts = {(r["s"]["value"], r["o"]["value"]) for r in rows if r["p"]["value"] == f"{BASE}ontology#text"}
     assert texts == {(str(s), str(o)) for s, o in graph.subject_objects(URIRef(f"{BASE}ontology#text"))}
@@ -188,6 +192,7 @@ def test_a_worker_that_grew_retires_and_gives_its_memory_back(built_dir):
                f"?b <{BASE}ontology#text> ?u }}")
         answer = pool.run(big, wanted=JSON)
         assert answer.status == 200
+        answer.close()
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and {w.process.pid for w in pool.all} in (first, set()):
             time.sleep(0.1)  # the replacement starts on a thread of its own

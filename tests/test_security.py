@@ -237,7 +237,7 @@ def stormed(built_dir):
 
 
 def test_a_light_client_is_answered_during_another_clients_storm(stormed):
-    """9 heavy queries in flight from 127.0.0.1; an ASK from 127.0.0.2 waits for no more than one."""
+    """9 heavy queries in flight from 127.0.0.1; an ASK from 127.0.1.2 (another network) waits for no more than one."""
     storm = [threading.Thread(target=lambda n=n: httpx.get(stormed.url + "/sparql", timeout=60,
                                                            params={"query": f"{SLOW} # storm {n}", "format": "json"}))
              for n in range(9)]
@@ -245,7 +245,7 @@ def test_a_light_client_is_answered_during_another_clients_storm(stormed):
         thread.start()
     time.sleep(0.5)
     waits = []
-    with httpx.Client(base_url=stormed.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as light:
+    with httpx.Client(base_url=stormed.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.1.2")) as light:
         for n in range(8):
             started = time.monotonic()
             answer = light.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # light {n}", "format": "json"})
@@ -298,8 +298,11 @@ def idle_stormed(built_dir):
 
 def test_a_new_address_is_answered_while_eight_addresses_fill_the_queue(idle_stormed):
     """From 8 addresses, an uncached ASK from another address got 503 in 97 of 98 tries: the
-    attackers held every place in the queue. Now a share of the queue is kept for clients with
-    nothing waiting, and turns go round the clients: the newcomer is answered, each time within 2 s."""
+    attackers held every place in the queue. Addresses of one /24 are now one client (127.0.0.10 to
+    .17 would have one line and one worker); here the harder case, 8 networks, each with 6 queries in
+    parallel. A share of the queue is kept for clients with nothing waiting, turns go round the
+    clients, and a newcomer comes first: it is answered, each time within 2 s. (It once waited 28 s:
+    the attackers whose queries had just ended went ahead of it, see test_fairness.py.)"""
     stop = threading.Event()
     attack_statuses: list[int] = []
     turned_away: list[str] = []
@@ -318,16 +321,18 @@ def test_a_new_address_is_answered_while_eight_addresses_fill_the_queue(idle_sto
                 except httpx.HTTPError:
                     attack_statuses.append(0)
 
-    attackers = [threading.Thread(target=attacker, args=(f"127.0.0.{10 + a}", lane), daemon=True)
+    # the server as an attack finds it: its workers started (before that, whoever came first waits first)
+    assert httpx.get(idle_stormed.url + "/sparql", params={"query": "ASK {}", "format": "json"}, timeout=60).status_code == 200
+    attackers = [threading.Thread(target=attacker, args=(f"127.0.{10 + a}.1", lane), daemon=True)
                  for a in range(8) for lane in range(6)]
     for thread in attackers:
         thread.start()
-    time.sleep(1.5)
+    time.sleep(5)  # each network has had its turn: the attack as a newcomer meets it, under way
     waits: list[float] = []
     statuses: list[int] = []
     try:
         with httpx.Client(base_url=idle_stormed.url, timeout=30,
-                          transport=httpx.HTTPTransport(local_address="127.0.0.40")) as newcomer:
+                          transport=httpx.HTTPTransport(local_address="127.0.40.1")) as newcomer:
             for n in range(10):
                 started = time.monotonic()
                 answer = newcomer.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # newcomer {n} {time.time()}",
@@ -342,8 +347,7 @@ def test_a_new_address_is_answered_while_eight_addresses_fill_the_queue(idle_sto
     assert turned_away, "the attack never filled the queue, so it proves nothing"
     assert statuses == [200] * 10, statuses
     waits.sort()
-    # all but one within 2 s: in one run of the whole suite the first request waited 28 s (docs/reliability.md)
-    assert waits[len(waits) // 2] < 1.5 and waits[-2] < 2.0, waits
+    assert waits[-1] < 2.0, waits
     record("a new address while eight fill the queue", {
         "attack requests": len(attack_statuses), "attack turned away (queue full)": len(turned_away),
         "newcomer answered": f"{statuses.count(200)}/10", "newcomer p50_ms": round(waits[len(waits) // 2] * 1000, 1),
@@ -770,7 +774,7 @@ def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded):
     time.sleep(0.5)
     answered = 0
     try:
-        with httpx.Client(base_url=guarded.url, timeout=10, transport=httpx.HTTPTransport(local_address="127.0.0.3")) as http:
+        with httpx.Client(base_url=guarded.url, timeout=10, transport=httpx.HTTPTransport(local_address="127.0.3.1")) as http:
             for _ in range(30):
                 started = time.monotonic()
                 try:
@@ -825,8 +829,9 @@ def _tree_rss_mb(pid: int) -> float:
 
 def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
     """A REPLACE-amplified SELECT makes an answer of about 300 MB; eight of them asked for and never
-    read took the server from 208 MB to 2.5 GB. Each answer now stops at its byte limit, so the
-    server grows by little more than eight limits, and a light client is answered within 2 s."""
+    read took the server from 208 MB to 2.5 GB. Each answer now stops at its byte limit, and crosses
+    from the worker to a file in pieces, sent to the client from there: the server holds a piece of
+    each, not the answer, and a light client is answered within 2 s."""
     from urllib.parse import quote
 
     amplified = ('SELECT (REPLACE(?t, ".", CONCAT(STR(?t), STR(?t), STR(?t), STR(?t))) AS ?w) '
@@ -841,7 +846,7 @@ def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
         sockets.append(sock)
     peak, waits = before, []
     try:
-        with httpx.Client(base_url=guarded.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.0.2")) as http:
+        with httpx.Client(base_url=guarded.url, timeout=30, transport=httpx.HTTPTransport(local_address="127.0.2.1")) as http:
             for n in range(12):
                 started = time.monotonic()
                 assert http.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # light {n}", "format": "json"}
@@ -853,9 +858,9 @@ def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
         for sock in sockets:
             sock.close()
     grown = peak - before
-    # eight answers at their limit, with what serialising them costs, and two workers evaluating: about
-    # 300 MB here; the code before the limit grew by 700 MB within these twelve seconds, and on
-    assert grown < 500, f"the server grew by {grown:.0f} MB for eight unread answers"
+    # two workers evaluating and serialising, eight answers in files: about 70 MB here. Held whole at
+    # their limit the answers grew the server by about 300 MB; before the limit, by 700 MB in these 12 s
+    assert grown < 200, f"the server grew by {grown:.0f} MB for eight unread answers"
     assert max(waits) < 2.0, waits
     record("eight unread amplified answers", {"server and workers before_MB": round(before), "peak_MB": round(peak),
                                               "grown_MB": round(grown), "light max_ms": round(max(waits) * 1000, 1)})

@@ -4,7 +4,8 @@ The graph only changes when a build loads a new version, and every key names the
 answered, so a cached answer is right until a rebuild: then the keys change and the old answers
 age out of the cache. Clients that send the ETag back in If-None-Match get a 304 without a body. An answer is kept
 the second time its key is asked for: a stream of one-off queries (a crawler's, or ad-hoc ones)
-never pushes out the answers people ask for again, and never fills the memory.
+never pushes out the answers people ask for again, and never fills the memory. A large answer
+(one spooled to a file on its way from the worker) is not kept: it is sent once, from its file.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class AnswerCache:
             return answer
 
     def put(self, key: str, answer: Answer) -> None:
-        if answer.status != 200 or len(answer.body) + 256 > self._answers.maxsize:
+        if answer.status != 200 or answer.spool is not None or len(answer.body) + 256 > self._answers.maxsize:
             return
         with self._lock:
             if self._asked.pop(key, None) is None:

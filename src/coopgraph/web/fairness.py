@@ -3,8 +3,7 @@
 A client is its network, nothing it says about itself: a User-Agent or a forwarded-for header costs
 nothing to change (proxy headers count only from proxies the operator lists), and neither does an
 address within one network, so addresses are grouped (`client_group`): an IPv4 /24, an IPv6 /64.
-A loopback address stands for itself: it is this machine (a local proxy, a test's clients), and a
-party that holds this machine is not one a query budget could stop. Each
+Loopback addresses are no exception: 127.0.0.1 to 127.0.0.255 are one client, as any /24 is. Each
 client may spend `budget` seconds of query time per `window` seconds (a bucket that refills
 steadily); a client that has spent it gets 429 with the seconds until it may ask again, checked
 again when its turn for a worker comes, so queries queued in parallel do not slip past it.
@@ -28,15 +27,13 @@ T = TypeVar("T")
 
 def client_group(address: str) -> str:
     """The network a client's address stands for: what one party can easily hold many addresses
-    of (an IPv4 /24, an IPv6 /64). A loopback address, or anything unreadable, stands for itself."""
+    of (an IPv4 /24, an IPv6 /64, loopback included). Anything unreadable stands for itself."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
         return address
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    if ip.is_loopback:
-        return str(ip)
     prefix = 24 if ip.version == 4 else 64
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False))
 
@@ -126,13 +123,18 @@ class FairTurns(Generic[T]):
     most `per_client` workers at once. A client with nothing waiting or running joins at the head
     of the round, not its tail: with eight networks keeping the queue full, a newcomer waits for the
     next worker to come free, not for a query of each of them. So a client with nine queries waiting
-    never stands between another client and a free worker.
+    never stands between another client and a free worker. A client whose query held a worker for
+    more than `light` seconds is no newcomer for the next `recent` seconds: an attacker whose query
+    has just ended has nothing waiting or running either, and asking again at once (before the
+    worker is back) it went ahead of a newcomer every time. A light client stays a newcomer however
+    often it asks. Newcomers are served in the order they came.
 
     A request waits on the event loop (`take_async`), holding no thread; `take` waits on a thread,
     for callers outside the loop. Both stand in the same lines.
     """
 
-    def __init__(self, per_client: int, max_waiting: int = 48, max_waiting_per_client: int = 16):
+    def __init__(self, per_client: int, max_waiting: int = 48, max_waiting_per_client: int = 16, light: float = 0.5,
+                 recent: float = 10.0):
         self.per_client = max(1, per_client)
         # waiting queries are bounded: a flood is refused at once, not queued without end
         self.max_waiting, self.max_waiting_per_client = max_waiting, max_waiting_per_client
@@ -140,6 +142,10 @@ class FairTurns(Generic[T]):
         self._idle: deque[T] = deque()
         self._lines: OrderedDict[str, deque[object]] = OrderedDict()
         self._holding: Counter[str] = Counter()
+        self._new: dict[str, None] = {}  # newcomers not yet served, in the order they came (at the head of `_lines`)
+        self.light, self.recent = light, recent
+        self._taken: dict[str, list[float]] = {}  # when each worker a client holds was handed to it
+        self._heavy: OrderedDict[str, float] = OrderedDict()  # until when a client is no newcomer, the latest last
 
     def put(self, item: T) -> None:
         """An idle worker, new or back from a query. The last one back is the next one out: its
@@ -166,7 +172,7 @@ class FairTurns(Generic[T]):
                 self._lines.move_to_end(client)  # the others' turn next
             else:
                 del self._lines[client]
-            self._holding[client] += 1
+            self._serve(client)
             waiter.item = self._idle.pop()
             waiter.loop.call_soon_threadsafe(_wake, waiter.future)  # a worker may come back on another thread
 
@@ -184,8 +190,30 @@ class FairTurns(Generic[T]):
                 return None
             if any(self._holding[other] < self.per_client for other in self._lines):
                 return None  # others are waiting for their turn: join the line
-            self._holding[client] += 1
+            self._serve(client)
             return self._idle.pop()
+
+    def _serve(self, client: str) -> None:
+        """The client has its turn (the lock is held)."""
+        self._holding[client] += 1
+        self._new.pop(client, None)
+        self._taken.setdefault(client, []).append(time.monotonic())
+
+    def _count(self, client: str) -> None:
+        """A query of the client's ended: one that held its worker long makes it no newcomer for a
+        while (the lock is held)."""
+        taken = self._taken.get(client)
+        if not taken:
+            return
+        now = time.monotonic()
+        started = taken.pop()
+        if not taken:
+            del self._taken[client]
+        while self._heavy and next(iter(self._heavy.values())) <= now:
+            self._heavy.popitem(last=False)  # bounded: the clients of the last `recent` seconds only
+        if now - started > self.light:
+            self._heavy[client] = now + self.recent
+            self._heavy.move_to_end(client)
 
     async def take_async(self, client: str, timeout: float) -> T:
         """As `take`, waiting on the event loop: no thread is held while a request waits its turn."""
@@ -223,10 +251,14 @@ class FairTurns(Generic[T]):
     def _join(self, client: str, waiter: object) -> None:
         """The waiter at the end of its client's line; a client with nothing waiting or running
         comes first in the round (the lock is held)."""
-        newcomer = client not in self._lines and self._holding[client] == 0
+        newcomer = (client not in self._lines and self._holding[client] == 0
+                    and self._heavy.get(client, 0.0) <= time.monotonic())
         self._lines.setdefault(client, deque()).append(waiter)
-        if newcomer:
-            self._lines.move_to_end(client, last=False)
+        if newcomer:  # at the head of the round, behind the newcomers already waiting
+            self._new = {c: None for c in self._new if c in self._lines}
+            self._new[client] = None
+            for earlier in reversed(self._new):
+                self._lines.move_to_end(earlier, last=False)
 
     def _refuse_when_full(self, client: str) -> None:
         """A quarter of the waiting places is kept for clients not yet waiting or running: several
@@ -248,7 +280,7 @@ class FairTurns(Generic[T]):
             try:
                 while True:
                     if self._idle and self._first_in_turn() == (client, ticket):
-                        self._holding[client] += 1
+                        self._serve(client)
                         self._lines.move_to_end(client)  # the others' turn next
                         return self._idle.pop()
                     remaining = deadline - time.monotonic()
@@ -269,6 +301,7 @@ class FairTurns(Generic[T]):
         """The client's query ended (its worker goes back with `put`, or is replaced)."""
         with self._cond:
             self._holding[client] -= 1
+            self._count(client)
             if self._holding[client] <= 0:
                 del self._holding[client]
             if client in self._lines:  # it just had a turn: the others' lines come first

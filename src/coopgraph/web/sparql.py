@@ -21,12 +21,13 @@ import os
 import signal
 import socket
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from starlette.concurrency import run_in_threadpool
 
@@ -70,8 +71,29 @@ class Answer:
     seconds: float = 0.0
     version: str | None = None  # the build of the graph that answered (None: unknown)
     retire: bool = False  # the worker should not answer again (it ran out of memory)
-    follows: bool = False  # the body comes after, as its own message (a large one: see BODY_APART)
+    follows: bool = False  # the body comes after, in pieces (a large one: see BODY_APART)
     etag: str | None = None  # the key it is kept under (coopgraph.web.answers), once the server has made it
+    spool: IO[bytes] | None = None  # a large body, in a file of no name, in place of `body` (see `spooled`)
+    size: int = 0  # the length of a spooled body
+
+    @property
+    def length(self) -> int:
+        return self.size if self.spool is not None else len(self.body)
+
+    def content(self) -> bytes:
+        """The whole body, read back from its file if it was spooled (for a page that shows it)."""
+        if self.spool is None:
+            return self.body
+        self.spool.seek(0)
+        body = self.spool.read()
+        self.close()
+        self.body = body
+        return body
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
 
     def message(self) -> tuple[Any, ...]:
         """The answer as the worker sends it: a tuple of plain values, which the pipe carries in
@@ -80,7 +102,8 @@ class Answer:
                 self.follows)
 
 
-BODY_APART = 256 << 10  # bodies larger than this are read on a thread, never on the event loop
+BODY_APART = 256 << 10  # bodies larger than this are read on a thread, never on the event loop, into a file
+PIECE = 256 << 10  # a large body crosses the pipe, and reaches the client, in pieces of this size
 QUERY_ON_LOOP = 16 << 10  # query texts up to this size are written to a worker's pipe from the loop
 
 
@@ -266,9 +289,11 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         if not answer.retire and resident_mb() - baseline > limits.retire_above_mb:
             answer.retire = True  # an allocator keeps a query's peak: a fresh worker gives the memory back
         if len(answer.body) > BODY_APART:
-            body, answer.body, answer.follows = answer.body, b"", True
+            body, answer.body, answer.follows = memoryview(answer.body), b"", True
             conn.send(answer.message())
-            conn.send_bytes(body)
+            for start in range(0, len(body), PIECE):
+                conn.send_bytes(body[start:start + PIECE])
+            conn.send_bytes(b"")  # the end of the body
         else:
             conn.send(answer.message())
         if answer.retire:
@@ -470,8 +495,7 @@ class QueryPool:
             try:
                 answer = Answer(*worker.conn.recv())
                 if answer.follows:
-                    answer.body = await run_in_threadpool(worker.conn.recv_bytes)
-                    answer.follows = False
+                    await run_in_threadpool(spooled, answer, worker.conn)
             except (EOFError, OSError):
                 pass
             else:
@@ -500,8 +524,7 @@ class QueryPool:
     def _receive(worker: _Worker) -> Answer:
         answer = Answer(*worker.conn.recv())
         if answer.follows:
-            answer.body = worker.conn.recv_bytes()
-            answer.follows = False
+            spooled(answer, worker.conn)
         return answer
 
     def _return(self, worker: _Worker, answer: Answer) -> None:
@@ -515,7 +538,9 @@ class QueryPool:
         """Read (and drop) the answer of a query whose request was given up, then hand the worker back."""
         try:
             if worker.conn.poll(max(0.0, self.limits.timeout - (time.monotonic() - started))):
-                self._return(worker, self._receive(worker))
+                answer = self._receive(worker)
+                answer.close()
+                self._return(worker, answer)
                 return
         except (EOFError, OSError):
             pass
@@ -551,6 +576,22 @@ class QueryPool:
             except OSError:
                 pass
             worker.kill()
+
+
+def spooled(answer: Answer, conn: Connection) -> None:
+    """A large body read from the worker piece by piece into a file of no name: the server never
+    holds a large answer whole in its memory (eight unread answers of 16 MB would be 128 MB), and
+    the client is sent it from the file, piece by piece (`AnswerResponse`)."""
+    spool = tempfile.TemporaryFile(prefix="coopgraph-answer-")
+    try:
+        while piece := conn.recv_bytes():
+            spool.write(piece)
+    except BaseException:
+        spool.close()
+        raise
+    answer.size = spool.tell()
+    spool.seek(0)
+    answer.spool, answer.follows = spool, False
 
 
 def _message(text: str, bindings: dict[str, Any] | None, wanted: Wanted | None, version: str | None) -> tuple[Any, ...]:

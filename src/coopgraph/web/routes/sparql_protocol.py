@@ -33,7 +33,7 @@ from coopgraph.web.rendering import (
 )
 from coopgraph.web.security import read_body
 from coopgraph.web.service import Service, ServiceDep, client_of
-from coopgraph.web.sparql import Answer, Busy, QueryTimeout, WorkerLost
+from coopgraph.web.sparql import PIECE, Answer, Busy, QueryTimeout, WorkerLost
 
 router = APIRouter()
 
@@ -92,11 +92,27 @@ class AnswerResponse(Response):
 
     def __init__(self, answer: Answer, headers: dict[str, str]):
         self.status_code, self.body, self.background = answer.status, answer.body, None
+        self.spool = answer.spool
         media = answer.media_type
         if media.startswith("text/") and "charset=" not in media.lower():
             media += "; charset=utf-8"
-        self.raw_headers = [(b"content-length", str(len(answer.body)).encode()), (b"content-type", media.encode("latin-1")),
+        self.raw_headers = [(b"content-length", str(answer.length).encode()), (b"content-type", media.encode("latin-1")),
                             *((name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items())]
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """A large answer is sent from its file piece by piece, each read off the event loop: the
+        server holds one piece of it at a time, however slowly the client reads."""
+        if self.spool is None:
+            await super().__call__(scope, receive, send)
+            return
+        spool = self.spool
+        try:
+            await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+            while piece := await run_in_threadpool(spool.read, PIECE):
+                await send({"type": "http.response.body", "body": piece, "more_body": True})
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+        finally:
+            spool.close()
 
 
 def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, wanted: Wanted,
@@ -155,11 +171,12 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
 
 def answer_page(service: Service, request: Request, text: str, answer: Answer) -> Response:
     """An answer as the SPARQL page shows it to a browser: a table, or the error, or the raw text."""
-    table = results_table(answer.body, answer.media_type) if answer.status == 200 else None
-    error = None if answer.status == 200 else answer.body.decode("utf-8", "replace")
+    body = answer.content()
+    table = results_table(body, answer.media_type) if answer.status == 200 else None
+    error = None if answer.status == 200 else body.decode("utf-8", "replace")
     return render(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
                 result=table, error=error, truncated=answer.truncated,
-                raw=answer.body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
+                raw=body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
 
 
 SPARQL_GET_PARAMETERS = [
@@ -274,8 +291,7 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
         return answer
     if answer.status == 200:
         return await run_in_threadpool(named_page, service, request, named, values, answer)
-    return Response(answer.body, status_code=answer.status, media_type=answer.media_type,
-                    headers=answer_headers(answer, named.text, bindings, wanted))
+    return AnswerResponse(answer, answer_headers(answer, named.text, bindings, wanted))
 
 
 def as_iris(service: Service, named: Any, values: dict[str, str], client: str) -> dict[str, str]:
@@ -313,7 +329,7 @@ def query_form(service: Service, request: Request, named: Any, values: dict[str,
 
 
 def named_page(service: Service, request: Request, named: Any, values: dict[str, str], answer: Answer) -> Response:
-    table = results_table(answer.body, answer.media_type) or {"vars": [], "rows": []}
+    table = results_table(answer.content(), answer.media_type) or {"vars": [], "rows": []}
     try:
         page = max(0, int(request.query_params.get("page", "0")))
     except ValueError:
