@@ -7,7 +7,8 @@ Builds the corpus with the code of REV (a clean export of that commit) and with 
 each into a folder of its own, compares the dumps, then serves both builds and asks each server
 for the same paths: each node of the graph (HTML and JSON-LD), the documents' and actors' pages,
 the ontology, and each named query with the example values its header gives. The build's version
-stamp (a time and a process number) differs by nature and is written as VERSION before comparing.
+stamp (a time and a process number) differs by nature and is written as VERSION before comparing;
+both sides run with one hash seed, so that what rdflib writes from a set comes in one order.
 Prints each difference and exits 1 if there is one; a refactoring that changes nothing exits 0.
 """
 
@@ -44,7 +45,7 @@ def export(rev: str, into: Path) -> Path:
 
 def cli(tree: Path, out: Path, *args: str, **popen: object) -> subprocess.Popen[bytes]:
     """`coopgraph` run from `tree`'s own source, on `tree`'s corpus."""
-    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    env = {**os.environ, "PYTHONPATH": str(tree / "src"), "PYTHONHASHSEED": "0"}  # sets iterate alike on both sides
     return subprocess.Popen([sys.executable, "-m", "coopgraph.cli", "--root", str(tree), "--out", str(out), *args],
                             env=env, **popen)  # type: ignore[call-overload,no-any-return]
 

@@ -199,8 +199,8 @@ def void_description(graph: Graph, base: str, public: str) -> Graph:
     for _, cls in graph.subject_objects(RDF.type):
         if isinstance(cls, URIRef):
             counts[cls] = counts.get(cls, 0) + 1
-    for cls, count in sorted(counts.items()):
-        part = BNode()
+    for index, (cls, count) in enumerate(sorted(counts.items())):
+        part = BNode(f"classPartition{index}")  # named in order: the description is written the same each time
         out.add((dataset, VOID.classPartition, part))
         out.add((part, VOID["class"], cls))
         out.add((part, VOID.entities, Literal(count, datatype=XSD.integer)))
@@ -219,9 +219,7 @@ def service_description(base: str, public: str, isolation: str = "unknown") -> G
     for fmt in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                 "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML", "N3"):
         out.add((service, SD.resultFormat, FORMATS[fmt]))
-    dataset = BNode()
-    default = BNode()
-    named = BNode()
+    dataset, default, named = BNode("defaultDataset"), BNode("defaultGraph"), BNode("namedGraph")  # the same each time
     corpus = URIRef(f"{base}graph/corpus")
     out.add((service, SD.defaultDataset, dataset))
     out.add((dataset, RDF.type, SD.Dataset))
