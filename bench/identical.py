@@ -7,7 +7,8 @@ Builds the corpus with the code of REV (a clean export of that commit) and with 
 each into a folder of its own, compares the dumps, then serves both builds and asks each server
 for the same paths: each node of the graph (HTML and JSON-LD), the documents' and actors' pages,
 the ontology, and each named query with the example values its header gives. The build's version
-stamp (a time and a process number) differs by nature and is written as VERSION before comparing;
+stamp (a time and a process number) and each server's own address differ by nature, and are
+written as VERSION and SERVER before comparing;
 both sides run with one hash seed, so that what rdflib writes from a set comes in one order.
 Prints each difference and exits 1 if there is one; a refactoring that changes nothing exits 0.
 """
@@ -131,7 +132,8 @@ def main() -> None:
             wanted = paths(sides["now"][1], DEFAULT_BASE, args.limit, queries)
             print(f"comparing {len(wanted)} answers", file=sys.stderr)
             for path, accept in wanted:
-                a, b = (VERSION.sub(b"VERSION", fetch(url + path, accept)) for _, url in servers.values())
+                a, b = (VERSION.sub(b"VERSION", fetch(url + path, accept)).replace(url.encode(), b"SERVER")
+                        for _, url in servers.values())
                 if a != b:
                     diff = difflib.unified_diff(a.decode(errors="replace").splitlines(), b.decode(errors="replace").splitlines(),
                                                 "before", "now", lineterm="", n=1)
