@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from report import commit, publish_section  # noqa: E402  (bench/report.py)
 
-from coopgraph.query import check  # noqa: E402
+from tests.support.checking import verdict as check_verdict  # noqa: E402
 from tests.support.fuzz_queries import queries, shaped  # noqa: E402
 from tests.test_sparql_lexer import OWN, Refuser, _engine_calls_out, _engine_reads_from  # noqa: E402
 
@@ -40,7 +40,7 @@ def run(cases: int, strategy: str, refuser: Refuser) -> dict[str, object]:
         stats["engine calls out"] += calls  # type: ignore[operator]
         stats["engine takes FROM"] += takes  # type: ignore[operator]
         if calls or takes:
-            verdict = check(text, OWN, lexical=True)
+            verdict = check_verdict(text, OWN, lexical=True)
             if isinstance(verdict, tuple) and verdict[0] in {400, 403}:
                 stats["refused by the check"] += 1  # type: ignore[operator]
             else:

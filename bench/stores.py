@@ -48,7 +48,7 @@ QUERIES = {
 def named_examples() -> dict[str, tuple[str, dict[str, str]]]:
     """Every named query of queries/, with the example values its header gives."""
     sys.path.insert(0, str(ROOT / "src"))
-    from coopgraph.query import named_queries
+    from coopgraph.sparql.named import named_queries
 
     return {name: (named.text, named.examples) for name, named in named_queries(ROOT / "queries").items()}
 
@@ -86,7 +86,7 @@ def one(kind: str, data: Path, runs: int, workdir: Path) -> dict[str, object]:
     out: dict[str, object] = {"store": kind, "load_s": load}
     for name, query in QUERIES.items():
         out[name] = timed(lambda q=query: store.run(q, {}, 100_000), runs)
-    from coopgraph.query import bind, named_queries
+    from coopgraph.sparql.named import bind, named_queries
 
     for name, named in named_queries(ROOT / "queries").items():
         bindings = bind(named, named_examples()[name][1])

@@ -74,7 +74,7 @@ def main() -> None:
     from coopgraph.config import Settings
     from coopgraph.graphfile import read_graph_file
     from coopgraph.lineage.engine import Lineage
-    from coopgraph.query import named_queries
+    from coopgraph.sparql.named import named_queries
     from coopgraph.web.linked_data import describe
 
     settings = Settings(root=ROOT)

@@ -69,7 +69,7 @@ def test_requests_waiting_on_the_loop_are_served_in_turn_and_hold_no_thread():
     waiting takes no thread (a thread per waiting query cost the server a millisecond each)."""
     import asyncio
 
-    from coopgraph.web.fairness import FairTurns
+    from coopgraph.sparql.fairness import FairTurns
 
     async def scenario() -> list[str]:
         turns: FairTurns[str] = FairTurns(per_client=1)
@@ -105,7 +105,7 @@ def test_a_client_whose_query_just_ended_never_goes_ahead_of_a_newcomer(first):
     lately kept a worker busy is no newcomer now, whichever of the two asks first."""
     import asyncio
 
-    from coopgraph.web.fairness import FairTurns
+    from coopgraph.sparql.fairness import FairTurns
 
     async def scenario() -> list[str]:
         turns: FairTurns[str] = FairTurns(per_client=1, light=0.02)
@@ -145,7 +145,7 @@ def test_a_client_whose_query_just_ended_never_goes_ahead_of_a_newcomer(first):
 def test_a_request_that_gives_up_waiting_leaves_the_worker_to_the_next():
     import asyncio
 
-    from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
+    from coopgraph.sparql.fairness import FairTurns, QueueWaitExceeded
 
     async def scenario() -> str:
         turns: FairTurns[str] = FairTurns(per_client=1)
@@ -177,12 +177,12 @@ class Clock:
 @pytest.fixture()
 def clock(monkeypatch):
     moved = Clock()
-    monkeypatch.setattr("coopgraph.web.fairness.time.monotonic", moved)
+    monkeypatch.setattr("coopgraph.sparql.fairness.time.monotonic", moved)
     return moved
 
 
 def test_a_budget_spent_refuses_until_it_refills(clock):
-    from coopgraph.web.fairness import OverBudget, QueryBudgets
+    from coopgraph.sparql.fairness import OverBudget, QueryBudgets
 
     budgets = QueryBudgets(budget=6.0, window=60.0)
     budgets.admit("a")
@@ -200,7 +200,7 @@ def test_a_budget_spent_refuses_until_it_refills(clock):
 
 
 def test_clients_not_charged_for_a_window_are_forgotten_and_their_number_is_bounded(clock):
-    from coopgraph.web.fairness import QueryBudgets
+    from coopgraph.sparql.fairness import QueryBudgets
 
     budgets = QueryBudgets(budget=6.0, window=60.0, max_clients=3)
     for client in ("a", "b"):
@@ -216,7 +216,7 @@ def test_clients_not_charged_for_a_window_are_forgotten_and_their_number_is_boun
 
 
 def test_addresses_of_one_network_are_one_client():
-    from coopgraph.web.fairness import client_group
+    from coopgraph.sparql.fairness import client_group
     assert client_group("10.1.2.3") == client_group("10.1.2.200") == "10.1.2.0/24"
     assert client_group("10.1.3.3") != client_group("10.1.2.3")
     assert client_group("127.0.0.2") == client_group("127.0.0.3") == "127.0.0.0/24"  # loopback: as any /24
@@ -232,7 +232,7 @@ def test_networks_that_fill_the_queue_leave_a_newcomer_a_place():
     kept for clients not yet waiting: networks that fill the rest still leave a newcomer its place."""
     import asyncio
 
-    from coopgraph.web.fairness import FairTurns, QueueWaitExceeded, client_group
+    from coopgraph.sparql.fairness import FairTurns, QueueWaitExceeded, client_group
 
     async def scenario() -> tuple[int, bool]:
         turns: FairTurns[str] = FairTurns(per_client=1, max_waiting=48, max_waiting_per_client=16)

@@ -139,7 +139,7 @@ def test_a_query_with_escapes_and_plus_signs_is_answered_as_sent(app):
 
 
 def test_start_up_leaves_what_it_built_out_of_the_collectors_full_passes(built_dir: Path):
-    """The server's start-up objects are frozen (coopgraph.web.sparql.settle_heap): the collector's
+    """The server's start-up objects are frozen (coopgraph.sparql.pool.settle_heap): the collector's
     full passes, each a walk over all of them, would otherwise cost every request its share."""
     import gc
 

@@ -9,8 +9,9 @@ from rdflib import Literal
 
 import coopgraph
 from coopgraph.errors import QueryError, ReferenceNotFound
-from coopgraph.query import bind, named_queries, run
 from coopgraph.resolve import resolve
+from coopgraph.sparql.check import run
+from coopgraph.sparql.named import bind, named_queries
 from coopgraph.store.memory import MemoryStore
 from coopgraph.terms import CG, ELI, RDF, RDFS, SKOS
 from tests.conftest import BASE, cli, iri

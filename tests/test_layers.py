@@ -1,5 +1,6 @@
-"""The layers hold: the core (corpus, graph, lineage, query, store, ...) never imports the web or
-the command line, and no code outside store/ asks which kind of store it has."""
+"""The layers hold: the core (corpus, graph, lineage, store, ...) never imports SPARQL's package or
+a view; `coopgraph.sparql` never imports a view (the web, the command line); and no code outside
+store/ asks which kind of store it has."""
 
 from __future__ import annotations
 
@@ -24,6 +25,21 @@ def test_no_import_runs_from_the_core_up_to_a_view():
             imported = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
                 [a.name for a in node.names] if isinstance(node, ast.Import) else [])
             upward += [(name, m) for m in imported if m.startswith(VIEWS)]
+    assert not upward, upward
+
+
+def test_the_core_never_imports_the_sparql_package():
+    """core <- sparql <- web and CLI: the package of SPARQL sits between them."""
+    upward = []
+    for name, tree in modules().items():
+        if name.startswith(("web/", "sparql/")) or name == "cli.py":
+            continue
+        for node in ast.walk(tree):
+            imported = [node.module or ""] if isinstance(node, ast.ImportFrom) else (
+                [a.name for a in node.names] if isinstance(node, ast.Import) else [])
+            if isinstance(node, ast.ImportFrom) and node.module == "coopgraph":
+                imported = [f"coopgraph.{a.name}" for a in node.names]
+            upward += [(name, m) for m in imported if m == "coopgraph.sparql" or m.startswith("coopgraph.sparql.")]
     assert not upward, upward
 
 

@@ -9,9 +9,9 @@ import json
 import pytest
 from rdflib import URIRef
 
-from coopgraph.web import oxigraph_answers as native
-from coopgraph.web.formats import Wanted, truncation_note
-from coopgraph.web.sparql import QueryLimits, _answer
+from coopgraph.sparql import oxigraph_answers as native
+from coopgraph.sparql.formats import Wanted, truncation_note
+from coopgraph.sparql.pool import QueryLimits, _answer
 from tests.conftest import BASE, ROOT
 
 EVERYTHING = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o"
@@ -35,7 +35,7 @@ def ours(store, text: str, bindings=None, max_rows: int = 1_000_000) -> dict:
 
 
 def test_oxigraph_writes_what_ours_writes_for_every_named_query(store):
-    from coopgraph.query import named_queries
+    from coopgraph.sparql.named import named_queries
 
     kinds = set()
     for query in named_queries(ROOT / "queries").values():

@@ -10,8 +10,9 @@ import time
 import pytest
 from rdflib import URIRef
 
-from coopgraph.web.formats import Wanted
-from coopgraph.web.sparql import BODY_APART, QueryLimits, QueryPool, QueryTimeout, StoreSource
+from coopgraph.sparql.formats import Wanted
+from coopgraph.sparql.pool import BODY_APART, QueryLimits, QueryPool, QueryTimeout, StoreSource
+from coopgraph.web.errors import status_of
 from tests.conftest import BASE
 
 JSON = Wanted((), "application/sparql-results+json")
@@ -29,7 +30,7 @@ def on_server_loop(coroutine):
 @pytest.fixture(scope="module")
 def pool(built_dir):
     source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
-    running = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=1_000_000, memory_mb=0), size=2)
+    running = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=1_000_000, memory_mb=0), status_of, size=2)
     assert running.run("ASK {}").status == 200  # both started
     yield running
     running.close()
@@ -89,7 +90,7 @@ def both_idle(pool: QueryPool) -> bool:
 def test_select_answers_bind_each_value_to_its_own_variable(pool, built_dir):
     """Solutions are written by iterating over their values; each must land under its variable,
     unbound ones left out, as looking each variable up by name gives."""
-    from coopgraph.query import named_queries
+    from coopgraph.sparql.named import named_queries
     from coopgraph.store import open_store
     from tests.conftest import ROOT
 
@@ -112,7 +113,7 @@ def test_a_query_past_its_limit_is_answered_at_the_limit(built_dir):
     """The loop's clock may call the limit a hair before `monotonic` does; a query stopped at the
     limit must not then wait a second more for a worker that was still running."""
     source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
-    pool = QueryPool(source, BASE, QueryLimits(timeout=1.0, max_rows=100, memory_mb=0), size=2)
+    pool = QueryPool(source, BASE, QueryLimits(timeout=1.0, max_rows=100, memory_mb=0), status_of, size=2)
     try:
         assert pool.run("ASK {}").status == 200
         took = []
@@ -134,7 +135,7 @@ def test_a_worker_stopped_at_the_limit_is_not_waited_for(built_dir):
     """Told that the limit passed, the pool replaces a still-running worker at once: it waits
     (a second at most) only for a worker that is ending on its own, to read how it ended."""
     source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
-    pool = QueryPool(source, BASE, QueryLimits(timeout=30.0, max_rows=100, memory_mb=0), size=1)
+    pool = QueryPool(source, BASE, QueryLimits(timeout=30.0, max_rows=100, memory_mb=0), status_of, size=1)
     try:
         assert pool.run("ASK {}").status == 200
         worker = pool.turns.take_now("probe")
@@ -157,7 +158,7 @@ def test_a_worker_answers_from_the_build_the_server_serves(built_dir, tmp_path):
     store.load(built_dir / "coopgraph.nt")
     first = store.version()
     pool = QueryPool(StoreSource(spec, built_dir / "coopgraph.nt", tmp_path / "store"), BASE,
-                     QueryLimits(timeout=30, memory_mb=0), size=1)
+                     QueryLimits(timeout=30, memory_mb=0), status_of, size=1)
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     try:
         before = pool.run(count, wanted=JSON, version=first)
@@ -184,7 +185,7 @@ def test_a_worker_that_grew_retires_and_gives_its_memory_back(built_dir):
     its start by more than `retire_above_mb` now retires after its answer, and a fresh one takes its
     place (the answer itself is whole)."""
     source = StoreSource("oxigraph", built_dir / "coopgraph.nt", built_dir / "store")
-    pool = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=100_000, memory_mb=0, retire_above_mb=40), size=1)
+    pool = QueryPool(source, BASE, QueryLimits(timeout=60, max_rows=100_000, memory_mb=0, retire_above_mb=40), status_of, size=1)
     try:
         assert pool.run("ASK {}").status == 200
         first = {w.process.pid for w in pool.all}

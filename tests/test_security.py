@@ -104,9 +104,10 @@ def test_service_hidden_from_the_check_never_connects_from_the_command_line(buil
 WORKER_PROBE = textwrap.dedent("""
     import multiprocessing, sys
     from pathlib import Path
-    from coopgraph import sandbox
-    from coopgraph.query import CheckedQuery
-    from coopgraph.web import sparql
+    from coopgraph.sparql import sandbox
+    from coopgraph.sparql.check import CheckedQuery
+    from coopgraph.sparql import pool as sparql
+    from coopgraph.web.errors import status_of
 
     # the check fails on purpose: every query passes it, SERVICE included
     sparql.check = lambda text, own, **_: CheckedQuery(text, "SelectQuery")
@@ -116,7 +117,7 @@ WORKER_PROBE = textwrap.dedent("""
     parent, child = multiprocessing.Pipe()
     worker = multiprocessing.get_context("fork").Process(target=sparql._worker, args=(
         child, f"oxigraph:{out / 'store'}", "https://w3id.org/coopgraph/", str(out / "coopgraph.nt"), str(out / "store"),
-        sparql.QueryLimits(timeout=5), {"https://w3id.org/coopgraph/graph/corpus"}), daemon=True)
+        sparql.QueryLimits(timeout=5), {"https://w3id.org/coopgraph/graph/corpus"}, status_of), daemon=True)
     worker.start()
     print(parent.recv())
     parent.send((f"SELECT * WHERE {{ SERVICE <{sys.argv[2]}> {{ ?s ?p ?o }} }}", {}, (), "application/json", None))
@@ -675,9 +676,13 @@ def test_less_than_hiding_service_or_from_is_refused_everywhere(guarded, built_d
 
 
 def test_an_evaluation_error_carries_no_exception_class_or_errno():
-    from coopgraph.query import NETWORK_REFUSED, evaluation_error
-    assert evaluation_error(OSError(101, "Network is unreachable (os error 101)")) == (403, NETWORK_REFUSED)
-    status, words = evaluation_error(ValueError("something odd (os error 22)"))
+    from coopgraph.sparql.check import NETWORK_REFUSED, evaluation_error
+    from coopgraph.web.errors import status_of
+
+    reached = evaluation_error(OSError(101, "Network is unreachable (os error 101)"))
+    assert (status_of(reached), str(reached)) == (403, NETWORK_REFUSED)
+    odd = evaluation_error(ValueError("something odd (os error 22)"))
+    status, words = status_of(odd), str(odd)
     assert status == 400 and "ValueError" not in words and "os error" not in words and "something odd" in words
 
 

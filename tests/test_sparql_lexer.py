@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coopgraph.query import MAX_NESTING, CheckedQuery, check, normalise
-from coopgraph.sparql_lexer import read, tokens
+from coopgraph.sparql.check import MAX_NESTING, CheckedQuery, normalise
+from coopgraph.sparql.lexer import read, tokens
 from tests.conftest import ROOT
+from tests.support.checking import verdict as checked
 
 OWN = {"https://w3id.org/coopgraph/graph/corpus"}
 
@@ -121,7 +122,7 @@ def _engine_calls_out(text: str, refuser: Refuser) -> bool:
 def test_every_service_oxigraph_would_call_is_refused(form: str, refuser: Refuser):
     text = form.format(S=f"SERVICE <{refuser.url}> {{ ?a ?b ?c }}", U=refuser.url)
     calls = _engine_calls_out(text, refuser)
-    verdict = check(text, OWN, lexical=True)
+    verdict = checked(text, OWN, lexical=True)
     if calls:
         assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, verdict)
 
@@ -138,7 +139,7 @@ def test_a_service_right_after_a_boolean_is_refused(form: str, refuser: Refuser)
     except Exception:  # the failed service call
         pass
     assert refuser.count > before, "Oxigraph no longer reads the keyword here: the case shows nothing"
-    verdict = check(text, OWN, lexical=True)
+    verdict = checked(text, OWN, lexical=True)
     assert isinstance(verdict, tuple) and verdict[0] == 403, (text, verdict)
 
 
@@ -153,7 +154,7 @@ def test_a_from_run_into_the_word_before_or_after_it_is_refused(text: str):
     answer = store.query("PREFIX ex: <http://e/> " + text)
     found = bool(answer) if isinstance(answer, ox.QueryBoolean) else bool(list(answer))
     assert found, "Oxigraph did not read FROM here: the case shows nothing"
-    verdict = check(text, OWN, lexical=True)
+    verdict = checked(text, OWN, lexical=True)
     assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, verdict)
 
 
@@ -165,7 +166,7 @@ def test_the_forms_are_not_idle(refuser: Refuser):
 
 @pytest.mark.parametrize("text", DATA)
 def test_service_as_data_passes(text: str):
-    assert isinstance(check(text, OWN, lexical=True), CheckedQuery), text
+    assert isinstance(checked(text, OWN, lexical=True), CheckedQuery), text
 
 
 def test_the_lexical_check_agrees_with_rdflib_on_the_query_form_and_the_graphs():
@@ -176,18 +177,18 @@ def test_the_lexical_check_agrees_with_rdflib_on_the_query_form_and_the_graphs()
         "DESCRIBE <https://w3id.org/coopgraph/doc/ICC-ASP/8/Res.2>": "DescribeQuery",
     }
     for text, form in cases.items():
-        assert check(text, OWN, lexical=True).form == check(text, OWN).form == form  # type: ignore[union-attr]
+        assert checked(text, OWN, lexical=True).form == checked(text, OWN).form == form  # type: ignore[union-attr]
     for text in ("SELECT * FROM <http://elsewhere.example/g> WHERE { ?s ?p ?o }",
                  "SELECT * FROM NAMED <http://elsewhere.example/g> WHERE { ?s ?p ?o }",
                  "INSERT DATA { <http://a/> <http://b/> <http://c/> }", "LOAD <http://elsewhere.example/data.ttl>"):
-        assert check(text, OWN, lexical=True)[0] == check(text, OWN)[0] == 403, text  # type: ignore[index]
+        assert checked(text, OWN, lexical=True)[0] == checked(text, OWN)[0] == 403, text  # type: ignore[index]
     own = "PREFIX g: <https://w3id.org/coopgraph/graph/> SELECT * FROM g:corpus WHERE { ?s ?p ?o }"
-    assert isinstance(check(own, OWN, lexical=True), CheckedQuery)
+    assert isinstance(checked(own, OWN, lexical=True), CheckedQuery)
 
 
 def test_nesting_is_limited_before_the_engine_overflows():
     deep = "SELECT * WHERE " + "{" * (MAX_NESTING + 1) + " ?s ?p ?o " + "}" * (MAX_NESTING + 1)
-    refusal = check(deep, OWN, lexical=True)
+    refusal = checked(deep, OWN, lexical=True)
     assert isinstance(refusal, tuple) and refusal[0] == 400 and "nested too deeply" in refusal[1]
     assert read("SELECT * WHERE { { ?s ?p ?o } }").depth == 2
 
@@ -209,10 +210,10 @@ def test_whitespace_skipped_between_tokens_loses_no_text(text):
 
 
 def reference_read(text: str, predefined: dict[str, str] | None = None) -> tuple:
-    """The check's rules (coopgraph.sparql_lexer._Reader) applied the plain way: to the list of
+    """The check's rules (coopgraph.sparql.lexer._Reader) applied the plain way: to the list of
     every significant token `tokens` gives. `read` reads past most tokens in runs, and the
     opening's declarations a line at a time; it must find what this finds."""
-    from coopgraph.sparql_lexer import FORMS, UPDATE_WORDS, _full_iri, other_readings, spells
+    from coopgraph.sparql.lexer import FORMS, UPDATE_WORDS, _full_iri, other_readings, spells
 
     every = tokens(text)
     significant = [t for t in every if t.kind not in {"ws", "comment"}]
@@ -304,17 +305,24 @@ KEYWORD_PIECES = [*PIECES, "wasDerivedFrom", "xFROM", "1FROM", "_from", "ex:from
 def test_the_check_that_reads_only_the_form_decides_as_the_whole_reading(text):
     """A text where SERVICE and FROM cannot be is checked by its form alone; every text gets the
     verdict the whole reading gives."""
-    from coopgraph.query import _check_lexically, _check_reading
+    from coopgraph.errors import QueryError
+    from coopgraph.sparql.check import _check_lexically, _check_reading
     from coopgraph.terms import PREFIXES
 
+    def outcome(decide, *args):  # type: ignore[no-untyped-def]
+        try:
+            return decide(*args)
+        except QueryError as refusal:
+            return type(refusal), str(refusal)
+
     own = {"https://w3id.org/coopgraph/graph/corpus"}
-    assert _check_lexically(text, own) == _check_reading(read(text, PREFIXES), text, own), text
+    assert outcome(_check_lexically, text, own) == outcome(_check_reading, read(text, PREFIXES), text, own), text
 
 
 def test_most_named_queries_are_checked_by_their_form_alone():
     """The quick check is the one most queries take (the named queries: their comments say 'from')."""
-    from coopgraph.query import named_queries
-    from coopgraph.sparql_lexer import holds_no_hidden_keyword
+    from coopgraph.sparql.lexer import holds_no_hidden_keyword
+    from coopgraph.sparql.named import named_queries
 
     quick = [q.name for q in named_queries(ROOT / "queries").values() if holds_no_hidden_keyword(q.text, MAX_NESTING)]
     assert len(quick) >= 10, quick
@@ -327,7 +335,7 @@ def test_a_from_naming_a_term_a_closed_namespace_lacks_is_refused_by_name():
     """PROV's namespace in rdflib is closed: it refuses names it does not define. A FROM naming one
     by its prefix is refused with the graph it names, not with the namespace's error."""
     own = {"https://w3id.org/coopgraph/graph/corpus"}
-    status, message = check("SELECT * FROM prov:wasDerivedFromX { ?s ?p ?o }", own, lexical=True)
+    status, message = checked("SELECT * FROM prov:wasDerivedFromX { ?s ?p ?o }", own, lexical=True)
     assert status == 403 and "<http://www.w3.org/ns/prov#wasDerivedFromX>" in message
 
 
@@ -345,7 +353,7 @@ LESS_THAN = [
 def test_a_service_behind_less_than_is_refused(form: str, refuser: Refuser):
     text = form.format(S=f"SERVICE <{refuser.url}> {{ ?a ?b ?c }}")
     assert _engine_calls_out(text, refuser), "Oxigraph no longer calls out here: the case shows nothing"
-    verdict = check(text, OWN, lexical=True)
+    verdict = checked(text, OWN, lexical=True)
     assert isinstance(verdict, tuple) and verdict[0] == 403, (text, verdict)
 
 
@@ -367,7 +375,7 @@ def _engine_reads_from(text: str) -> bool:
 def test_a_from_behind_less_than_is_refused():
     text = 'SELECT (1<2#>"""\n AS ?x) FROM <http://e/g>\n WHERE { ?s ?p ?o } #"""'
     assert _engine_reads_from(text), "Oxigraph no longer reads the FROM here: the case shows nothing"
-    verdict = check(text, OWN, lexical=True)
+    verdict = checked(text, OWN, lexical=True)
     assert isinstance(verdict, tuple) and verdict[0] == 403, verdict
 
 
@@ -383,5 +391,5 @@ def test_the_check_refuses_whatever_the_engine_calls_out_on_or_takes_from(data, 
     text = data.draw(st.one_of(queries(refuser.url, "http://e/g"), shaped(refuser.url, "http://e/g")))
     calls, reads_from = _engine_calls_out(text, refuser), _engine_reads_from(text)
     if calls or reads_from:
-        verdict = check(text, OWN, lexical=True)
+        verdict = checked(text, OWN, lexical=True)
         assert isinstance(verdict, tuple) and verdict[0] in {400, 403}, (text, calls, reads_from, verdict)

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Literal
 
 from coopgraph.lineage.engine import Lineage
-from coopgraph.query import bind, named_queries
+from coopgraph.sparql.named import bind, named_queries
 from coopgraph.store import StoreError, open_store, parse_spec
 from coopgraph.store.virtuoso import LocalVirtuoso
 from coopgraph.synthetic import write as write_synthetic
@@ -262,7 +262,7 @@ def test_virtuoso_extensions_are_refused_and_the_graph_stays(built_dir, tmp_path
     reach the server: the graph keeps its triples and a loopback listener receives nothing. Sent to
     Virtuoso directly (not through coopgraph), bif:http_get does call the listener: the case is real."""
     from coopgraph.errors import QueryError
-    from coopgraph.query import run
+    from coopgraph.sparql.check import run
     from tests.test_sparql_lexer import Refuser
 
     spec = spec_for("virtuoso", tmp_path, request)

@@ -355,7 +355,7 @@ def query(ctx: click.Context, query: str | None, query_file: Path | None, name: 
           param: tuple[str, ...], list_queries: bool, fmt: str, timeout: float) -> None:
     """Run SPARQL given as an argument, a file (--file) or a named query (--name)."""
     from coopgraph.errors import QueryError
-    from coopgraph.query import bind, named_queries
+    from coopgraph.sparql.named import bind, named_queries
 
     settings = _settings(ctx)
     catalogue = named_queries(settings.queries_dir)
@@ -407,8 +407,8 @@ def format_rows(rows: Any, fmt: str) -> str:
     import io
     import json
 
+    from coopgraph.sparql.formats import serialize_ask, serialize_rows
     from coopgraph.terms import bind_prefixes
-    from coopgraph.web.formats import serialize_ask, serialize_rows
 
     if rows.kind == "ASK":
         return serialize_ask(bool(rows.boolean), "json").decode() if fmt == "json" else str(bool(rows.boolean)).lower()
@@ -440,12 +440,12 @@ def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, 
     import signal
 
     from coopgraph.errors import QueryError
-    from coopgraph.query import run
+    from coopgraph.sparql.check import run
 
     def answer(conn: Any) -> None:
         try:
             if not store.queries_reach_network:  # a local store needs no network: leave it, as the server's query workers do
-                from coopgraph.sandbox import isolate_network
+                from coopgraph.sparql.sandbox import isolate_network
 
                 isolate_network()  # where namespaces are not allowed, the query check alone refuses SERVICE
             conn.send(("ok", format_rows(run(store, text, bindings), fmt)))
@@ -654,7 +654,7 @@ def serve(ctx: click.Context, log_level: str, rebuild: bool, **given: Any) -> No
         click.echo(f"coopgraph: no built graph in {store.describe()}; building it now", err=True)
         ctx.invoke(build, allow_invalid=False, no_validate=False)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from coopgraph.sandbox import query_isolation
+    from coopgraph.sparql.sandbox import query_isolation
     from coopgraph.web.connections import uvicorn_options
 
     isolation = query_isolation(settings.project.store_spec)

@@ -4,7 +4,10 @@
     ├── CorpusError                a source document or the manifest is malformed
     │   └── ManifestError          the manifest itself is wrong
     ├── ReferenceNotFound          a reference resolves to nothing (carries suggestions)
-    ├── QueryError                 a SPARQL query is malformed or fails
+    ├── QueryError                 a SPARQL query fails as it runs
+    │   ├── QuerySyntaxError       it cannot be read
+    │   ├── QueryForbidden         it asks for what coopgraph does not do (update, SERVICE, FROM outside)
+    │   └── ParameterError         a named query's parameter is not what its header says
     ├── GraphFileError             a graph file cannot be read (syntax, encoding, size)
     └── ValidationFailed           the graph does not conform to the shapes
 
@@ -20,7 +23,10 @@ __all__ = [
     "CorpusError",
     "GraphFileError",
     "ManifestError",
+    "ParameterError",
     "QueryError",
+    "QueryForbidden",
+    "QuerySyntaxError",
     "ReferenceNotFound",
     "ValidationFailed",
 ]
@@ -71,7 +77,20 @@ class SettingsError(CoopgraphError, ValueError):
 
 
 class QueryError(CoopgraphError):
-    """A SPARQL query could not be parsed or run."""
+    """A SPARQL query could not be run."""
+
+
+class QuerySyntaxError(QueryError):
+    """A query cannot be read: a syntax error, nesting too deep, an escape that spells another."""
+
+
+class QueryForbidden(QueryError):
+    """A query asks for what coopgraph never does: an update, SERVICE, a FROM of another graph, a
+    server's extensions, the network."""
+
+
+class ParameterError(QueryError):
+    """A named query's parameter is unknown, or not of the kind its header declares."""
 
 
 class GraphFileError(CoopgraphError):

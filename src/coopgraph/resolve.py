@@ -178,7 +178,7 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
     session"), a text, unit or mandate by its reference ("ICC-ASP/14/Res.3 para 28": the paragraph's
     one mandate where a mandate is wanted). What names no node of the graph is refused with the
     closest names, never answered with an empty result."""
-    from coopgraph.errors import QueryError
+    from coopgraph.errors import ParameterError
     from coopgraph.ordinals import number_of
     from coopgraph.terms import SKOS
 
@@ -186,10 +186,10 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
     space = example[len(base):].split("/", 1)[0] if example.startswith(base) else ""
     if value.startswith(("http://", "https://")):
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-            raise QueryError(f"parameter {name!r} must be an IRI (http...), got {value!r}")
+            raise ParameterError(f"parameter {name!r} must be an IRI (http...), got {value!r}")
         iri = URIRef(value)
         if (iri, None, None) not in graph and (None, None, iri) not in graph:
-            raise QueryError(f"parameter {name!r}: <{value}> is no node of the graph")
+            raise ParameterError(f"parameter {name!r}: <{value}> is no node of the graph")
     elif space == "actor":
         names = {str(label).lower(): actor for actor, label in graph.subject_objects(SKOS.prefLabel)
                  if str(actor).startswith(f"{base}actor/")}
@@ -198,25 +198,25 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
         found = names.get(wanted) or next((a for n, a in names.items() if n.endswith(wanted) or wanted in n.split(", ")), None)
         if found is None:
             close = [n for n, _, _ in process.extract(wanted, list(names), scorer=fuzz.WRatio, limit=5)]
-            raise QueryError(f"parameter {name!r}: no actor is named {value!r}; the closest: {', '.join(close)}")
+            raise ParameterError(f"parameter {name!r}: no actor is named {value!r}; the closest: {', '.join(close)}")
         iri = found  # type: ignore[assignment]
     elif space == "session":
         match = re.fullmatch(r"(?i)(?:ASP\s*|session\s*)?(\d+)|(?i:the\s+)?(\w+(?:-\w+)?)\s+session", value)
         number = (int(match.group(1)) if match.group(1) else number_of(match.group(2))) if match else None
         iri = URIRef(f"{base}session/ASP/{number}")
         if number is None or (iri, None, None) not in graph:
-            raise QueryError(f"parameter {name!r}: {value!r} names no session of the graph; write ASP15, 15 or "
+            raise ParameterError(f"parameter {name!r}: {value!r} names no session of the graph; write ASP15, 15 or "
                              "'fifteenth session'")
     else:
         try:
             iri = resolve(graph, base, value).iri
         except ReferenceNotFound as exc:
-            raise QueryError(f"parameter {name!r}: {str(exc).splitlines()[0]}") from None
+            raise ParameterError(f"parameter {name!r}: {str(exc).splitlines()[0]}") from None
     if "/mandate/" in example and "/mandate/" not in str(iri):
         mandates = sorted(graph.objects(iri, CG.mandate), key=str)
         if len(mandates) != 1:
             listed = "; ".join(f"{graph.value(m, RDFS.label)} <{m}>" for m in mandates) or "none"
-            raise QueryError(f"parameter {name!r}: {value!r} is a paragraph with {len(mandates)} mandates, and a "
+            raise ParameterError(f"parameter {name!r}: {value!r} is a paragraph with {len(mandates)} mandates, and a "
                              f"mandate is wanted: give one of them ({listed})")
         iri = mandates[0]  # type: ignore[assignment]
     return iri

@@ -16,8 +16,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from coopgraph.errors import CoopgraphError, ReferenceNotFound
+from coopgraph.sparql.fairness import OverBudget
+from coopgraph.sparql.pool import settle_heap
 from coopgraph.store import StoreError
-from coopgraph.web.fairness import OverBudget
+from coopgraph.web.errors import status_of
 from coopgraph.web.front import SparqlFront, over_budget_response, store_unreachable_response
 from coopgraph.web.head import HeadAsGet
 from coopgraph.web.rendering import HERE, swagger_assets, templates_for, wants_html
@@ -25,7 +27,6 @@ from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.security import add_security
 from coopgraph.web.service import LOG, Service
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import settle_heap
 
 
 class CoopgraphApp(FastAPI):
@@ -116,7 +117,7 @@ def create_app(settings: ServeSettings, start_pool: bool = True) -> FastAPI:
 
     @app.exception_handler(CoopgraphError)
     async def coopgraph_error(request: Request, exc: CoopgraphError) -> Response:
-        status = 404 if isinstance(exc, ReferenceNotFound) else 400
+        status = status_of(exc)
         body: dict[str, Any] = {"error": str(exc).split("\nnearest matches:")[0]}
         if isinstance(exc, ReferenceNotFound):
             body["suggestions"] = [{"label": label, "iri": iri, "href": service.href(iri)} for label, iri in exc.suggestions]

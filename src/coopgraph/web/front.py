@@ -19,9 +19,9 @@ from typing import Any
 
 from starlette.responses import PlainTextResponse, Response
 
+from coopgraph.sparql.fairness import OverBudget, client_group
+from coopgraph.sparql.formats import Wanted
 from coopgraph.store import StoreError
-from coopgraph.web.fairness import OverBudget, client_group
-from coopgraph.web.formats import Wanted
 from coopgraph.web.query_string import query_pairs
 from coopgraph.web.rendering import accepts_html
 from coopgraph.web.routes.sparql_protocol import AnswerResponse, answer_response

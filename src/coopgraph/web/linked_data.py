@@ -88,7 +88,7 @@ def rdf_bytes(graph: Graph, fmt: str) -> bytes:
     1.0), so every format of an IRI states the very same literals."""
     import pyoxigraph as ox
 
-    from coopgraph.web.oxigraph_answers import graph_bytes
+    from coopgraph.sparql.oxigraph_answers import graph_bytes
 
     triples = list(ox.parse(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES))
     return graph_bytes(triples, fmt, PREFIXES)

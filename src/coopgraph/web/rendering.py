@@ -17,8 +17,8 @@ from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
+from coopgraph.sparql.formats import choose
 from coopgraph.terms import CG, DCTERMS, RDF, RDFS, SKOS
-from coopgraph.web.formats import choose
 
 if TYPE_CHECKING:
     from coopgraph.web.service import Service

@@ -20,19 +20,20 @@ from coopgraph import text_index
 from coopgraph.errors import CoopgraphError
 from coopgraph.graph.serialize import context
 from coopgraph.lineage.engine import Lineage
-from coopgraph.query import named_queries
+from coopgraph.sparql.answers import AnswerCache
+from coopgraph.sparql.fairness import QueryBudgets, client_group
+from coopgraph.sparql.named import named_queries
+from coopgraph.sparql.pool import QueryLimits, QueryPool, StoreSource, settle_heap
 from coopgraph.terms import DCTERMS, RDFS, SKOS
 from coopgraph.text_index import TextIndex
-from coopgraph.web.answers import AnswerCache
-from coopgraph.web.fairness import QueryBudgets, client_group
+from coopgraph.web.errors import status_of
 from coopgraph.web.settings import ServeSettings
-from coopgraph.web.sparql import QueryLimits, QueryPool, StoreSource, settle_heap
 
 LOG = logging.getLogger("coopgraph.web")
 
 
 def client_of(request: Request) -> str:
-    """The client, for budgets and turns: the network of its address (coopgraph.web.fairness)."""
+    """The client, for budgets and turns: the network of its address (coopgraph.sparql.fairness)."""
     return client_group(request.client.host) if request.client else "-"
 
 
@@ -58,7 +59,7 @@ class Service:
         self.report: Any = None
         limits = QueryLimits(settings.query_timeout, settings.max_rows, settings.max_query_bytes, settings.query_memory)
         source = StoreSource(settings.project.store_spec, settings.project.graph_file, settings.project.store_dir)
-        self.pool = QueryPool(source, self.base, limits, size=settings.query_workers) if start_pool else None
+        self.pool = QueryPool(source, self.base, limits, status_of, size=settings.query_workers) if start_pool else None
         self._text_index: tuple[str | None, TextIndex] | None = None
         self._triples: int | None = None
         self.read_lock = threading.Lock()
@@ -135,13 +136,13 @@ class Service:
             return resolve(self.graph, self.base, reference)
 
     def corpus_document(self, reference: str, client: str) -> URIRef:
-        """The corpus document a reference names; QueryError when it names a unit or an outside text."""
-        from coopgraph.errors import QueryError
+        """The corpus document a reference names; ParameterError when it names a unit or an outside text."""
+        from coopgraph.errors import ParameterError
         from coopgraph.terms import CG, RDF
 
         iri = self.resolve(reference, client).iri
         if (iri, RDF.type, CG.CorpusDocument) not in self.graph:
-            raise QueryError(f"{reference!r} is not a document of the corpus")
+            raise ParameterError(f"{reference!r} is not a document of the corpus")
         return iri
 
     def label(self, node: object) -> str:

@@ -20,6 +20,7 @@ from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
 from coopgraph.lineage.mandates import clause_chains, clause_chains_json
 from coopgraph.web import linked_data
+from coopgraph.web.errors import status_of
 from coopgraph.web.rendering import (
     render,
     timelines_of,
@@ -69,7 +70,7 @@ def changes_route(service: ServiceDep, request: Request, from_: Annotated[str, Q
     try:
         earlier, later = service.corpus_document(from_, client_of(request)), service.corpus_document(to, client_of(request))
     except QueryError as exc:
-        return JSONResponse({"error": str(exc)}, status_code=422)
+        return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
     rows = service.lineage.changes(str(earlier), str(later))
     return Response(lineage_render.changes_json(rows), media_type="application/json")
 

@@ -24,9 +24,9 @@ from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.mandates import clause_chains
 from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
 from coopgraph.resolve import nearest
+from coopgraph.sparql.formats import FORMAT_PARAM, choose
 from coopgraph.terms import CG, PREFIXES, RDF, RDFS
 from coopgraph.web import linked_data
-from coopgraph.web.formats import FORMAT_PARAM, choose
 from coopgraph.web.rendering import (
     DEREF_OFFER,
     IRI_SPACES,

@@ -16,12 +16,14 @@ from fastapi.responses import (
 from rdflib import URIRef
 
 from coopgraph.errors import QueryError
-from coopgraph.query import bind
 from coopgraph.resolve import resolve_parameter
+from coopgraph.sparql.answers import AnswerCache
+from coopgraph.sparql.formats import GRAPH_FORMATS, Wanted, choose
+from coopgraph.sparql.named import bind
+from coopgraph.sparql.pool import PIECE, Answer, Busy, QueryTimeout, WorkerLost
 from coopgraph.terms import CG, RDF
 from coopgraph.web import linked_data
-from coopgraph.web.answers import AnswerCache
-from coopgraph.web.formats import GRAPH_FORMATS, Wanted, choose
+from coopgraph.web.errors import status_of
 from coopgraph.web.rendering import (
     RDF_MEDIA,
     ROWS_PER_PAGE,
@@ -33,7 +35,6 @@ from coopgraph.web.rendering import (
 )
 from coopgraph.web.security import read_body
 from coopgraph.web.service import Service, ServiceDep, client_of
-from coopgraph.web.sparql import PIECE, Answer, Busy, QueryTimeout, WorkerLost
 
 router = APIRouter()
 
@@ -277,7 +278,7 @@ async def run_named(service: ServiceDep, request: Request, name: str, format: st
     except QueryError as exc:
         if browser:
             return await run_in_threadpool(query_form, service, request, named, values, str(exc))
-        return JSONResponse({"error": str(exc)}, status_code=422)
+        return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
     if service.pool is None:
         return PlainTextResponse("the query service is not running", status_code=503)
     wanted = Wanted(tuple(request.query_params.getlist("format")), request.headers.get("accept"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sys
 
-from coopgraph import sandbox
+from coopgraph.sparql import sandbox
 
 if sys.argv[:1] == ["-c"] and "multiprocessing.forkserver" in sys.modules:  # only in the fork server itself
     sandbox.die_with_parent(os.getppid())

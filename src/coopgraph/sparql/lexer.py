@@ -5,7 +5,7 @@ A check that reads a query apart from its engine can be fooled: text the check t
 string or a comment, the engine may take for a keyword. So this lexer hides text only inside
 tokens that are well formed by the grammar (strings with their four quotings and ECHAR escapes,
 IRIs, prefixed names with PN_LOCAL escapes such as `ex:a\\#b`, comments to the end of the line),
-and the engine, reading the same normalised text (coopgraph.query.normalise), takes them the same
+and the engine, reading the same normalised text (coopgraph.sparql.check.normalise), takes them the same
 way or refuses the query. Where the lexer is unsure it keeps reading, so a keyword stays visible.
 
 Oxigraph's parser has no lexer: it matches a keyword as the next letters wherever the grammar
@@ -227,7 +227,7 @@ def extension_in(value: str, kind: str) -> str | None:
 
 def read_form(text: str) -> tuple[str | None, str | None, frozenset[str]]:
     """The query form and the update word, as `read` finds them, read no further than the first
-    of them (for a text in which nothing else `read` finds can be: coopgraph.query.check); and
+    of them (for a text in which nothing else `read` finds can be: coopgraph.sparql.check.check); and
     the prefixes the opening declares."""
     reader = _Reader(text, {})
     for match in RUN.finditer(text, reader.opening()):

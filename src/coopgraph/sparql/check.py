@@ -1,5 +1,6 @@
-"""Named queries (queries/*.rq), their parameters, the check every query passes, and answers on
-the command line (table, JSON, CSV)."""
+"""The check every query passes, on the endpoint and on the command line, and the engines' errors
+in a user's words. A refusal is a QueryError: QuerySyntaxError (malformed) or QueryForbidden (what
+this endpoint does not do); the views map them to a status or an exit code."""
 
 from __future__ import annotations
 
@@ -7,86 +8,16 @@ import errno
 import re
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Literal, URIRef
 
-from coopgraph.errors import QueryError
+from coopgraph.errors import QueryError, QueryForbidden, QuerySyntaxError
 from coopgraph.store.base import Rows, Store
 from coopgraph.terms import PREFIXES
 
 if TYPE_CHECKING:
-    from coopgraph.sparql_lexer import Reading
-
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
-
-
-@dataclass
-class NamedQuery:
-    """A .rq file with its header: '# title:', '# description:', '# param: name (iri|literal) text'."""
-
-    name: str
-    path: Path
-    text: str
-    title: str = ""
-    description: str = ""
-    params: dict[str, tuple[str, str]] = field(default_factory=dict)
-
-    @property
-    def examples(self) -> dict[str, str]:
-        """The example value each parameter's description gives ('..., e.g. VALUE')."""
-        found = {}
-        for name, (_, description) in self.params.items():
-            if example := re.search(r"e\.g\.\s+(\S+)", description):
-                found[name] = example.group(1).rstrip(".,;")
-        return found
-
-
-def load_named(path: Path) -> NamedQuery:
-    text = path.read_text(encoding="utf-8")
-    query = NamedQuery(path.stem, path, text)
-    for line in text.splitlines():
-        match = _HEADER.match(line.strip())
-        if not match:
-            continue
-        key, value = match.groups()
-        if key == "param":
-            param = re.match(r"(\w+)\s*\((iri|literal|integer)\)\s*(.*)", value)
-            if not param:
-                raise QueryError(f"{path}: malformed '# param:' line {value!r}; write '# param: name (iri) description'")
-            query.params[param.group(1)] = (param.group(2), param.group(3))
-        else:
-            setattr(query, key, value.strip())
-    if not query.title:
-        raise QueryError(f"{path}: the header lacks '# title:'")
-    return query
-
-
-def named_queries(folder: Path) -> dict[str, NamedQuery]:
-    return {path.stem: load_named(path) for path in sorted(folder.glob("*.rq"))}
-
-
-def bind(query: NamedQuery, values: dict[str, str]) -> dict[str, URIRef | Literal]:
-    """Parameters as RDF terms (never pasted into the query text), checked against the header."""
-    unknown = sorted(set(values) - set(query.params))
-    if unknown:
-        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; it takes: {', '.join(query.params) or 'none'}")
-    bindings: dict[str, URIRef | Literal] = {}
-    for name, value in values.items():
-        kind = query.params[name][0]
-        if kind == "iri":
-            if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
-                raise QueryError(f"parameter {name!r} must be an IRI (http...), got {value!r}")
-            bindings[name] = URIRef(value)
-        elif kind == "integer":
-            if not value.lstrip("-").isdigit():
-                raise QueryError(f"parameter {name!r} must be an integer, got {value!r}")
-            bindings[name] = Literal(int(value))
-        else:
-            bindings[name] = Literal(value)
-    return bindings
-
+    from coopgraph.sparql.lexer import Reading
 
 def _walk(node: Any) -> Any:
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -121,11 +52,11 @@ def normalise(text: str) -> str:
     try:
         expanded = expandUnicodeEscapes(text)
     except ValueError as exc:
-        raise QueryError(f"SPARQL syntax error: {exc}") from None
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
     if expanded != text and expandUnicodeEscapes_re.search(expanded):
-        raise QueryError("SPARQL syntax error: a \\u escape spells another escape; write the character itself")
+        raise QuerySyntaxError("SPARQL syntax error: a \\u escape spells another escape; write the character itself")
     if lone := _SURROGATE.search(expanded):
-        raise QueryError(f"SPARQL syntax error: \\u{ord(lone.group()):04X} (at character {lone.start() + 1}) is half of a "
+        raise QuerySyntaxError(f"SPARQL syntax error: \\u{ord(lone.group()):04X} (at character {lone.start() + 1}) is half of a "
                          "surrogate pair, not a character; write the character itself")
     return expanded.replace("\r", "\n")
 
@@ -139,20 +70,17 @@ NO_FORM = "SPARQL syntax error: a query starts (after PREFIX and BASE) with SELE
 SERVICE_REFUSED = "SERVICE (federated query) is not accepted: coopgraph never queries other services"
 
 
-def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, str] | CheckedQuery:
-    """Check a query as every query is checked, on the endpoint and on the command line: a
-    (status, message) refusal, or the checked query, whose `text` is what the engine must run.
+def check(text: str, own_graphs: set[str], lexical: bool = False) -> CheckedQuery:
+    """Check a query as every query is checked, on the endpoint and on the command line: the
+    checked query, whose `text` is what the engine must run, or QuerySyntaxError / QueryForbidden.
     Read-only, no SERVICE, and FROM / FROM NAMED only for the store's own graph. Words such as
     "create" or "delete" inside a string are only words.
 
     The check reads the query as its engine does: rdflib's parser for the rdflib engine; for
-    Oxigraph (and a SPARQL server), `lexical=True`, the SPARQL lexer (coopgraph.sparql_lexer),
+    Oxigraph (and a SPARQL server), `lexical=True`, the SPARQL lexer (coopgraph.sparql.lexer),
     which costs a tenth of a millisecond where rdflib's parse costs tens, and leaves syntax
     errors to the engine, which reports them with their place."""
-    try:
-        text = normalise(text)
-    except QueryError as exc:
-        return 400, str(exc)
+    text = normalise(text)
     if lexical:
         return _check_lexically(text, own_graphs)
     from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -160,57 +88,60 @@ def check(text: str, own_graphs: set[str], lexical: bool = False) -> tuple[int, 
     try:
         parsed = parseQuery(text)
     except RecursionError:
-        return 400, "the query is nested too deeply to be read; flatten its groups"
+        raise QuerySyntaxError("the query is nested too deeply to be read; flatten its groups") from None
     except Exception as exc:  # pyparsing's ParseException carries line and column
         try:
             parseUpdate(text)
         except Exception:
             where = f" (line {exc.lineno}, column {exc.col})" if hasattr(exc, "lineno") else ""  # type: ignore[attr-defined]
-            return 400, f"SPARQL syntax error{where}: {exc}"
-        return 403, UPDATE_REFUSED
+            raise QuerySyntaxError(f"SPARQL syntax error{where}: {exc}") from None
+        raise QueryForbidden(UPDATE_REFUSED) from None
     for node in _walk(parsed):
         if node.name == "ServiceGraphPattern":
-            return 403, SERVICE_REFUSED
+            raise QueryForbidden(SERVICE_REFUSED)
         if node.name == "DatasetClause":
             graph = str(node.get("default") or node.get("named"))
             if graph not in own_graphs:
-                return 403, (f"FROM <{graph}> is not accepted: coopgraph loads nothing from outside; "
-                             f"its only graph is <{sorted(own_graphs)[0]}>")
+                raise QueryForbidden(f"FROM <{graph}> is not accepted: coopgraph loads nothing from outside; "
+                                     f"its only graph is <{sorted(own_graphs)[0]}>")
     return CheckedQuery(text, parsed[1].name)
 
 
-def _check_lexically(text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
-    from coopgraph.sparql_lexer import holds_no_hidden_keyword, read, read_form
+def _check_lexically(text: str, own_graphs: set[str]) -> CheckedQuery:
+    from coopgraph.sparql.lexer import holds_no_hidden_keyword, read, read_form
     from coopgraph.terms import PREFIXES
 
     if holds_no_hidden_keyword(text, MAX_NESTING):  # only the form is left to read
         form, update, declared = read_form(text)
         if update:
-            return 403, UPDATE_REFUSED
-        return CheckedQuery(text, form, declared) if form is not None else (400, NO_FORM)
+            raise QueryForbidden(UPDATE_REFUSED)
+        if form is None:
+            raise QuerySyntaxError(NO_FORM)
+        return CheckedQuery(text, form, declared)
     return _check_reading(read(text, PREFIXES), text, own_graphs)
 
 
-def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> tuple[int, str] | CheckedQuery:
+def _check_reading(reading: Reading, text: str, own_graphs: set[str]) -> CheckedQuery:
     """The check on the whole reading of the text."""
     if reading.depth > MAX_NESTING:  # Oxigraph's parser recurses per level: thousands overflow its stack
-        return 400, f"the query is nested too deeply ({reading.depth} levels of brackets; at most {MAX_NESTING}); flatten its groups"
+        raise QuerySyntaxError(f"the query is nested too deeply ({reading.depth} levels of brackets; at most {MAX_NESTING}); flatten its groups")
     if reading.update:
-        return 403, UPDATE_REFUSED
+        raise QueryForbidden(UPDATE_REFUSED)
     if reading.extension:
-        return 403, (f"{reading.extension} is not accepted: DEFINE pragmas and the bif: and sql: functions of a SPARQL "
-                     "server can load or fetch from outside and read the system; coopgraph accepts standard SPARQL only")
+        raise QueryForbidden(f"{reading.extension} is not accepted: DEFINE pragmas and the bif: and sql: functions of a "
+                             "SPARQL server can load or fetch from outside and read the system; coopgraph accepts "
+                             "standard SPARQL only")
     if reading.service:
-        return 403, SERVICE_REFUSED
+        raise QueryForbidden(SERVICE_REFUSED)
     if any(re.search(r"\bSERVICE\b", comment, flags=re.IGNORECASE) for comment in reading.comments):
-        return 403, SERVICE_REFUSED + " (not even in a comment, where a lexer and an engine may disagree on where it ends)"
+        raise QueryForbidden(SERVICE_REFUSED + " (not even in a comment, where a lexer and an engine may disagree on where it ends)")
     for graph in reading.from_graphs:
         if graph not in own_graphs:
             named = f"FROM <{graph}>" if graph else "a FROM that does not give a full IRI"
-            return 403, (f"{named} is not accepted: coopgraph loads nothing from outside; its only graph is "
-                         f"<{sorted(own_graphs)[0]}>")
+            raise QueryForbidden(f"{named} is not accepted: coopgraph loads nothing from outside; its only graph is "
+                                 f"<{sorted(own_graphs)[0]}>")
     if reading.form is None:
-        return 400, NO_FORM
+        raise QuerySyntaxError(NO_FORM)
     return CheckedQuery(text, reading.form)
 
 
@@ -246,17 +177,18 @@ def _prefix_before(text: str, line: int, column: int) -> str | None:
     return found[-1] if found else None
 
 
-def evaluation_error(exc: BaseException) -> tuple[int, str]:
+def evaluation_error(exc: BaseException) -> QueryError:
     """An engine's evaluation error as the client may see it: a call to the network (which the
-    sandbox stops) is a refusal in plain words, 403; anything else is the query's fault, 400, in
-    the engine's words without the names of exception classes or error numbers of this machine."""
+    sandbox stops) is a refusal in plain words (QueryForbidden); anything else is the query's
+    fault, in the engine's words without the names of exception classes or error numbers of this
+    machine."""
     message = str(exc)
     reached = isinstance(exc, OSError) and (exc.errno in _NETWORK_ERRNOS or re.search(
         r"network is unreachable|connection refused|no route to host|os error (?:101|111|113)", message, re.IGNORECASE))
     if reached:
-        return 403, NETWORK_REFUSED
+        return QueryForbidden(NETWORK_REFUSED)
     message = re.sub(r"\s*\((?:os )?error \d+\)", "", message).strip() or "no reason given"
-    return 400, f"the query could not be evaluated: {message}"
+    return QueryError(f"the query could not be evaluated: {message}")
 
 
 def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = None, max_rows: int = sys.maxsize) -> Rows:
@@ -266,15 +198,13 @@ def run(store: Store, text: str, bindings: dict[str, URIRef | Literal] | None = 
     from coopgraph.store import StoreError
 
     checked = check(text, {str(store.corpus)}, lexical=not store.parsed_like_rdflib)
-    if isinstance(checked, tuple):
-        raise QueryError(checked[1])
     try:
         return store.run(checked.text, bindings or {}, max_rows)
     except StoreError:
         raise
     except SyntaxError as exc:
-        raise QueryError(engine_error(exc, checked.text)) from None
+        raise QuerySyntaxError(engine_error(exc, checked.text)) from None
     except Exception as exc:  # each engine raises its own evaluation errors
-        raise QueryError(evaluation_error(exc)[1]) from None
+        raise evaluation_error(exc) from None
 
 

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -31,11 +32,11 @@ from typing import IO, Any
 
 from starlette.concurrency import run_in_threadpool
 
-from coopgraph import sandbox
-from coopgraph.query import CheckedQuery, check, engine_error, evaluation_error
-from coopgraph.store import server_of
-from coopgraph.web.fairness import FairTurns, QueueWaitExceeded
-from coopgraph.web.formats import (
+from coopgraph.errors import QueryError, QuerySyntaxError
+from coopgraph.sparql import sandbox
+from coopgraph.sparql.check import CheckedQuery, check, engine_error, evaluation_error
+from coopgraph.sparql.fairness import FairTurns, QueueWaitExceeded
+from coopgraph.sparql.formats import (
     GRAPH_TYPES,
     RESULT_TYPES,
     NotRepresentable,
@@ -48,6 +49,7 @@ from coopgraph.web.formats import (
     serialize_rows,
     truncation_note,
 )
+from coopgraph.store import server_of
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Answer:
     version: str | None = None  # the build of the graph that answered (None: unknown)
     retire: bool = False  # the worker should not answer again (it ran out of memory)
     follows: bool = False  # the body comes after, in pieces (a large one: see BODY_APART)
-    etag: str | None = None  # the key it is kept under (coopgraph.web.answers), once the server has made it
+    etag: str | None = None  # the key it is kept under (coopgraph.sparql.answers), once the server has made it
     spool: IO[bytes] | None = None  # a large body, in a file of no name, in place of `body` (see `spooled`)
     size: int = 0  # the length of a spooled body
 
@@ -156,8 +158,6 @@ def _guard_network(allowed: set[str]) -> None:
 def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, limits: QueryLimits,
             own_graphs: set[str]) -> Answer:
     checked = check(text, own_graphs, lexical=not store.parsed_like_rdflib)  # read as the engine reads it
-    if isinstance(checked, tuple):
-        return Answer(checked[0], checked[1].encode(), "text/plain; charset=utf-8")
     try:
         media = negotiate(checked.form, wanted)
     except Refusal as refusal:
@@ -195,12 +195,12 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
 
 def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any], media: str, limits: QueryLimits,
                      own_graphs: set[str]) -> Answer:
-    """Oxigraph's answer written from its own terms (coopgraph.web.oxigraph_answers): no rdflib
+    """Oxigraph's answer written from its own terms (coopgraph.sparql.oxigraph_answers): no rdflib
     terms, no second parse. JSON-LD alone goes through rdflib, to compact it with the project's context."""
     import pyoxigraph as ox
 
+    from coopgraph.sparql import oxigraph_answers as native
     from coopgraph.terms import PREFIXES
-    from coopgraph.web import oxigraph_answers as native
 
     result = store.execute(checked.text, bindings, checked.declared)
     if isinstance(result, (bool, ox.QueryBoolean)):
@@ -233,7 +233,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
 
 
 def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store_dir: str, limits: QueryLimits,
-            own_graphs: set[str]) -> None:
+            own_graphs: set[str], status_of: Callable[[BaseException], int]) -> None:
     sandbox.die_with_parent(os.getppid())
     if server_of(store_spec):
         isolation = "not isolated: the store is a SPARQL server, reached over the network"
@@ -280,11 +280,12 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             # the detail (the server's address, its own error text) is for the operator's log, not the client
             print(f"coopgraph: query worker: {exc}", file=sys.stderr, flush=True)
             answer = Answer(503, b"the store is not answering; try again in a moment", "text/plain; charset=utf-8")
+        except QueryError as exc:  # refused by the check
+            answer = _refusal(exc, status_of)
         except SyntaxError as exc:  # the engine's parse: where and what
-            answer = Answer(400, engine_error(exc, text).encode(), "text/plain; charset=utf-8")
+            answer = _refusal(QuerySyntaxError(engine_error(exc, text)), status_of)
         except Exception as exc:  # an evaluation error: the query's fault, or a call the sandbox stopped
-            status, words = evaluation_error(exc)
-            answer = Answer(status, words.encode(), "text/plain; charset=utf-8")
+            answer = _refusal(evaluation_error(exc), status_of)
         answer.seconds = time.perf_counter() - started
         if not answer.retire and resident_mb() - baseline > limits.retire_above_mb:
             answer.retire = True  # an allocator keeps a query's peak: a fresh worker gives the memory back
@@ -298,6 +299,11 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
             conn.send(answer.message())
         if answer.retire:
             return
+
+
+def _refusal(error: QueryError, status_of: Callable[[BaseException], int]) -> Answer:
+    """A query refused, with the status the server's table gives its error (coopgraph.web.errors)."""
+    return Answer(status_of(error), str(error).encode(), "text/plain; charset=utf-8")
 
 
 def resident_mb() -> float:
@@ -329,10 +335,11 @@ def _guard_network_except_store(store_spec: str) -> None:
 # -- in the server ---------------------------------------------------------------------------------
 
 class _Worker:
-    def __init__(self, context: Any, source: StoreSource, base: str, limits: QueryLimits, own_graphs: set[str]):
+    def __init__(self, context: Any, source: StoreSource, base: str, limits: QueryLimits, own_graphs: set[str],
+                 status_of: Callable[[BaseException], int]):
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_worker, args=(child, source.spec, base, str(source.graph_file),
-                                                             str(source.store_dir), limits, own_graphs),
+                                                             str(source.store_dir), limits, own_graphs, status_of),
                                        daemon=True, name="coopgraph-sparql-worker")
         self.process.start()
         child.close()
@@ -365,15 +372,18 @@ class _Worker:
 
 class QueryPool:
     """A fixed number of worker processes, handed to clients in turn (see `FairTurns`); a
-    request waits for its turn up to `queue_wait` seconds."""
+    request waits for its turn up to `queue_wait` seconds. `status_of` gives a refused query's
+    status: the server's table (coopgraph.web.errors), a module-level function the workers import."""
 
-    def __init__(self, source: StoreSource, base: str, limits: QueryLimits, size: int = 2, queue_wait: float = 30.0):
+    def __init__(self, source: StoreSource, base: str, limits: QueryLimits, status_of: Callable[[BaseException], int],
+                 size: int = 2, queue_wait: float = 30.0):
         self.source, self.base, self.limits, self.queue_wait = source, base, limits, queue_wait
+        self.status_of = status_of
         self.own_graphs = {f"{base}graph/corpus"}
         # A fork server with the libraries already imported: a worker that replaces a stopped one
         # is ready in milliseconds, not the second a fresh interpreter takes.
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["coopgraph.web.forkserver_guard", "coopgraph.web.sparql", "coopgraph.store", "coopgraph.store.oxigraph",
+        self.context.set_forkserver_preload(["coopgraph.sparql.forkserver_guard", "coopgraph.sparql.pool", "coopgraph.store", "coopgraph.store.oxigraph",
                                              "coopgraph.store.memory", "coopgraph.store.sparql", "rdflib",
                                              "rdflib.plugins.sparql", "pyoxigraph", "oxrdflib", "httpx"])
         # Started here, on the thread that builds the app (the server's main thread): the fork server
@@ -394,7 +404,7 @@ class QueryPool:
     def _add(self) -> _Worker:
         """A new worker, handed out once it has started: a query never spends its time limit on a
         worker's start. One that cannot start is handed out too, so that a query says why."""
-        worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs)
+        worker = _Worker(self.context, self.source, self.base, self.limits, self.own_graphs, self.status_of)
         try:
             worker.wait_ready()
         except Exception:  # kept in the worker: the query that takes it reports it

@@ -16,7 +16,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from coopgraph.web.sparql import Answer
+from coopgraph.sparql.pool import Answer
 
 
 class AnswerCache:

@@ -5,7 +5,7 @@ prefixes, N-Triples, N-Quads, RDF/XML). Solutions (SELECT) in SPARQL JSON, the c
 through Oxigraph's JSON writer too (`json_natively`), which costs a third of ours per row; the row
 limit still cuts them visibly: the first `max_rows` rows, and a note that there were more. Other
 result formats are written from Oxigraph's terms by the same writers as every other answer
-(coopgraph.web.formats).
+(coopgraph.sparql.formats).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import io
 import itertools
 from typing import Any
 
-from coopgraph.web.formats import bytes_note, json_results, require_xml_chars, serialize_rows, truncation_note
+from coopgraph.sparql.formats import bytes_note, json_results, require_xml_chars, serialize_rows, truncation_note
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 NATIVE_GRAPH_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "xml": "RDF_XML"}
@@ -110,7 +110,7 @@ def graph_bytes(triples: list[Any], fmt: str, prefixes: dict[str, str]) -> bytes
 
 
 def oxigraph_view(term: Any) -> tuple[str, str, str | None, str | None]:
-    """An Oxigraph term as the result writers read one (coopgraph.web.formats.TermView)."""
+    """An Oxigraph term as the result writers read one (coopgraph.sparql.formats.TermView)."""
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):

@@ -112,7 +112,7 @@ def query_isolation(store_spec: str) -> str | None:
 
     if server_of(store_spec):
         return "the store is a SPARQL server, which the workers reach over the network"
-    probe = ("from coopgraph.sandbox import isolate_network, network_isolated\n"
+    probe = ("from coopgraph.sparql.sandbox import isolate_network, network_isolated\n"
              "reason = isolate_network()\n"
              "print(reason or ('ok' if network_isolated() else 'the namespace still reaches a network'))")
     try:
