@@ -24,29 +24,15 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from report import publish_json  # noqa: E402  (bench/report.py)
 
 from coopgraph.ports import free_port  # noqa: E402
+from tests.support.processes import tree_rss_mb  # noqa: E402
 
 BASE = "https://w3id.org/coopgraph/"
 WORDS = ["arrest", "cooperation", "witness", "assets", "focal point", "relocation", "Bureau", "freezing", "victims"]
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } # slow {n}"
-
-
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of a process and all its descendants (server, fork server, query workers)."""
-    total, stack = 0, [pid]
-    while stack:
-        current = stack.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
-            for task in Path(f"/proc/{current}/task").iterdir():
-                stack += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, StopIteration):
-            continue
-    return total / 1024
 
 
 class Server:

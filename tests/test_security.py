@@ -26,6 +26,7 @@ import pytest
 from tests.conftest import ROOT, RunningServer, cli, serving
 from tests.reliability import record
 from tests.support.listener import Listener
+from tests.support.processes import tree_rss_mb
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HTML = {"Accept": "text/html"}
@@ -817,21 +818,6 @@ def test_an_answer_is_cut_at_its_byte_limit(guarded):
     record("answers past the byte limit", {"limit MB": 16, "formats": 3})
 
 
-def _tree_rss_mb(pid: int) -> float:
-    """The resident memory of a process and all its descendants, in MB (from /proc)."""
-    total, todo = 0, [pid]
-    while todo:
-        current = todo.pop()
-        try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-            for task in Path(f"/proc/{current}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, AttributeError):
-            continue
-    return total / 1024
-
-
 def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
     """A REPLACE-amplified SELECT makes an answer of about 300 MB; eight of them asked for and never
     read took the server from 208 MB to 2.5 GB. Each answer now stops at its byte limit, and crosses
@@ -841,7 +827,7 @@ def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
 
     amplified = ('SELECT (REPLACE(?t, ".", CONCAT(STR(?t), STR(?t), STR(?t), STR(?t))) AS ?w) '
                  'WHERE { ?a <https://w3id.org/coopgraph/ontology#text> ?t }')  # about 190 MB
-    before = _tree_rss_mb(guarded.process.pid)
+    before = tree_rss_mb(guarded.process.pid)
     sockets = []
     for n in range(8):
         sock = socket.create_connection(("127.0.0.1", guarded.port), timeout=5)
@@ -857,7 +843,7 @@ def test_eight_unread_amplified_answers_leave_the_server_its_memory(guarded):
                 assert http.get("/sparql", params={"query": f"ASK {{ ?s ?p ?o }} # light {n}", "format": "json"}
                                 ).status_code == 200
                 waits.append(time.monotonic() - started)
-                peak = max(peak, _tree_rss_mb(guarded.process.pid))
+                peak = max(peak, tree_rss_mb(guarded.process.pid))
                 time.sleep(1.0)
     finally:
         for sock in sockets:
