@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from coopgraph.graph.serialize import write_atomically
+from coopgraph.files import write_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -563,9 +563,9 @@ def memo(ctx: click.Context, reference: str, fmt: str, out_file: Path | None) ->
     if out_file is None:
         click.echo(text, nl=False)
         return
-    tmp = out_file.with_name(f".{out_file.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, out_file)
+    from coopgraph.files import write_atomically
+
+    write_atomically(out_file, text.encode("utf-8"))
     click.echo(f"wrote {out_file}", err=True)
 
 

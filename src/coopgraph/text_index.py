@@ -26,7 +26,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from coopgraph.graph.serialize import give_usual_mode
+from coopgraph.files import give_usual_mode
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 OPEN, CLOSE = "\x02", "\x03"  # marks around each match in a snippet, made HTML only after escaping

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from coopgraph.errors import CoopgraphError, CorpusError
+from coopgraph.files import write_atomically
 from coopgraph.ordinals import number_of
 
 SYMBOL = re.compile(r"\b(ICC-ASP/(\d+)/Res\.\d+)\b")
@@ -216,7 +217,7 @@ def add_to_corpus(corpus: Path, source: Path, facts: Facts) -> tuple[Path, str]:
     tmp = target.with_name(f".{name}.tmp")
     shutil.copyfile(source, tmp)
     tmp.replace(target)
-    _write(manifest, before.rstrip("\n") + "\n" + entry_for(facts, name))
+    write_atomically(manifest, (before.rstrip("\n") + "\n" + entry_for(facts, name)).encode("utf-8"))
     try:
         tomllib.loads(manifest.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:  # never leave a manifest that does not read
@@ -227,7 +228,7 @@ def add_to_corpus(corpus: Path, source: Path, facts: Facts) -> tuple[Path, str]:
 
 def restore(corpus: Path, added: Path | None, manifest_text: str) -> None:
     """Put the corpus back as it was before an addition."""
-    _write(corpus / "manifest.toml", manifest_text)
+    write_atomically(corpus / "manifest.toml", manifest_text.encode("utf-8"))
     if added is not None:
         added.unlink(missing_ok=True)
 
@@ -253,12 +254,6 @@ def remove_from_corpus(corpus: Path, doc_id: str) -> str:
     if removed is None:
         known = [d.get("id") for d in tomllib.loads(text).get("document", [])]
         raise IntakeError(f"no document {doc_id!r} in {manifest}; the corpus holds: {', '.join(known)}")
-    _write(manifest, "".join(kept).rstrip("\n") + "\n")  # the blank line `add` put before the entry goes too
+    write_atomically(manifest, ("".join(kept).rstrip("\n") + "\n").encode("utf-8"))  # the blank line `add` put before the entry goes too
     (corpus / removed).unlink(missing_ok=True)
     return removed
-
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
