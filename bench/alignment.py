@@ -15,6 +15,7 @@ import argparse
 import datetime
 import json
 import platform
+import sys
 import time
 import tomllib
 from pathlib import Path
@@ -28,7 +29,12 @@ from coopgraph.lineage.confidence import FEATURES, subject_model
 from coopgraph.lineage.continuity import PART_RATIO, SUBJECT_SIMILARITY
 from coopgraph.lineage.derive import derive
 from coopgraph.lineage.engine import Lineage
-from coopgraph.lineage.evaluation import (
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: helpers shared with the tests
+from coopgraph.lineage.timeline import STATUS_WORDS  # noqa: E402
+from coopgraph.pipeline import build  # noqa: E402
+from coopgraph.terms import CG  # noqa: E402
+from tests.support.evaluation import (  # noqa: E402
     PAIRS,
     brier,
     calibration_counts,
@@ -41,9 +47,6 @@ from coopgraph.lineage.evaluation import (
     score_lifecycles,
     subject_candidates,
 )
-from coopgraph.lineage.timeline import STATUS_WORDS
-from coopgraph.pipeline import build
-from coopgraph.terms import CG
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"

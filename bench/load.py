@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 from report import publish_json  # noqa: E402  (bench/report.py)
 
-from coopgraph.ports import free_port  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 from tests.support.processes import tree_rss_mb  # noqa: E402
 
 BASE = "https://w3id.org/coopgraph/"

@@ -46,9 +46,9 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))  # tests.support: the client matrix the tests run too
 from report import commit, publish, publish_section  # noqa: E402  (bench/report.py)
 
-from coopgraph.ports import free_port  # noqa: E402
 from coopgraph.sparql.named import named_queries  # noqa: E402
 from coopgraph.store.base import values_inside_where, with_prefixes  # noqa: E402
+from tests.support.ports import free_port  # noqa: E402
 from tests.support.sparqlwrapper_matrix import ask, matrix  # noqa: E402
 
 BASE = "https://w3id.org/coopgraph/"

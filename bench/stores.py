@@ -28,7 +28,8 @@ from pathlib import Path
 from report import commit as current_commit  # bench/report.py
 from report import publish, sample, sections
 
-from coopgraph.ports import free_port
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: helpers shared with the tests
+from tests.support.ports import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
@@ -65,13 +66,13 @@ def one(kind: str, data: Path, runs: int, workdir: Path) -> dict[str, object]:
 
     from coopgraph.lineage.engine import Lineage
     from coopgraph.store import open_store
-    from coopgraph.web.linked_data import jsonld_node
+    from coopgraph.web.descriptions import jsonld_node
 
     virtuoso = None
     started = time.perf_counter()
     if kind == "virtuoso":
         from coopgraph.store.sparql import SparqlStore
-        from coopgraph.store.virtuoso import LocalVirtuoso
+        from tests.support.virtuoso import LocalVirtuoso
 
         virtuoso = LocalVirtuoso(workdir / "virtuoso", buffers=1_360_000, query_seconds=600).start()
         started = time.perf_counter()

@@ -27,10 +27,10 @@ from rdflib import URIRef
 from report import commit as current_commit  # bench/report.py
 from report import publish, sample
 
-from coopgraph.ports import free_port
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support: helpers shared with the tests
+from tests.support.ports import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 
 async def drive(client: httpx.AsyncClient, requests: list[tuple[str, dict, dict]], concurrency: int) -> dict[str, float]:
@@ -75,7 +75,7 @@ def main() -> None:
     from coopgraph.graphfile import read_graph_file
     from coopgraph.lineage.engine import Lineage
     from coopgraph.sparql.named import named_queries
-    from coopgraph.web.linked_data import describe
+    from coopgraph.web.descriptions import describe
 
     settings = Settings(root=ROOT)
     graph_file = settings.output_dir / "coopgraph.nt"

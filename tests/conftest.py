@@ -16,7 +16,7 @@ from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.corpus.records import ParsedDocument
 from coopgraph.pipeline import build
-from coopgraph.ports import free_port
+from tests.support.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"

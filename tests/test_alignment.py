@@ -16,11 +16,11 @@ from rdflib.namespace import PROV, RDF
 
 from coopgraph.lineage.calibration import calibrated, chain
 from coopgraph.lineage.engine import Lineage
-from coopgraph.lineage.evaluation import PAIRS, score_all, score_lifecycles
 from coopgraph.lineage.timeline import STATUS_WORDS, mandate_timeline
 from coopgraph.terms import CG
 from coopgraph.validate import load_shapes, validate_graph
 from tests.conftest import BASE, ROOT, cli, iri
+from tests.support.evaluation import PAIRS, score_all, score_lifecycles
 
 DATA = ROOT / "tests" / "data"
 RES9, RES14 = "ICC-ASP/8/Res.2", "ICC-ASP/14/Res.3"
@@ -226,7 +226,7 @@ def test_shacl_holds_the_stated_and_inferred_rules(graph: Graph, mutation: str, 
 
 def test_the_calibration_table_is_the_count_of_the_hand_checked_links(graph: Graph, scores: dict):
     from coopgraph.lineage.calibration import table
-    from coopgraph.lineage.evaluation import calibration_counts
+    from tests.support.evaluation import calibration_counts
     assert calibration_counts(list(scores.values())) == table()
 
 
@@ -252,7 +252,7 @@ def test_a_recommendation_timeline_shows_the_chain_confidence(lineage: Lineage):
 def test_no_kind_claims_more_than_its_held_out_precision_allows(scores: dict):
     """On the held-out pairs, the mean confidence of each kind stays within the sampling error
     above its measured precision (the upper end of the 95% Wilson interval)."""
-    from coopgraph.lineage.evaluation import judged_edges, per_kind
+    from tests.support.evaluation import judged_edges, per_kind
     judged = judged_edges(list(scores.values()) if isinstance(scores, dict) else scores)
     assert len(judged) > 40
     for kind, (checked, right, claimed, upper) in per_kind(judged).items():

@@ -15,9 +15,9 @@ import httpx
 import pytest
 
 from coopgraph.store import open_store
-from coopgraph.store.virtuoso import LocalVirtuoso
 from tests.conftest import BASE, RunningServer, cli
 from tests.reliability import record
+from tests.support.virtuoso import LocalVirtuoso
 
 OUTPUTS = ("coopgraph.ttl", "coopgraph.nt", "coopgraph.jsonld", "context.jsonld")
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -7,7 +7,6 @@ session whose text is in the corpus."""
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
 
@@ -67,7 +66,7 @@ def test_every_lineage_and_memo_names_the_gap_of_each_hop(graph: Graph, lineage:
         trace = lineage.trace(str(unit.iri), "both")
         nodes = {trace.root.iri: trace.root} | {s.node.iri: s.node for s in trace.steps}
         text = render.trace_text(trace)
-        body = json.loads(render.trace_json(trace))
+        body = render.trace_data(trace)
         for step, shown in zip(trace.steps, body["steps"], strict=True):
             parent = step.edge.later if step.direction == "up" else step.edge.earlier
             want = expected(nodes[parent].session, step.node.session)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
-from coopgraph.ports import free_port
 from tests.conftest import ROOT
+from tests.support.ports import free_port
 
 
 def test_the_wheel_installs_anywhere_and_builds_and_serves_from_an_empty_folder(tmp_path: Path):

@@ -204,7 +204,7 @@ def test_recommendations_not_followed_up_agrees_with_lineage(graph: Graph, linea
 
 def test_lifecycle_figures_match_the_hand_reading(graph: Graph, lineage: Lineage):
     """Every mandate chain the tool draws is one the hand reading draws (precision 1.0)."""
-    from coopgraph.lineage.evaluation import mandate_link_scores
+    from tests.support.evaluation import mandate_link_scores
     hand = tomllib.loads((DATA / "mandate-lifecycles.toml").read_text(encoding="utf-8"))["mandate"]
     scores = mandate_link_scores(graph, BASE, hand)
     assert scores and all(s.false_positives == [] for s in scores.values()), {k: v.false_positives for k, v in scores.items()}

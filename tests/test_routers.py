@@ -11,10 +11,10 @@ import pytest
 from fastapi import FastAPI
 
 from coopgraph.config import Settings
-from coopgraph.web.rendering import templates_for
 from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.service import Service, get_service
 from coopgraph.web.settings import ServeSettings
+from coopgraph.web.templating import templates_for
 from tests.conftest import BASE, ROOT
 
 HTML = {"Accept": "text/html"}

@@ -16,10 +16,10 @@ from rdflib import Literal
 from coopgraph.lineage.engine import Lineage
 from coopgraph.sparql.named import bind, named_queries
 from coopgraph.store import StoreError, open_store, parse_spec
-from coopgraph.store.virtuoso import LocalVirtuoso
 from coopgraph.synthetic import write as write_synthetic
 from coopgraph.validate import load_shapes, validate_graph
 from tests.conftest import BASE, ROOT, RunningServer
+from tests.support.virtuoso import LocalVirtuoso
 
 STORES = ["memory", "oxigraph", "virtuoso"]
 

@@ -23,6 +23,7 @@ from coopgraph.config import Settings
 from coopgraph.errors import CoopgraphError
 
 if TYPE_CHECKING:
+    from coopgraph.lineage.engine import Lineage
     from coopgraph.store import Store
 
 
@@ -178,10 +179,11 @@ def _added_summary(graph: Graph, base: str, doc_id: str) -> str:
     """What a new document holds, and its links to the documents already in the corpus."""
     from collections import Counter
 
+    from coopgraph.graph.iris import Iris
     from coopgraph.lineage.units import document_of
     from coopgraph.terms import CG, PROV, RDF, RDFS
 
-    document = f"{base}doc/{doc_id}/"
+    document = f"{Iris(base).doc(doc_id)}/"
     units = [u for u in graph.subjects(CG.text, None) if str(u).startswith(document)]  # with its annexes
     kinds = Counter(str(t).rsplit("#", 1)[-1] for u in units for t in graph.objects(u, RDF.type))
     mandates = [m for u in units for m in graph.objects(u, CG.mandate)]
@@ -247,6 +249,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
 
     Exit 0: conforms (warnings and notes allowed); 1: violations; 2: unreadable input.
     """
+    from coopgraph.graph.iris import Iris
     from coopgraph.graph.serialize import context
     from coopgraph.graphfile import read_graph_file
     from coopgraph.progress import working
@@ -254,7 +257,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
 
     settings = _settings(ctx)
     shapes = load_shapes(settings.shapes_dir, settings.base)
-    contexts = {f"{settings.base}context.jsonld": context(settings.base)["@context"]}
+    contexts = {Iris(settings.base).context: context(settings.base)["@context"]}
     with working("validating " + (", ".join(path.name for path in files) or "the built graph")):
         if only and len(files) == 1 and (engine or engine_from_env()) == "turbo":  # large archives: no rdflib read
             report = validate_file(files[0], shapes, settings.base, max_size * 1_048_576, contexts)
@@ -478,7 +481,7 @@ def _answer_within(store: Store, text: str, bindings: dict[str, Any], fmt: str, 
     return str(value)
 
 
-def _lineage_and_node(settings: Settings, reference: str) -> tuple[object, str]:
+def _lineage_and_node(settings: Settings, reference: str) -> tuple[Lineage, str]:
     from coopgraph.lineage.engine import Lineage
     from coopgraph.resolve import resolve as resolve_reference
 
@@ -520,13 +523,13 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
     from coopgraph.terms import CG, RDF
 
     engine, iri = _lineage_and_node(settings, reference)
-    trace = engine.trace(iri, direction, depth, chosen)  # type: ignore[attr-defined]
+    trace = engine.trace(iri, direction, depth, chosen)
     trace.steps = [s for s in trace.steps if s.edge.confidence >= min_confidence]
-    chains = clause_chains(engine.graph, URIRef(iri))  # type: ignore[attr-defined]
+    chains = clause_chains(engine.graph, URIRef(iri))
     if fmt == "json":
-        click.echo(render.trace_json(trace, clause_chains_json(engine.graph, chains, engine.gap_note)))  # type: ignore[attr-defined]
+        click.echo(render.as_json(render.trace_data(trace, clause_chains_json(engine.graph, chains, engine.gap_note))))
     elif fmt == "jsonld":
-        click.echo(render.trace_jsonld(engine, trace, context(settings.base)["@context"]))  # type: ignore[arg-type]
+        click.echo(render.trace_jsonld(engine, trace, context(settings.base)["@context"]))
     elif fmt == "dot":
         click.echo(render.trace_dot(trace))
     elif fmt == "mermaid":
@@ -535,8 +538,8 @@ def lineage(ctx: click.Context, reference: str, direction: str, depth: int | Non
         text = render.trace_text(trace)
         if chains:  # a mandate, or a paragraph that holds mandates: one chain per clause, apart from the text links
             head = ("Mandate chains (one per clause; a chain follows only clauses that ask the same addressee):\n"
-                    + render.clause_chains_text(engine, chains))  # type: ignore[arg-type]
-            mandate = (URIRef(iri), RDF.type, CG.Mandate) in engine.graph  # type: ignore[attr-defined]
+                    + render.clause_chains_text(engine, chains))
+            mandate = (URIRef(iri), RDF.type, CG.Mandate) in engine.graph
             text = head if mandate else head + "\n\nText links (paragraph to paragraph):\n" + text
         click.echo(text)
 
@@ -555,7 +558,7 @@ def memo(ctx: click.Context, reference: str, fmt: str, out_file: Path | None) ->
     settings = _settings(ctx)
     engine, iri = _lineage_and_node(settings, reference)
     store = settings.open_store()
-    document = build_memo(engine, iri, store.version() if store.is_loaded() else None)  # type: ignore[arg-type]
+    document = build_memo(engine, iri, store.version() if store.is_loaded() else None)
     text = memo_html(document) if fmt == "html" else memo_markdown(document)
     if fmt == "html":
         text = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + document.title.replace("<", "&lt;")
@@ -583,12 +586,12 @@ def changes(ctx: click.Context, earlier: str, later: str, fmt: str) -> None:
     from coopgraph.terms import CG, RDF
 
     engine, earlier_iri = _lineage_and_node(_settings(ctx), earlier)
-    later_iri = str(resolve_reference(engine.graph, _settings(ctx).base, later).iri)  # type: ignore[attr-defined]
+    later_iri = str(resolve_reference(engine.graph, _settings(ctx).base, later).iri)
     for reference, iri in ((earlier, earlier_iri), (later, later_iri)):
-        if (URIRef(iri), RDF.type, CG.CorpusDocument) not in engine.graph:  # type: ignore[attr-defined]
+        if (URIRef(iri), RDF.type, CG.CorpusDocument) not in engine.graph:
             raise ReferenceNotFound(reference, f"<{iri}> is not a document of the corpus; give a document or an annexed document")
-    rows = engine.changes(earlier_iri, later_iri)  # type: ignore[attr-defined]
-    click.echo(render.changes_json(rows) if fmt == "json" else render.changes_text(engine, rows))
+    rows = engine.changes(earlier_iri, later_iri)
+    click.echo(render.as_json(render.changes_data(rows)) if fmt == "json" else render.changes_text(engine, rows))
 
 
 @main.command()
@@ -598,27 +601,17 @@ def changes(ctx: click.Context, earlier: str, later: str, fmt: str) -> None:
 def timeline(ctx: click.Context, reference: str, fmt: str) -> None:
     """A mandate's timeline (issued, renewed, reported on, due, status) or what became of a
     recommendation. REFERENCE is a mandate, a paragraph that issues mandates, or a recommendation."""
-    import json
 
     from coopgraph.errors import ReferenceNotFound
     from coopgraph.lineage import render
-    from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
-    from coopgraph.terms import CG, RDF
+    from coopgraph.lineage.timeline import timelines_for
 
     engine, iri = _lineage_and_node(_settings(ctx), reference)
-    graph = engine.graph  # type: ignore[attr-defined]
-    ref = URIRef(iri)
-    if (ref, RDF.type, CG.Recommendation) in graph:
-        timelines = [recommendation_fate(engine, iri)]  # type: ignore[arg-type]
-    elif (ref, RDF.type, CG.Mandate) in graph:
-        timelines = [mandate_timeline(engine, iri)]  # type: ignore[arg-type]
-    else:
-        mandates = sorted(str(m) for m in graph.objects(ref, CG.mandate))
-        if not mandates:
-            raise ReferenceNotFound(reference, f"<{iri}> is neither a recommendation nor a mandate, and issues no mandate")
-        timelines = [mandate_timeline(engine, m) for m in mandates]  # type: ignore[arg-type]
+    timelines = timelines_for(engine, iri)
+    if timelines is None:
+        raise ReferenceNotFound(reference, f"<{iri}> is neither a recommendation nor a mandate, and issues no mandate")
     if fmt == "json":
-        click.echo(json.dumps([json.loads(render.timeline_json(t)) for t in timelines], ensure_ascii=False, indent=1))
+        click.echo(render.as_json([render.timeline_data(t) for t in timelines]))
     else:
         click.echo("\n\n".join(render.timeline_text(t) for t in timelines))
 

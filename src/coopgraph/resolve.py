@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from rdflib import Graph, Literal, URIRef
 
 from coopgraph.errors import ReferenceNotFound
+from coopgraph.graph.iris import Iris
 from coopgraph.terms import CG, DCTERMS, RDFS
 
 SYMBOL = re.compile(r"(ICC-ASP/\d+/(?:Res\.\d+|\d+(?:/(?:Add|Rev)\.\d+)*)|RC/Dec\.\d+|A/\d+/\d+)")
@@ -58,7 +59,7 @@ def _documents(graph: Graph, base: str) -> dict[str, URIRef]:
     """Every document the graph knows, by identifier (symbol or slug), label and title."""
     found: dict[str, URIRef] = {}
     for doc, identifier in graph.subject_objects(DCTERMS.identifier):
-        if isinstance(doc, URIRef) and str(doc).startswith(f"{base}doc/"):
+        if isinstance(doc, URIRef) and Iris(base).in_space(doc, "doc"):
             found[str(identifier)] = doc
             for name in (*graph.objects(doc, RDFS.label), *graph.objects(doc, DCTERMS.title)):
                 found.setdefault(str(name), doc)
@@ -78,7 +79,7 @@ def _labels(graph: Graph, base: str) -> dict[str, URIRef]:
     if graph not in _LABELS:
         index: dict[str, URIRef] = {}
         for node, label in graph.subject_objects(RDFS.label):
-            if isinstance(node, URIRef) and str(node).startswith(f"{base}doc/"):
+            if isinstance(node, URIRef) and Iris(base).in_space(node, "doc"):
                 index.setdefault(_said(str(label)), node)
         _LABELS[graph] = index
     return _LABELS[graph]
@@ -150,7 +151,7 @@ def resolve(graph: Graph, base: str, reference: str) -> Resolved:
             doc_id, pins = parse_reference(reference, documents)
         except ReferenceNotFound as exc:
             raise ReferenceNotFound(reference, exc.reason, nearest(graph, reference)) from None
-        document = documents.get(doc_id, URIRef(f"{base}doc/{doc_id}"))
+        document = documents.get(doc_id, Iris(base).doc(doc_id))
         iri = URIRef(str(document) + "".join(f"/{kind}/{value}" for kind, value in pins))
     label = graph.value(iri, RDFS.label)
     if label is None:
@@ -183,7 +184,7 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
     from coopgraph.terms import SKOS
 
     value = value.strip()
-    space = example[len(base):].split("/", 1)[0] if example.startswith(base) else ""
+    space = Iris(base).relative(example).split("/", 1)[0] if example.startswith(base) else ""
     if value.startswith(("http://", "https://")):
         if not re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
             raise ParameterError(f"parameter {name!r} must be an IRI (http...), got {value!r}")
@@ -192,7 +193,7 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
             raise ParameterError(f"parameter {name!r}: <{value}> is no node of the graph")
     elif space == "actor":
         names = {str(label).lower(): actor for actor, label in graph.subject_objects(SKOS.prefLabel)
-                 if str(actor).startswith(f"{base}actor/")}
+                 if Iris(base).in_space(actor, "actor")}
         names.update({str(actor).rsplit("/", 1)[-1].replace("-", " "): actor for actor in names.values()})
         wanted = re.sub(r"^the\s+", "", value.lower()).replace("-", " ")
         found = names.get(wanted) or next((a for n, a in names.items() if n.endswith(wanted) or wanted in n.split(", ")), None)
@@ -203,7 +204,7 @@ def resolve_parameter(graph: Graph, base: str, name: str, example: str, value: s
     elif space == "session":
         match = re.fullmatch(r"(?i)(?:ASP\s*|session\s*)?(\d+)|(?i:the\s+)?(\w+(?:-\w+)?)\s+session", value)
         number = (int(match.group(1)) if match.group(1) else number_of(match.group(2))) if match else None
-        iri = URIRef(f"{base}session/ASP/{number}")
+        iri = Iris(base).asp_session(number or 0)
         if number is None or (iri, None, None) not in graph:
             raise ParameterError(f"parameter {name!r}: {value!r} names no session of the graph; write ASP15, 15 or "
                              "'fifteenth session'")

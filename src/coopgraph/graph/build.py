@@ -13,7 +13,7 @@ from coopgraph.corpus.records import ParsedDocument, Unit
 from coopgraph.errors import ManifestError
 from coopgraph.graph.analysis import ORDINALS, find_addressees, find_mandates, find_topics, find_verbs
 from coopgraph.graph.citations import ROME_STATUTE, Reference, find_references
-from coopgraph.graph.iris import Iris
+from coopgraph.graph.iris import Iris, owned
 from coopgraph.graph.lexicon import Lexicon
 from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, bind_prefixes
 
@@ -224,7 +224,7 @@ class GraphBuilder:
             if count.unit not in UNIT_CLASSES:
                 raise ManifestError(f"manifest: document {entry.id!r}: count of unknown unit kind {count.unit!r}; "
                                     f"use one of {sorted(UNIT_CLASSES)}")
-            node = URIRef(f"{iri}/count/{count.unit}")
+            node = owned(iri, "count", count.unit)
             self.add(iri, CG.statedCount, node)
             self.add(node, RDF.type, CG.StatedCount)
             self.add(node, CG.countedClass, UNIT_CLASSES[count.unit])
@@ -285,14 +285,14 @@ class GraphBuilder:
             self.add(note, CG.footnoteOf, iri)
             self.integer(note, CG.markerOffset, offset)
         if cluster := unit.attrs.get("cluster"):
-            self.add(iri, CG.cluster, URIRef(f"{self.iris.base}topic/cluster-{cluster}"))
+            self.add(iri, CG.cluster, self.iris.cluster(cluster))
         if unit.kind == "recommendation":
             self.add_addressees(iri, unit)
         if unit.kind in VERB_KINDS and unit.text:
             self.add_verbs_and_mandates(entry, unit, iri)
         if unit.text and unit.kind not in {"list-item", "flyer-colophon", "flyer-title"}:
             for topic, words in find_topics(unit.text, self.lexicon):
-                tag = URIRef(f"{iri}/topic/{topic.iri.rsplit('/', 1)[-1]}")
+                tag = owned(iri, "topic", topic.iri.rsplit("/", 1)[-1])
                 self.add(iri, DCTERMS.subject, topic.iri)
                 self.add(iri, CG.topicTag, tag)
                 self.add(tag, RDF.type, CG.TopicTag)
@@ -322,7 +322,7 @@ class GraphBuilder:
         session = self.session_of(entry, unit)
         status = CG.IssuedMandate if self.issues(entry, unit) else CG.ProposedMandate
         for number, finding in enumerate(find_mandates(unit.text, uses, self.lexicon, session), start=1):
-            mandate = URIRef(f"{iri}/mandate/{number}")
+            mandate = owned(iri, "mandate", number)
             self.add(mandate, RDF.type, CG.Mandate)
             self.add(mandate, CG.mandateStatus, status)
             who = ", ".join(actor.label for actor in finding.actors)
@@ -483,7 +483,7 @@ class GraphBuilder:
                     references = [self.pinpoint_from_text(iri, ref) for ref in references]
                 for ref in references:
                     count += 1
-                    citation = URIRef(f"{iri}/citation/{count}")
+                    citation = owned(iri, "citation", count)
                     target = self.target(ref.doc_id, ref.pinpoint)
                     self.add(iri, CG.cites, target)
                     self.add(iri, CG.citation, citation)

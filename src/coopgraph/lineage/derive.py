@@ -24,6 +24,7 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
+from coopgraph.graph.iris import owned
 from coopgraph.lineage.calibration import calibrated
 from coopgraph.lineage.confidence import (
     MODEL_KINDS,
@@ -488,7 +489,7 @@ def add_derivations(graph: Graph, derivations: list[Derivation]) -> None:
     count: dict[URIRef, int] = defaultdict(int)
     for d in derivations:
         count[d.later] += 1
-        node = URIRef(f"{d.later}/derivation/{count[d.later]}")
+        node = owned(d.later, "derivation", count[d.later])
         graph.add((d.later, d.type, d.earlier))
         graph.add((d.later, PROV_MAPPING[d.type], d.earlier))
         graph.add((d.later, CG.qualifiedDerivation, node))

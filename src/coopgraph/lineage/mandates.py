@@ -28,6 +28,7 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
+from coopgraph.graph.iris import owned
 from coopgraph.lineage.continuity import SUBJECT_SIMILARITY, Rarity
 from coopgraph.lineage.record import SUBJECT_KINDS
 from coopgraph.lineage.units import text_units
@@ -346,7 +347,7 @@ def add_recalls(graph: Graph) -> int:
             if score < SUBJECT_SIMILARITY:
                 continue
             written += 1
-            node = URIRef(f"{unit}/recall/{written}")
+            node = owned(unit, "recall", written)
             qualified(graph, unit, CG.recallsMandate, CG.qualifiedRecall, node, CG.MandateRecall, mandate, True)
             graph.add((node, CG.recalledSession, URIRef(f"{str(graph.value(document, CG.session)).rsplit('/', 1)[0]}/{session}")))
             graph.add((node, CG.citingWords, Literal(match.group(0).strip())))

@@ -76,7 +76,12 @@ def trace_text(trace: Trace, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def trace_json(trace: Trace, chains: list[dict[str, object]] | None = None) -> str:
+def as_json(data: object) -> str:
+    """The JSON the command line and the API write for a renderer's data (one spelling for both)."""
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def trace_data(trace: Trace, chains: list[dict[str, object]] | None = None) -> dict[str, object]:
     """The paragraph links of the trace, and (`mandateChains`) each mandate clause's own chain."""
     body: dict[str, object] = {
         "root": asdict(trace.root), "direction": trace.direction,
@@ -85,7 +90,7 @@ def trace_json(trace: Trace, chains: list[dict[str, object]] | None = None) -> s
     }
     if chains is not None:
         body["mandateChains"] = chains
-    return json.dumps(body, ensure_ascii=False, indent=1)
+    return body
 
 
 def clause_chains_text(lineage: Lineage, chains: list[ClauseChain]) -> str:
@@ -128,6 +133,13 @@ def trace_graph(lineage: Lineage, trace: Trace) -> Graph:
 def trace_jsonld(lineage: Lineage, trace: Trace, context: dict[str, object]) -> str:
     """Compact JSON-LD with the published context, never fetched."""
     return trace_graph(lineage, trace).serialize(format="json-ld", context=context, indent=1)
+
+
+def trace_jsonld_data(lineage: Lineage, trace: Trace, context: dict[str, object], published: str) -> dict[str, object]:
+    """The same JSON-LD as data, its @context given by reference (`published`), as the API serves it."""
+    body: dict[str, object] = json.loads(trace_jsonld(lineage, trace, context))
+    body["@context"] = published
+    return body
 
 
 def _short(node: Node) -> str:
@@ -201,10 +213,9 @@ def changes_text(lineage: Lineage, rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-def changes_json(rows: list[dict[str, object]]) -> str:
-    return json.dumps([{**{k: v for k, v in row.items() if k != "edge"},
-                        "edge": asdict(row["edge"]) if isinstance(row["edge"], Edge) else None} for row in rows],
-                      ensure_ascii=False, indent=1)
+def changes_data(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{**{k: v for k, v in row.items() if k != "edge"},
+             "edge": asdict(row["edge"]) if isinstance(row["edge"], Edge) else None} for row in rows]
 
 
 def timeline_text(timeline: Timeline) -> str:
@@ -229,9 +240,9 @@ def timeline_text(timeline: Timeline) -> str:
     return "\n".join(lines)
 
 
-def timeline_json(timeline: Timeline) -> str:
-    return json.dumps(asdict(timeline), ensure_ascii=False, indent=1)
+def timeline_data(timeline: Timeline) -> dict[str, object]:
+    return asdict(timeline)
 
 
-__all__ = ["changes_json", "changes_text", "timeline_json", "timeline_text", "trace_dot", "trace_json",
-           "trace_jsonld", "trace_mermaid", "trace_text"]
+__all__ = ["as_json", "changes_data", "changes_text", "timeline_data", "timeline_text", "trace_data", "trace_dot",
+           "trace_jsonld", "trace_jsonld_data", "trace_mermaid", "trace_text"]

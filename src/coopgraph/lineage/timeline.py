@@ -314,3 +314,15 @@ def recommendation_fate(lineage: Lineage, recommendation: str) -> Timeline:
         status, why = "no trace", "no later text of the corpus takes it up"
     events.sort(key=lambda e: (e.session if e.session is not None else 99, e.label))
     return Timeline(recommendation, node.label, status, why, events)
+
+
+def timelines_for(lineage: Lineage, iri: str) -> list[Timeline] | None:
+    """What a timeline of this node is: a recommendation's fate, a mandate's timeline, or the
+    timelines of the mandates a paragraph issues; None for a node that is none of these."""
+    graph, ref = lineage.graph, URIRef(iri)
+    if (ref, RDF.type, CG.Recommendation) in graph:
+        return [recommendation_fate(lineage, iri)]
+    if (ref, RDF.type, CG.Mandate) in graph:
+        return [mandate_timeline(lineage, iri)]
+    mandates = sorted(str(m) for m in graph.objects(ref, CG.mandate))
+    return [mandate_timeline(lineage, m) for m in mandates] or None

@@ -33,6 +33,7 @@ from typing import IO, Any
 from starlette.concurrency import run_in_threadpool
 
 from coopgraph.errors import QueryError, QuerySyntaxError
+from coopgraph.graph.iris import Iris
 from coopgraph.sparql import sandbox
 from coopgraph.sparql.check import CheckedQuery, check, engine_error, evaluation_error
 from coopgraph.sparql.fairness import FairTurns, QueueWaitExceeded
@@ -379,7 +380,7 @@ class QueryPool:
                  size: int = 2, queue_wait: float = 30.0):
         self.source, self.base, self.limits, self.queue_wait = source, base, limits, queue_wait
         self.status_of = status_of
-        self.own_graphs = {f"{base}graph/corpus"}
+        self.own_graphs = {str(Iris(base).corpus_graph)}
         # A fork server with the libraries already imported: a worker that replaces a stopped one
         # is ready in milliseconds, not the second a fresh interpreter takes.
         self.context = multiprocessing.get_context("forkserver")

@@ -12,10 +12,12 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
+from coopgraph.graph.iris import Iris
+
 
 def corpus_graph(base: str) -> URIRef:
     """The named graph that holds the corpus in every store."""
-    return URIRef(f"{base}graph/corpus")
+    return Iris(base).corpus_graph
 
 
 @dataclass

@@ -14,6 +14,7 @@ import httpx
 from rdflib import BNode, Graph, Literal, URIRef
 
 from coopgraph.errors import QueryError
+from coopgraph.graph.iris import Iris
 from coopgraph.store.base import Rows, Store, check_load_source, take, values_inside_where, with_prefixes
 
 CHUNK_LINES = 1_000  # Virtuoso's SPARQL compiler runs out of memory on much larger INSERT DATA
@@ -67,7 +68,7 @@ class SparqlStore(Store):
 
     @property
     def staging(self) -> URIRef:
-        return URIRef(f"{self.base}graph/corpus-loading")
+        return Iris(self.base).graph("corpus-loading")
 
     def _fail(self, what: str, exc: Exception | httpx.Response) -> None:
         from coopgraph.store import StoreError

@@ -22,11 +22,12 @@ from coopgraph.store import StoreError
 from coopgraph.web.errors import status_of
 from coopgraph.web.front import SparqlFront, over_budget_response, store_unreachable_response
 from coopgraph.web.head import HeadAsGet
-from coopgraph.web.rendering import HERE, swagger_assets, templates_for, wants_html
+from coopgraph.web.negotiation import wants_html
 from coopgraph.web.routes import api, linked_data, pages, sparql_protocol
 from coopgraph.web.security import add_security
 from coopgraph.web.service import LOG, Service
 from coopgraph.web.settings import ServeSettings
+from coopgraph.web.templating import HERE, swagger_assets, templates_for
 
 
 class CoopgraphApp(FastAPI):

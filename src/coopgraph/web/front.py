@@ -22,8 +22,8 @@ from starlette.responses import PlainTextResponse, Response
 from coopgraph.sparql.fairness import OverBudget, client_group
 from coopgraph.sparql.formats import Wanted
 from coopgraph.store import StoreError
+from coopgraph.web.negotiation import accepts_html
 from coopgraph.web.query_string import query_pairs
-from coopgraph.web.rendering import accepts_html
 from coopgraph.web.routes.sparql_protocol import AnswerResponse, answer_response
 from coopgraph.web.security import SECURITY_HEADERS, secured
 from coopgraph.web.service import LOG, Service

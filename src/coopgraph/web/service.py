@@ -18,6 +18,7 @@ from rdflib import Graph, URIRef
 
 from coopgraph import text_index
 from coopgraph.errors import CoopgraphError
+from coopgraph.graph.iris import Iris
 from coopgraph.graph.serialize import context
 from coopgraph.lineage.engine import Lineage
 from coopgraph.sparql.answers import AnswerCache
@@ -43,6 +44,7 @@ class Service:
     def __init__(self, settings: ServeSettings, start_pool: bool = True):
         self.settings = settings
         self.base = settings.project.base
+        self.iris = Iris(self.base)
         self.store = settings.project.open_store()
         if not self.store.is_loaded():
             raise CoopgraphError(f"no built graph in {self.store.describe()}: run `coopgraph build` first "
@@ -102,7 +104,7 @@ class Service:
     def local(self, iri: object) -> str:
         """The path under which this server serves a graph IRI (others stay as they are)."""
         text = str(iri)
-        return "/" + text[len(self.base):] if text.startswith(self.base) else text
+        return "/" + self.iris.relative(text) if text.startswith(self.base) else text
 
     def href(self, iri: object) -> str | None:
         """Where a link to an IRI may point: this server's path for its own IRIs, the IRI itself

@@ -3,7 +3,6 @@ mandate's timeline, a memo, the validation report."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 from urllib.parse import quote
 
@@ -19,13 +18,11 @@ from coopgraph.errors import QueryError
 from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
 from coopgraph.lineage.mandates import clause_chains, clause_chains_json
-from coopgraph.web import linked_data
+from coopgraph.lineage.timeline import timelines_for
+from coopgraph.web import descriptions
 from coopgraph.web.errors import status_of
-from coopgraph.web.rendering import (
-    render,
-    timelines_of,
-)
 from coopgraph.web.service import ServiceDep, client_of
+from coopgraph.web.templating import render
 
 router = APIRouter()
 
@@ -39,7 +36,7 @@ def resolve_route(service: ServiceDep, request: Request,
                   format: Annotated[str, Query(pattern="^(json|jsonld)$")] = "json") -> Response:
     found = service.resolve(ref, client_of(request))
     if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
-        return JSONResponse(linked_data.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
+        return JSONResponse(descriptions.jsonld_node(service.graph, found.iri, service.base), media_type="application/ld+json")
     return JSONResponse({"iri": str(found.iri), "label": found.label, "text": found.text, "href": service.href(found.iri)})
 
 
@@ -57,11 +54,10 @@ def lineage_route(service: ServiceDep, request: Request,
     found = service.resolve(ref, client_of(request))
     trace = service.lineage.trace(str(found.iri), direction, depth, chosen)
     if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
-        body = json.loads(lineage_render.trace_jsonld(service.lineage, trace, service.context["@context"]))
-        body["@context"] = f"{service.base}context.jsonld"
+        body = lineage_render.trace_jsonld_data(service.lineage, trace, service.context["@context"], service.iris.context)
         return JSONResponse(body, media_type="application/ld+json")
     chains = clause_chains_json(service.graph, clause_chains(service.graph, found.iri), service.lineage.gap_note)  # per clause
-    return Response(lineage_render.trace_json(trace, chains), media_type="application/json")
+    return Response(lineage_render.as_json(lineage_render.trace_data(trace, chains)), media_type="application/json")
 
 
 @router.get("/changes", summary="New, carried over, amended and dropped units between two documents")
@@ -72,17 +68,17 @@ def changes_route(service: ServiceDep, request: Request, from_: Annotated[str, Q
     except QueryError as exc:
         return JSONResponse({"error": str(exc)}, status_code=status_of(exc))
     rows = service.lineage.changes(str(earlier), str(later))
-    return Response(lineage_render.changes_json(rows), media_type="application/json")
+    return Response(lineage_render.as_json(lineage_render.changes_data(rows)), media_type="application/json")
 
 
 @router.get("/timeline", summary="A mandate's timeline, or what became of a recommendation")
 def timeline_route(service: ServiceDep, request: Request, ref: Annotated[str, Query(min_length=1, max_length=500, examples=["ICC-ASP/6/21 rec 17"])]) -> Response:
     iri = service.resolve(ref, client_of(request)).iri
-    timelines = timelines_of(service, iri)
+    timelines = timelines_for(service.lineage, str(iri))
     if timelines is None:
         return JSONResponse({"error": f"{ref!r} is neither a recommendation nor a mandate, and issues no mandate"},
                             status_code=422)
-    return Response("[" + ",".join(lineage_render.timeline_json(t) for t in timelines) + "]", media_type="application/json")
+    return Response(lineage_render.as_json([lineage_render.timeline_data(t) for t in timelines]), media_type="application/json")
 
 
 @router.get("/memo", summary="A printable memo of a unit's or mandate's whole chain (Markdown or HTML)")

@@ -16,17 +16,10 @@ from fastapi.responses import (
 from rdflib import URIRef
 
 from coopgraph.errors import CoopgraphError
-from coopgraph.terms import CG, DCTERMS, RDF
-from coopgraph.web.rendering import (
-    DOCS_PAGE,
-    count_statuses,
-    document_date,
-    document_order,
-    render,
-    search_construct,
-    wants_html,
-)
+from coopgraph.web.negotiation import wants_html
+from coopgraph.web.reader import PageReader, search_construct
 from coopgraph.web.service import Service, ServiceDep, client_of
+from coopgraph.web.templating import DOCS_PAGE, count_statuses, render
 
 router = APIRouter()
 
@@ -34,15 +27,7 @@ router = APIRouter()
 # -- home, search --------------------------------------------------------------------------
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
 def home(service: ServiceDep, request: Request) -> HTMLResponse:
-    graph = service.graph
-    documents = []
-    for d in sorted(graph.subjects(RDF.type, CG.CorpusDocument), key=lambda d: document_order(graph, d)):
-        date = document_date(graph, d)
-        session = graph.value(d, CG.session)
-        documents.append({"label": service.label(d), "href": service.local(d), "year": str(date)[:4] if date else None,
-                          "title": str(graph.value(d, DCTERMS.title) or ""),
-                          "session": service.label(session) if session is not None else None})
-    return render(request, "home.html", documents=documents, triples=service.triples, queries=service.queries,
+    return render(request, "home.html", documents=PageReader(service).documents(), triples=service.triples, queries=service.queries,
                 jsonld="/dump/coopgraph.jsonld")
 
 
@@ -86,8 +71,7 @@ def as_reference(service: Service, q: str, client: str) -> Any:
 def compare_page(service: ServiceDep, request: Request, a: str | None = None, b: str | None = None) -> Response:
     """Two texts side by side: the later one's units, each new, carried over, amended, restated or
     renumbered against the earlier one, with its diff; the earlier units it drops; the gap between."""
-    documents = sorted(((service.label(d), str(d)) for d in service.graph.subjects(RDF.type, CG.CorpusDocument)),
-                       key=lambda d: document_order(service.graph, URIRef(d[1])))
+    documents = [(d["label"], d["iri"]) for d in PageReader(service).documents()]
     context: dict[str, Any] = {"documents": documents, "a": a or "", "b": b or "", "rows": None, "error": None}
     if a and b:
         try:

@@ -13,7 +13,6 @@ from fastapi.responses import (
     PlainTextResponse,
     Response,
 )
-from rdflib import URIRef
 
 from coopgraph.errors import QueryError
 from coopgraph.resolve import resolve_parameter
@@ -21,20 +20,13 @@ from coopgraph.sparql.answers import AnswerCache
 from coopgraph.sparql.formats import GRAPH_FORMATS, Wanted, choose
 from coopgraph.sparql.named import bind
 from coopgraph.sparql.pool import PIECE, Answer, Busy, QueryTimeout, WorkerLost
-from coopgraph.terms import CG, RDF
-from coopgraph.web import linked_data
+from coopgraph.web import descriptions
 from coopgraph.web.errors import status_of
-from coopgraph.web.rendering import (
-    RDF_MEDIA,
-    ROWS_PER_PAGE,
-    natural_key,
-    public,
-    render,
-    results_table,
-    wants_html,
-)
+from coopgraph.web.negotiation import RDF_MEDIA, public, wants_html
+from coopgraph.web.reader import PageReader
 from coopgraph.web.security import read_body
 from coopgraph.web.service import Service, ServiceDep, client_of
+from coopgraph.web.templating import ROWS_PER_PAGE, render, results_table
 
 router = APIRouter()
 
@@ -132,7 +124,7 @@ def answer_headers(answer: Answer, text: str, bindings: dict[str, Any] | None, w
 
 async def sparql_response(service: Service, request: Request, text: str | None, formats: list[str], default_graphs: list[str],
                           named_graphs: list[str]) -> Response:
-    own = f"{service.base}graph/corpus"
+    own = str(service.iris.corpus_graph)
     for graph in default_graphs + named_graphs:
         if graph != own:
             return PlainTextResponse(f"default-graph-uri/named-graph-uri <{graph}> is not served here; "
@@ -150,7 +142,7 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
             return PlainTextResponse(f"the service description is given as {', '.join(RDF_MEDIA)}", status_code=400 if formats else 406,
                                      headers={"Vary": "Accept"})
         isolation = service.pool.isolation() if service.pool is not None else "unknown (no query workers)"
-        description = linked_data.service_description(service.base, public(request), isolation)
+        description = descriptions.service_description(service.base, public(request), isolation)
         body = await run_in_threadpool(description.serialize, format=RDF_MEDIA[media])
         return Response(body, media_type=media, headers={"Vary": "Accept"})
     if service.pool is None:
@@ -309,19 +301,9 @@ def as_iris(service: Service, named: Any, values: dict[str, str], client: str) -
 def parameter_choices(service: Service, named: Any) -> dict[str, list[tuple[str, str]]]:
     """For an IRI parameter whose example names an actor, a session, a topic or a corpus document,
     every node of that kind (label, IRI): the form offers a select box; others take a reference."""
-    choices: dict[str, list[tuple[str, str]]] = {}
-    for key, example in named.examples.items():
-        if named.params[key][0] != "iri" or not example.startswith(service.base):
-            continue
-        space = example[len(service.base):].split("/", 1)[0]
-        if space in {"actor", "session", "topic"}:
-            nodes = {s for s in service.graph.subjects() if isinstance(s, URIRef) and str(s).startswith(f"{service.base}{space}/")}
-        elif (URIRef(example), RDF.type, CG.CorpusDocument) in service.graph:
-            nodes = set(service.graph.subjects(RDF.type, CG.CorpusDocument))
-        else:
-            continue
-        choices[key] = sorted(((service.label(n), str(n)) for n in nodes), key=lambda c: natural_key(c[0]))
-    return choices
+    read = PageReader(service)
+    choices = {key: read.nodes_like(example) for key, example in named.examples.items() if named.params[key][0] == "iri"}
+    return {key: nodes for key, nodes in choices.items() if nodes is not None}
 
 
 def query_form(service: Service, request: Request, named: Any, values: dict[str, str], error: str | None) -> Response:

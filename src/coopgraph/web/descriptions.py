@@ -9,13 +9,13 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
+from coopgraph.graph.iris import Iris, described_with_unit
 from coopgraph.graph.serialize import context
 from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS, bind_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
-OWNED = ("/citation/", "/mandate/", "/derivation/", "/topic/", "/count/")
 OWNING = (CG.citation, CG.mandate, CG.qualifiedDerivation, CG.topicTag, CG.statedCount)  # links to the nodes a unit owns
 
 
@@ -49,7 +49,7 @@ def describe(graph: Graph, iri: URIRef) -> Graph:
                 for label in graph.objects(o, RDFS.label):
                     out.add((o, RDFS.label, plain(label)))
     for s, p in graph.subject_predicates(iri):
-        if not any(part in str(s) for part in OWNED):
+        if not described_with_unit(str(s)):
             out.add((s, p, iri))
             for label in graph.objects(s, RDFS.label):
                 out.add((s, RDFS.label, plain(label)))
@@ -132,7 +132,7 @@ def _tidy_ids(value: Any, ctx: dict[str, Any]) -> Any:
 
 
 def _context_value(base: str, inline: bool) -> Any:
-    return context(base)["@context"] if inline else f"{base}context.jsonld"
+    return context(base)["@context"] if inline else Iris(base).context
 
 
 def jsonld_node(graph: Graph, iri: URIRef, base: str, inline: bool = False) -> dict[str, Any]:
@@ -185,12 +185,12 @@ def void_description(graph: Graph, base: str, public: str) -> Graph:
     """A VoID description of the dataset: size, endpoint, dumps, vocabularies, classes."""
     out = new_graph()
     out.bind("void", VOID)
-    dataset = URIRef(f"{base}void#coopgraph")
+    dataset = Iris(base).dataset
     out.add((dataset, RDF.type, VOID.Dataset))
     out.add((dataset, DCTERMS.title, Literal("coopgraph: the Assembly of States Parties' texts on cooperation", lang="en")))
     out.add((dataset, VOID.triples, Literal(len(graph), datatype=XSD.integer)))
     out.add((dataset, VOID.sparqlEndpoint, URIRef(f"{public}sparql")))
-    out.add((dataset, VOID.uriSpace, Literal(f"{base}doc/")))
+    out.add((dataset, VOID.uriSpace, Literal(Iris(base).space("doc"))))
     for name in ("coopgraph.ttl", "coopgraph.nt", "coopgraph.jsonld"):
         out.add((dataset, VOID.dataDump, URIRef(f"{public}dump/{name}")))
     for namespace in sorted({str(ns) for ns in PREFIXES.values()}):
@@ -220,7 +220,7 @@ def service_description(base: str, public: str, isolation: str = "unknown") -> G
                 "Turtle", "N-Triples", "N-Quads", "JSON-LD", "RDF_XML", "N3"):
         out.add((service, SD.resultFormat, FORMATS[fmt]))
     dataset, default, named = BNode("defaultDataset"), BNode("defaultGraph"), BNode("namedGraph")  # the same each time
-    corpus = URIRef(f"{base}graph/corpus")
+    corpus = Iris(base).corpus_graph
     out.add((service, SD.defaultDataset, dataset))
     out.add((dataset, RDF.type, SD.Dataset))
     out.add((dataset, SD.defaultGraph, default))

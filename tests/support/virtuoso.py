@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from coopgraph.ports import free_port
+from tests.support.ports import free_port
 
 STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
