@@ -242,13 +242,18 @@ def remove(ctx: click.Context, doc_id: str) -> None:
 @click.option("--limit", type=int, default=200, show_default=True, help="Most results shown in the text report.")
 @click.option("--engine", type=click.Choice(["turbo", "pyshacl"]), default=None,
               help="SHACL engine: turbo (fast, default) or pyshacl (the reference); also COOPGRAPH_SHACL_ENGINE.")
+@click.option("--akn", is_flag=True, help="FILES are Akoma Ntoso: check them against the OASIS schema and coopgraph's profile.")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, max_size: int, limit: int,
-             engine: str | None) -> None:
-    """Validate the built graph, or FILES (Turtle, N-Triples, JSON-LD) merged with it, against the shapes.
+             engine: str | None, akn: bool) -> None:
+    """Validate the built graph, or FILES (Turtle, N-Triples, JSON-LD) merged with it, against the shapes;
+    with --akn, FILES are Akoma Ntoso 3.0 XML checked against the schema and the profile.
 
     Exit 0: conforms (warnings and notes allowed); 1: violations; 2: unreadable input.
     """
+    if akn:
+        _validate_akn(files)
+        return
     from coopgraph.graph.iris import Iris
     from coopgraph.graph.serialize import context
     from coopgraph.graphfile import read_graph_file
@@ -276,6 +281,64 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str, only: bool, 
         click.echo(format_text(report, limit=limit))
     if not report.conforms:
         sys.exit(1)
+
+
+def _validate_akn(files: tuple[Path, ...]) -> None:
+    from coopgraph.akn.check import check_file
+    from coopgraph.akn.naming import AknError
+
+    if not files:
+        raise AknError("give the AKN files to check: coopgraph validate --akn FILE...")
+    failed = False
+    for path in files:
+        problems = check_file(path)
+        failed = failed or bool(problems)
+        click.echo(f"{path}: " + ("valid (OASIS AKN 3.0 schema and coopgraph's profile)" if not problems else f"{len(problems)} problem(s)"))
+        for problem in problems:
+            click.echo(f"  {problem}")
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("reference", required=False)
+@click.option("--format", "fmt", type=click.Choice(["akn"]), default="akn", show_default=True,
+              help="akn: Akoma Ntoso 3.0 XML (OASIS LegalDocML), checked against its schema before it is written.")
+@click.option("--all", "everything", is_flag=True, help="Every text of the corpus, one file each, into --to (a folder).")
+@click.option("--to", "target", type=click.Path(path_type=Path), default=None,
+              help="The file (one text) or folder (--all) to write; one text goes to standard output without it.")
+@click.pass_context
+def export(ctx: click.Context, reference: str | None, fmt: str, everything: bool, target: Path | None) -> None:
+    """Write a corpus text (REFERENCE: its symbol or name, e.g. ICC-ASP/14/Res.3), or --all of them, as
+    Akoma Ntoso 3.0: every unit with its eId (the rule in the README), footnotes, citations as refs,
+    annexes as attachments. Nothing invalid is written: each file is checked first (exit 1 if not)."""
+    from coopgraph.akn.check import check_bytes
+    from coopgraph.akn.export import export_document, exportable
+    from coopgraph.akn.naming import AknError, number_segment
+    from coopgraph.files import write_atomically
+    from coopgraph.graph.iris import Iris
+    from coopgraph.resolve import resolve as resolve_reference
+
+    settings = _settings(ctx)
+    if everything == (reference is not None):
+        raise AknError("give one text (REFERENCE) or --all, not both and not neither")
+    graph = _graph(settings)
+    documents = exportable(graph) if everything else [resolve_reference(graph, settings.base, str(reference)).iri]
+    for document in documents:
+        data = export_document(graph, settings.base, URIRef(document))
+        problems = check_bytes(data, str(document), graph, URIRef(document))
+        if problems:
+            raise AknError(f"the AKN of <{document}> does not pass its checks, so it is not written:\n  " + "\n  ".join(problems[:20]))
+        if everything:
+            folder = target or settings.output_dir / "akn"
+            name = number_segment(Iris(settings.base).relative(str(document))[len("doc/"):]) + ".xml"
+            write_atomically(folder / name, data)
+            click.echo(f"  {folder / name}")
+        elif target is not None:
+            write_atomically(target, data)
+            click.echo(f"wrote {target}")
+        else:
+            click.echo(data.decode("utf-8"), nl=False)
 
 
 def _graph(settings: Settings) -> Graph:
