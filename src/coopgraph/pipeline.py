@@ -12,6 +12,7 @@ from typing import Any
 
 from rdflib import Graph
 
+from coopgraph.akn.export import annotate as annotate_akn
 from coopgraph.config import Settings
 from coopgraph.corpus.parse import parse_corpus
 from coopgraph.graph.build import build_graph
@@ -26,6 +27,7 @@ def build(settings: Settings, lineage: bool = True) -> Graph:
     manifest, documents = parse_corpus(settings.corpus_dir)
     lexicon = load_lexicon(settings.ontology_dir, settings.base)
     graph = build_graph(manifest, documents, lexicon, settings.base)
+    annotate_akn(graph, settings.base)  # each unit's eId and AKN IRI, by the rule its AKN export follows
     if lineage:
         add_derivations(graph, derive(graph))
         add_mandate_links(graph)  # clause by clause, along the paragraph links just written

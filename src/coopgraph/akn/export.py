@@ -347,7 +347,31 @@ def export_document(graph: Graph, base: str, document: URIRef) -> bytes:
     return Writer(graph, base, document).write()
 
 
+def akn_offered(graph: Graph, iri: URIRef) -> bool:
+    """Whether the node is a whole corpus text (not an annex), which is written as one AKN document."""
+    return (iri, RDF.type, CG.CorpusDocument) in graph and graph.value(iri, ELI.is_part_of) is None
+
+
 def exportable(graph: Graph) -> list[URIRef]:
     """The corpus texts that are not annexes of another: each is one AKN document."""
     return sorted(d for d in graph.subjects(RDF.type, CG.CorpusDocument)
                   if isinstance(d, URIRef) and graph.value(d, ELI.is_part_of) is None)
+
+
+def annotate(graph: Graph, base: str) -> None:
+    """Each unit of a corpus text carries its eId (cg:eId, by the rule of coopgraph.akn.naming) and the
+    AKN IRI of its portion of the text's expression (eli:id_local), so the graph and the AKN name
+    the same unit the same way; the text itself carries its AKN expression IRI."""
+    from rdflib import Literal
+
+    for document in exportable(graph):
+        try:
+            ident = identity(graph, document, base)
+        except AknError:
+            continue  # a text of a kind the profile does not write: no AKN name to give
+        graph.add((document, ELI.id_local, Literal(ident.expression)))
+        prefix = str(document) + "/"
+        for unit in units_of(graph, document):
+            eid = eid_of(str(unit)[len(prefix):])
+            graph.add((unit, CG.eId, Literal(eid)))
+            graph.add((unit, ELI.id_local, Literal(f"{ident.expression}/!main~{eid}")))

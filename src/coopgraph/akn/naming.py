@@ -13,6 +13,7 @@ from typing import Any
 from coopgraph.errors import CoopgraphError
 
 PROFILE_FILE = Path(__file__).with_name("profile.toml")
+AKN_MEDIA = "application/akn+xml"
 
 
 class AknError(CoopgraphError):

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 
+from coopgraph.akn.export import akn_offered
 from coopgraph.graph.iris import Iris
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.mandates import clause_chains
@@ -197,7 +198,8 @@ class PageReader:
                 "source": source_link(graph, iri, self.base), "facts": document_facts(graph, iri, label),
                 "text": graph.value(iri, CG.text), "heading": graph.value(iri, CG.heading), "children": children,
                 "footnotes": footnotes, "cites": cites, "cited_by": cited_by, "mandates": mandates, "diffs": diffs,
-                "steps": steps, "trace": trace, "props": props, "is_document": (iri, RDF.type, CG.CorpusDocument) in graph}
+                "steps": steps, "trace": trace, "props": props, "is_document": (iri, RDF.type, CG.CorpusDocument) in graph,
+                "akn": akn_offered(graph, iri)}
 
     def source(self, iri: URIRef, corpus_dir: Path) -> dict[str, Any]:
         """A source file's lines as the corpus holds them, and the units that start on each line."""

@@ -19,6 +19,8 @@ from fastapi.responses import (
 from markupsafe import Markup
 from rdflib import URIRef
 
+from coopgraph.akn.export import akn_offered, export_document
+from coopgraph.akn.naming import AKN_MEDIA
 from coopgraph.errors import ReferenceNotFound
 from coopgraph.graph.iris import SPACES
 from coopgraph.resolve import nearest
@@ -68,11 +70,14 @@ def dereference(service: Service, request: Request, path: str, format: str | Non
         with service.matching(client_of(request)):  # the nearest names cost by what the path is
             suggestions = nearest(service.graph, path.replace("doc/", "", 1).replace("/", " "))
         raise ReferenceNotFound(str(iri), "no such node in the graph", suggestions)
-    offered = {"html": "text/html", **{k: v for k, v in FORMAT_PARAM.items() if v in DEREF_OFFER}}
-    media = offered.get(format or "") if format else choose(request.headers.get("accept"), DEREF_OFFER)
+    offers = [*DEREF_OFFER, AKN_MEDIA] if akn_offered(service.graph, iri) else DEREF_OFFER  # a whole text: also as AKN
+    offered = {"html": "text/html", **{k: v for k, v in FORMAT_PARAM.items() if v in offers}}
+    if AKN_MEDIA in offers:
+        offered["akn"] = AKN_MEDIA
+    media = offered.get(format or "") if format else choose(request.headers.get("accept"), offers)
     if media is None:
         return PlainTextResponse(f"cannot give <{iri}> as {format or request.headers.get('accept')}; "
-                                 f"offered: {', '.join(DEREF_OFFER)}", status_code=406)
+                                 f"offered: {', '.join(offers)}", status_code=406)
     headers = {"Vary": "Accept", "Link": f'<{service.local(iri)}?format=jsonld>; rel="alternate"; type="application/ld+json"'}
     if media == "application/ld+json":
         inline = request.query_params.get("context") == "inline"
@@ -82,6 +87,8 @@ def dereference(service: Service, request: Request, path: str, format: str | Non
             body = descriptions.jsonld_node(service.graph, iri, service.base, inline)
         headers["Link"] += f', <{public(request)}context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
         return JSONResponse(body, media_type=media, headers=headers)
+    if media == AKN_MEDIA:
+        return Response(export_document(service.graph, service.base, iri), media_type=AKN_MEDIA, headers=headers)
     if media != "text/html":
         return Response(descriptions.rdf_bytes(descriptions.description(service.graph, iri), RDF_MEDIA[media]),
                         media_type=media, headers=headers)
