@@ -17,6 +17,7 @@ from coopgraph.corpus.parse import parse_corpus
 from coopgraph.corpus.records import ParsedDocument
 from coopgraph.pipeline import build
 from tests.support.ports import free_port
+from tests.support.processes import stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/coopgraph/"
@@ -93,12 +94,7 @@ class RunningServer:
         raise RuntimeError(f"the server did not start in time:\n{self.log.read_text()}")
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(15)
+        stop_process(self.process, 15)
         self.log_handle.close()
 
 

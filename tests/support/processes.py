@@ -3,6 +3,7 @@ measure it."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 
@@ -19,3 +20,13 @@ def tree_rss_mb(pid: int) -> float:
         except (OSError, StopIteration):
             continue
     return total / 1024
+
+
+def stop_process(process: subprocess.Popen, grace: float) -> None:
+    """Ask a server to stop (SIGTERM), and kill it when it has not stopped within `grace` seconds."""
+    process.terminate()
+    try:
+        process.wait(grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(15)

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from tests.support.ports import free_port
+from tests.support.processes import stop_process
 
 STOCK_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
@@ -115,12 +116,7 @@ class LocalVirtuoso:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+            stop_process(self.process, 30)
         self.process = None
         if self.log is not None:
             self.log.close()

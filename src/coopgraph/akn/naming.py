@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import tomllib
@@ -92,12 +93,11 @@ def number_segment(identifier: str) -> str:
     return identifier.replace("/", "-")
 
 
-DATE_IN_TEXT = re.compile(r"\b(\d{1,2}) (January|February|March|April|May|June|July|August|September|October|November|December) (\d{4})\b")
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+DATE_IN_TEXT = re.compile(r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4}\b")
 
 
 def latest_date_stated(texts: list[str]) -> str | None:
     """The latest full date the texts write ("30 March 2007" -> 2007-03-30): for a text that gives
     no date of its own, the day on or after which it was written, as its own words establish."""
-    found = [f"{m.group(3)}-{MONTHS.index(m.group(2)) + 1:02d}-{int(m.group(1)):02d}" for t in texts for m in DATE_IN_TEXT.finditer(t)]
+    found = [datetime.datetime.strptime(m.group(0), "%d %B %Y").date().isoformat() for t in texts for m in DATE_IN_TEXT.finditer(t)]
     return max(found) if found else None
