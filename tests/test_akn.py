@@ -82,6 +82,8 @@ def test_a_broken_file_is_refused_with_the_reason(graph: Graph, exported: dict[s
     paragraph = root.find(".//a:paragraph[@eId='para_5']", NS)
     paragraph.getparent().remove(paragraph)
     assert any("para_5" in p and "missing" in p for p in check_bytes(etree.tostring(root), "x", graph, document))
+    twice = good.replace(b'eId="para_4"', b'eId="para_5"', 1)
+    assert any("eId para_5 is on 2 elements" in p for p in check_bytes(twice, "x", graph, document))
     words = good.replace(b"Calls upon", b"Calls on", 1)
     assert good != words and any("the words differ" in p for p in check_bytes(words, "x", graph, document))
     bomb = b'<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "bbbbbbbbbb"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><a>&c;</a>'

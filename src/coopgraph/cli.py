@@ -145,11 +145,13 @@ def _check_port_free(host: str, port: int) -> None:
 @click.option("--title", default=None, help="The title, when the text does not print it under the symbol.")
 @click.pass_context
 def add(ctx: click.Context, file: Path, symbol: str | None, session: int | None, date: str | None, title: str | None) -> None:
-    """Add an adopted resolution or a Bureau report to the corpus from its plain text: read what it
-    is from the text (symbol, session, adoption, title; a report's date, session heading and its
-    annexes that are texts of their own), write its manifest entry, build, validate, and say what
-    it holds and how it links to the texts already there. Nothing is guessed: a fact the text does
-    not state must be given (--symbol, --session, --date, --title)."""
+    """Add an adopted resolution or a Bureau report to the corpus from its plain text, or any text
+    from its Akoma Ntoso 3.0 XML (coopgraph's export or another producer's): read what it is from
+    the text (symbol, session, adoption, title; a report's date, session heading and its annexes
+    that are texts of their own), write its manifest entry, build, validate, and say what it holds
+    and how it links to the texts already there. Nothing is guessed: a fact the text does not
+    state must be given (--symbol, --session, --date, --title)."""
+    from coopgraph.corpus.akn_document import facts_of_akn, is_akn
     from coopgraph.corpus.intake import IntakeError, add_to_corpus, complete, read_facts, restore
 
     settings = _settings(ctx)
@@ -157,15 +159,19 @@ def add(ctx: click.Context, file: Path, symbol: str | None, session: int | None,
     if not os.access(corpus, os.W_OK):
         raise IntakeError(f"the corpus folder {corpus} cannot be written (the installed package's own copy?); "
                           "give --corpus DIR with a corpus of your own")
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise IntakeError(f"{file} is not UTF-8 text (byte {exc.start}); save it as plain UTF-8 text") from None
-    facts = complete(read_facts(text), symbol, session, date, title)
+    data = file.read_bytes()
+    if is_akn(data):
+        found = facts_of_akn(data, str(file))
+    else:
+        try:
+            found = read_facts(data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise IntakeError(f"{file} is not UTF-8 text (byte {exc.start}); save it as plain UTF-8 text") from None
+    facts = complete(found, symbol, session, date, title)
     added, before = add_to_corpus(corpus, file, facts)
-    what = "adopted resolution" if facts.kind == "resolution" else "Bureau report"
+    what = {"resolution": "adopted resolution", "report": "Bureau report"}.get(facts.kind or "", (facts.kind or "text").replace("-", " "))
     annexes = "".join(f"; annex {a['number']}: {a['type'].replace('-', ' ')}" for a in facts.annexes)
-    click.echo(f"{facts.id}: {what} of session {facts.session}, {facts.date}, \"{facts.title}\"{annexes} -> {added.name}")
+    click.echo(f"{facts.id}: {what}{f' of session {facts.session}' if facts.session else ''}, {facts.date or 'undated'}, \"{facts.title}\"{annexes} -> {added.name}")
     try:
         graph = _build(settings)
     except BaseException:

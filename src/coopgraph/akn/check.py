@@ -111,6 +111,13 @@ def profile_problems(root: Any) -> list[str]:
         want_expression = f"{uri}/{profile()['language']}@{value(expression, 'FRBRdate', 'date')}"
         if value(expression, "FRBRuri") != want_expression:
             problems.append(f"{where}: the expression IRI is {value(expression, 'FRBRuri')!r}, not {want_expression!r}")
+    lines: dict[str, list[int]] = {}
+    for node in root.iter():
+        if isinstance(node.tag, str) and node.get("eId") is not None:
+            lines.setdefault(node.get("eId"), []).append(node.sourceline or 0)
+    for eid, where in sorted(lines.items()):
+        if len(where) > 1:
+            problems.append(f"eId {eid} is on {len(where)} elements (lines {', '.join(map(str, where))}): an eId names one element")
     for eid, node in body_eids(root).items():
         if _tag(node) not in UNIT_ELEMENTS:
             continue

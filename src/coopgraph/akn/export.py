@@ -12,6 +12,7 @@ from lxml import etree
 from rdflib import Graph, URIRef
 
 from coopgraph.akn.naming import AknError, eid_of, last_element, latest_date_stated, number_segment, profile
+from coopgraph.corpus.resolution import OPENING
 from coopgraph.graph.iris import Iris
 from coopgraph.terms import CG, DCTERMS, ELI, PROV, RDF, RDFS, SKOS
 
@@ -92,7 +93,10 @@ def _order(graph: Graph, node: URIRef) -> tuple[int, str]:
 
 
 def _children(graph: Graph, node: URIRef) -> list[URIRef]:
-    return sorted((c for c in graph.subjects(ELI.is_part_of, node)
+    """The units printed under a node: those numbered within it and not under one of its parts or
+    sections, and those under it as a part or section (cg:inPart), so the AKN nests as the text does."""
+    numbered = (c for c in graph.subjects(ELI.is_part_of, node) if graph.value(c, CG.inPart) is None)
+    return sorted((c for c in [*numbered, *graph.subjects(CG.inPart, node)]
                    if isinstance(c, URIRef) and (c, RDF.type, CG.Footnote) not in graph), key=lambda c: _order(graph, c))
 
 
@@ -104,6 +108,8 @@ class Writer:
         self.iris = Iris(base)
         self.root_path = str(document)
         self.footnotes: dict[URIRef, list[URIRef]] = {}
+        self.concepts: dict[str, tuple[str, str]] = {}  # eId -> (href, showAs), filled as units are written
+        self.defects: dict[URIRef, list[tuple[str, str]]] = {}  # unit -> its source defects as (note eId, words)
         for note in units_of(graph, document):
             if (note, RDF.type, CG.Footnote) in graph:
                 holder = graph.value(note, CG.footnoteOf)
@@ -152,6 +158,8 @@ class Writer:
             p.text += text[position:]
         else:
             last.tail = (last.tail or "") + text[position:]
+        for eid, _ in self.defects.get(unit, []):  # an editor's note on the source, after the words
+            sub(p, "noteRef", href=f"#{eid}", marker="!", placement="side", class_="sourceDefect")
         return p
 
     def note(self, parent: Any, note: URIRef) -> Any:
@@ -168,6 +176,8 @@ class Writer:
             self.attachment(parent, unit)
             return
         attributes = {"eId": self.eid(unit)}
+        if concepts := self.concepts_of(unit):
+            attributes["refersTo"] = " ".join(f"#{eid}" for eid in concepts)
         if element.name:
             attributes["name"] = element.name
         node = sub(parent, element.element, **attributes)
@@ -194,6 +204,21 @@ class Writer:
                 self.paragraph(content, unit)
             else:
                 sub(content, "p")
+
+    def concepts_of(self, unit: URIRef) -> list[str]:
+        """The eIds of the <TLCConcept>s a unit belongs to: its cluster of recommendations and the
+        heading that groups recommendations by addressee, which AKN has no element for."""
+        found = []
+        for cluster in self.graph.objects(unit, CG.cluster):
+            eid = f"cluster_{str(cluster).rsplit('cluster-', 1)[-1]}"
+            self.concepts[eid] = (str(cluster), str(self.graph.value(cluster, SKOS.prefLabel) or eid))
+            found.append(eid)
+        for group in self.graph.objects(unit, CG.addresseeGroup):
+            known = [eid for eid, (_, shown) in self.concepts.items() if eid.startswith("addresseeGroup_") and shown == str(group)]
+            eid = known[0] if known else f"addresseeGroup_{1 + sum(e.startswith('addresseeGroup_') for e in self.concepts)}"
+            self.concepts[eid] = (str(CG.addresseeGroup), str(group))
+            found.append(eid)
+        return found
 
     def attachment(self, parent: Any, annex: URIRef) -> None:
         graph = self.graph
@@ -222,8 +247,10 @@ class Writer:
         preamble = [c for c in children if self.path(c).split("/")[-2:-1] == ["preamble"]]
         annexes = [c for c in children if self.path(c).split("/")[-2:-1] == ["annex"]]
         rest = [c for c in children if c not in preamble and c not in annexes]
-        if preamble:
+        if preamble or kind["element"] == "statement":
             block = sub(root, "preamble")
+            if kind["element"] == "statement":  # the Assembly's words that open every resolution
+                sub(sub(block, "formula", name="enactingFormula"), "p", OPENING)
             for unit in preamble:
                 self.unit(block, unit)
         main = sub(root, "mainBody")
@@ -275,11 +302,16 @@ class Writer:
         if component == "!main":  # the annexes' lineage and references are the whole text's: written once
             self.analysis(meta, document)
             self.references(meta)
+            self.notes(meta)
         status = graph.value(document, CG.legalStatus)
         proprietary = sub(meta, "proprietary", source=SOURCE)
         stated = etree.SubElement(proprietary, f"{{{CG_NS}}}legalStatus", nsmap={"cg": CG_NS})
         stated.set("href", str(status) if status is not None else "")
         stated.text = str(graph.value(status, RDFS.label) or str(status).rsplit("#", 1)[-1]) if status is not None else "unknown"
+        for session in graph.objects(document, CG.session):  # the session a text belongs to
+            held = etree.SubElement(proprietary, f"{{{CG_NS}}}session", nsmap={"cg": CG_NS})
+            held.set("href", str(session))
+            held.text = str(graph.value(session, CG.sessionNumber) or "")
 
     def analysis(self, meta: Any, document: URIRef) -> None:
         """The lineage of the text's units: each derivation the graph holds, with its type, whether
@@ -307,6 +339,16 @@ class Writer:
                                 ("confidence", confidence), ("evidence", evidence), ("href", node)):
                 link.set(name, value)
 
+    def notes(self, meta: Any) -> None:
+        """What coopgraph found wrong with the source text (cg:sourceDefect), as editorial notes the
+        units point to with <noteRef>: the words of the text are not touched."""
+        found = [item for unit_defects in self.defects.values() for item in unit_defects]
+        if not found:
+            return
+        notes = sub(meta, "notes", source=SOURCE)
+        for eid, words in sorted(found, key=lambda item: int(item[0].rsplit("_", 1)[1])):
+            sub(sub(notes, "note", eId=eid, class_="sourceDefect"), "p", words)
+
     def references(self, meta: Any) -> None:
         """The actors (TLCOrganization) and sessions (TLCEvent) the graph knows, and coopgraph itself,
         the source of every statement of this metadata."""
@@ -325,6 +367,8 @@ class Writer:
         if self.identity.actor not in written:
             sub(refs, "TLCOrganization", eId=self.identity.actor, href=str(self.iris.actor("assembly")),
                 showAs="Assembly of States Parties")
+        for eid, (href, shown) in sorted(self.concepts.items()):
+            sub(refs, "TLCConcept", eId=eid, href=href, showAs=shown)
         for session in sorted({s for u in [self.document, *units_of(graph, self.document)] for s in graph.objects(u, CG.session)}, key=str):
             number = graph.value(session, CG.sessionNumber)
             sub(refs, "TLCEvent", eId=f"session_{number}", href=str(session), showAs=str(graph.value(session, RDFS.label) or session))
@@ -337,6 +381,11 @@ class Writer:
         if parent is not None:
             raise AknError(f"<{self.document}> is an annex: it is written as an attachment of <{parent}>; export that text")
         self.identity = identity(graph, self.document, self.base)
+        for unit in sorted(units_of(graph, self.document), key=lambda u: _order(graph, u)):
+            self.concepts_of(unit)  # named before <references> is written, numbered in reading order
+            for defect in sorted(str(d) for d in graph.objects(unit, CG.sourceDefect)):
+                eid = f"sourceDefect_{1 + sum(len(v) for v in self.defects.values())}"
+                self.defects.setdefault(unit, []).append((eid, defect))
         root = etree.Element(akn("akomaNtoso"), nsmap={None: profile()["namespace"]})
         self.body(root, self.document)
         return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -28,6 +28,12 @@ class Element:
     label: str  # the eId label ("para")
     name: str | None = None  # the @name of a generic element (hcontainer, container)
     valueless: bool = False  # a segment with no value after it ("colophon")
+    kind: str | None = None  # the unit kind the text parsers give it (coopgraph.corpus.records.Unit.kind)
+    kind_in: tuple[tuple[str, str], ...] = ()  # (document @name, kind) where the kind differs there
+
+    def kind_within(self, document_name: str) -> str | None:
+        """The unit kind of this element inside a document element of that @name."""
+        return dict(self.kind_in).get(document_name, self.kind)
 
 
 @functools.cache
@@ -37,8 +43,17 @@ def profile() -> dict[str, Any]:
 
 @functools.cache
 def elements() -> dict[str, Element]:
-    return {segment: Element(segment, e["element"], e["label"], e.get("name"), e.get("valueless", False))
+    return {segment: Element(segment, e["element"], e["label"], e.get("name"), e.get("valueless", False),
+                             e.get("kind"), tuple(e.get("kind_in", {}).items()))
             for segment, e in profile()["elements"].items()}
+
+
+def element_named(tag: str, name: str | None) -> Element | None:
+    """The profile's element for an AKN element (a generic one by its @name), if it has one."""
+    for element in elements().values():
+        if element.element == tag and (element.name is None or element.name == name):
+            return element
+    return None
 
 
 @functools.cache

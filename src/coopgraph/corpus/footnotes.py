@@ -64,5 +64,7 @@ def check_footnote_markers(document: ParsedDocument) -> None:
 
 
 def _note(unit: Unit, defect: str) -> None:
-    existing = unit.attrs.get("source defect")
-    unit.attrs["source defect"] = f"{existing}; {defect}" if existing else defect
+    if unit.defects:  # one statement of the defects of a unit's markers
+        unit.defects[0] += f"; {defect}"
+    else:
+        unit.defects.append(defect)

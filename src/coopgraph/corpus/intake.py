@@ -45,6 +45,8 @@ class Facts:
     adopted: dict[str, str] = field(default_factory=dict)
     stated_in: dict[str, str] = field(default_factory=dict)
     annexes: list[dict[str, str]] = field(default_factory=list)  # of a report: its annexes that are texts of their own
+    shape: str | None = None  # the parser that reads it, when not the one of its kind's plain text
+    name: str | None = None  # the name a text without a symbol gives itself (an AKN FRBRnumber)
 
     @property
     def id(self) -> str:
@@ -54,6 +56,10 @@ class Facts:
                 raise CorpusError(f"the symbol {self.symbol!r} cannot name a document in an IRI: a symbol is letters, "
                                   "digits, '.', '-' and '/' (such as ICC-ASP/15/Res.5); check --symbol or the text's heading")
             return self.symbol
+        if self.name:
+            if not re.fullmatch(r"[a-z0-9][a-z0-9\-]*", self.name):
+                raise CorpusError(f"the name {self.name!r} cannot name a document in an IRI: lower-case letters, digits and '-'")
+            return self.name
         author = "court" if (self.title or "").startswith("Report of the Court") else "bureau"
         subject = re.sub(r"^Report of the (Bureau|Court) on ", "", self.title or "").strip()
         subject = re.sub(r"[^A-Za-z0-9]+", "-", subject).strip("-")  # only what an IRI segment carries as it is
@@ -127,11 +133,15 @@ def _read_report(text: str, facts: Facts) -> None:
         facts.kind = "report"
 
 
+def q(value: str) -> str:
+    """A TOML basic string."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def entry_for(facts: Facts, file_name: str) -> str:
     """The manifest entry, in the manifest's own layout."""
-    def q(value: str) -> str:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
+    if facts.shape == "akn":
+        return akn_entry_for(facts, file_name)
     if facts.kind == "report":
         where = "; ".join(f"{k} {v}" for k, v in facts.stated_in.items())
         lines = ["", "[[document]]", f"id = {q(facts.id)}", f"title = {q(facts.title or '')}",
@@ -152,10 +162,26 @@ def entry_for(facts: Facts, file_name: str) -> str:
     ])
 
 
+def akn_entry_for(facts: Facts, file_name: str) -> str:
+    """The entry of a text in AKN: only the facts it states, each key written once."""
+    keys = {"id": facts.id, "symbol": facts.symbol, "title": facts.title, "type": facts.kind, "session": facts.session,
+            "date": facts.date}
+    lines = ["", "[[document]]"] + [f"{k} = {v if isinstance(v, int) else q(v)}" for k, v in keys.items() if v]
+    if facts.adopted:
+        lines.append(f"adopted = {{ {', '.join(f'{k} = {q(v)}' for k, v in facts.adopted.items() if v)} }}")
+    lines += [f"file = {q(file_name)}", 'shape = "akn"', f"stated_in = {q('; '.join(f'{k} {v}' for k, v in facts.stated_in.items()))}"]
+    for annex in facts.annexes:
+        lines += ["", "  [[document.annex]]"] + [f"  {k} = {q(annex[k])}" for k in ("number", "title", "type")]
+        if annex.get("session", str(facts.session or "")):
+            lines.append(f"  session = {annex.get('session') or facts.session}")
+    return "\n".join(lines + [""])
+
+
 def file_name_for(facts: Facts) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", facts.id.lower()).strip("-")
-    words = re.sub(r"[^a-z0-9]+", "-", (facts.title or "").lower()).strip("-")
-    return f"{slug}_{words}_{(facts.date or '')[:4]}.txt"
+    words = re.sub(r"[^a-z0-9]+", "-", (facts.title or "").lower()).strip("-")[:80].strip("-")
+    extension = "xml" if facts.shape == "akn" else "txt"
+    return "_".join(part for part in (slug, words, (facts.date or "")[:4]) if part) + f".{extension}"
 
 
 def complete(facts: Facts, symbol: str | None, session: int | None, date: str | None, title: str | None) -> Facts:
@@ -176,6 +202,14 @@ def complete(facts: Facts, symbol: str | None, session: int | None, date: str | 
         facts.adopted.setdefault("date", facts.date)
     if title:
         facts.title, facts.stated_in["title"] = title, "given with --title"
+    if facts.shape == "akn" and facts.kind not in {None, "resolution"}:  # a report or a flyer in AKN: what it names itself by
+        missing = [flag for flag, value in (("--title", facts.title),) if not value]
+        if facts.kind == "report" and not facts.session:
+            missing.append("--session")
+        if missing:
+            raise IntakeError(f"the AKN text does not state its {', '.join(m.removeprefix('--') for m in missing)}; give "
+                              f"{', '.join(missing)} to add it. Nothing was added")
+        return facts
     if facts.kind == "report":
         missing = [flag for flag, value in (("--session", facts.session), ("--date", facts.date), ("--title", facts.title))
                    if not value]

@@ -10,7 +10,7 @@ from typing import Any
 from coopgraph.errors import ManifestError
 
 DOCUMENT_TYPES = {"resolution", "draft-resolution", "report", "flyer"}
-SHAPES = {"resolution", "bureau-report", "bureau-report-2016", "bureau-report-2007", "flyer"}
+SHAPES = {"resolution", "bureau-report", "bureau-report-2016", "bureau-report-2007", "flyer", "akn"}
 
 
 @dataclass(frozen=True)

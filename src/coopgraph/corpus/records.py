@@ -35,6 +35,7 @@ class Unit:
     emphasis: list[Emphasis] = field(default_factory=list)
     footnote_refs: list[tuple[Path_, int]] = field(default_factory=list)
     attrs: dict[str, str] = field(default_factory=dict)
+    defects: list[str] = field(default_factory=list)  # what is wrong with the source here (cg:sourceDefect), each stated once
 
     @property
     def key(self) -> str:
@@ -49,6 +50,7 @@ class ParsedDocument:
     source_file: str
     units: list[Unit]
     header: dict[str, str] = field(default_factory=dict)
+    notes_at_markers: bool = False  # footnotes linked by the markup (AKN), not placed by page from the layout
 
     def unit(self, *path: str) -> Unit:
         for unit in self.units:

@@ -274,7 +274,7 @@ class GraphBuilder:
             self.integer(iri, CG.position, unit.position)
         if unit.attrs.get("placeholder"):
             self.add(iri, CG.isPlaceholder, Literal(True))
-        if defect := unit.attrs.get("source defect"):
+        for defect in unit.defects:
             self.add(iri, CG.sourceDefect, Literal(defect))
         self.add(iri, CG.sourceFile, self.iris.source(document.source_file))
         self.integer(iri, CG.firstLine, unit.lines[0])
