@@ -10,14 +10,16 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
 from rdflib import Graph, URIRef
 
 from coopgraph.akn.export import akn_offered
 from coopgraph.graph.iris import Iris
 from coopgraph.lineage.calibration import chain
 from coopgraph.lineage.mandates import clause_chains
-from coopgraph.lineage.timeline import mandate_timeline, recommendation_fate
+from coopgraph.lineage.timeline import Timeline, mandate_timeline, recommendation_fate
 from coopgraph.terms import CG, DCTERMS, ELI, RDF, RDFS, SKOS
+from coopgraph.web.mandate_chart import Mark, Row, legend_items, mandate_chart_svg
 
 if TYPE_CHECKING:
     from coopgraph.web.service import Service
@@ -145,9 +147,51 @@ class PageReader:
     def mandate(self, iri: URIRef) -> dict[str, Any]:
         """A mandate's page: its timeline, what it asks and of whom."""
         graph = self.graph
-        return {"iri": iri, "label": self.label(iri), "timeline": mandate_timeline(self.lineage, str(iri)),
+        timeline = mandate_timeline(self.lineage, str(iri))
+        return {"iri": iri, "label": self.label(iri), "timeline": timeline, **self.chart(self.timeline_rows(timeline)),
                 "action": graph.value(iri, CG.action), "issued_by": graph.value(iri, CG.issuedBy),
                 "issued": (iri, CG.mandateStatus, CG.IssuedMandate) in graph}
+
+    def timeline_rows(self, timeline: Timeline) -> list[Row]:
+        """A mandate's chain for the chart: a row per clause (the mandate of each event's unit), each
+        event a mark in its session; reports and deadlines on the row of the mandate asked about."""
+        rows: dict[str, Row] = {}
+        for event in timeline.events:
+            if event.session is None:
+                continue
+            key = event.mandate or timeline.subject
+            if key not in rows:
+                issuing = self.graph.value(URIRef(key), CG.issuedBy)
+                rows[key] = Row(self.label(issuing) if issuing is not None else self.label(URIRef(key)), self.href(URIRef(key)))
+            rows[key].marks.append(Mark(event.session, event.what, event.label, self.href(URIRef(event.unit)),
+                                        inferred=event.basis == "inferred"))
+        return sorted(rows.values(), key=lambda row: (min(m.session for m in row.marks), row.label))
+
+    def actor_rows(self, actor: URIRef) -> list[Row]:
+        """The mandates given to an actor, each on its own row: issued (by an adopted text) or proposed
+        (by a draft or report) in its session, and due where its text says when. Only what each
+        mandate's own text states: how one carries another is on the mandate's page."""
+        graph, rows = self.graph, []
+        for mandate in sorted(set(graph.subjects(CG.mandatedActor, actor)), key=str):
+            issued_at, issuing = graph.value(mandate, CG.issuedAt), graph.value(mandate, CG.issuedBy)
+            session = graph.value(issued_at, CG.sessionNumber) if issued_at is not None else None
+            if session is None:
+                continue
+            issued = (mandate, CG.mandateStatus, CG.IssuedMandate) in graph
+            unit = self.label(issuing) if issuing is not None else self.label(mandate)
+            row = Row(unit, self.href(mandate), [Mark(int(session), "issued" if issued else "proposed", unit, self.href(mandate))],
+                      title=f"{unit}: {graph.value(mandate, CG.action) or ''}".strip(": "))
+            due_at = graph.value(mandate, CG.dueAt)
+            due = graph.value(due_at, CG.sessionNumber) if due_at is not None else None
+            if due is not None:
+                row.marks.append(Mark(int(due), "due", f"{graph.value(mandate, CG.dueText) or 'the session'} ({unit})", None))
+            rows.append(row)
+        return sorted(rows, key=lambda row: (row.marks[0].session, row.label))
+
+    def chart(self, rows: list[Row]) -> dict[str, Any]:
+        """The chart's SVG and legend, as the templates show them (none without a dated event)."""
+        svg = mandate_chart_svg(rows, self.lineage.missing_between)
+        return {"chart": Markup(svg) if svg else None, "chart_legend": legend_items(rows)}
 
     def node(self, iri: URIRef) -> dict[str, Any]:
         """A unit's or document's page: its text and parts, footnotes, citations both ways, the
@@ -199,7 +243,8 @@ class PageReader:
                 "text": graph.value(iri, CG.text), "heading": graph.value(iri, CG.heading), "children": children,
                 "footnotes": footnotes, "cites": cites, "cited_by": cited_by, "mandates": mandates, "diffs": diffs,
                 "steps": steps, "trace": trace, "props": props, "is_document": (iri, RDF.type, CG.CorpusDocument) in graph,
-                "akn": akn_offered(graph, iri)}
+                "akn": akn_offered(graph, iri),
+                **(self.chart(self.actor_rows(iri)) if (iri, RDF.type, CG.Actor) in graph else {"chart": None})}
 
     def source(self, iri: URIRef, corpus_dir: Path) -> dict[str, Any]:
         """A source file's lines as the corpus holds them, and the units that start on each line."""

@@ -23,6 +23,7 @@ from coopgraph.sparql.pool import PIECE, Answer, Busy, QueryTimeout, WorkerLost
 from coopgraph.web import descriptions
 from coopgraph.web.errors import status_of
 from coopgraph.web.negotiation import RDF_MEDIA, public, wants_html
+from coopgraph.web.query_editor import editor_settings
 from coopgraph.web.reader import PageReader
 from coopgraph.web.security import read_body
 from coopgraph.web.service import Service, ServiceDep, client_of
@@ -134,8 +135,7 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
     browser = wants_html(request) and not formats
     if text is None or not text.strip():
         if browser:
-            return await run_in_threadpool(render, request, "sparql.html", query=None, queries=service.queries,
-                                           result=None, jsonld="/void")
+            return await run_in_threadpool(sparql_page, service, request, query=None, result=None, jsonld="/void")
         media = (next((GRAPH_FORMATS.get(f.lower(), f.lower()) for f in formats if GRAPH_FORMATS.get(f.lower(), f.lower()) in RDF_MEDIA), None)
                  if formats else choose(wanted.accept, list(RDF_MEDIA)))
         if media is None:
@@ -153,8 +153,8 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
     answer = await answer_or_refusal(service, text, None, wanted, client_of(request), request.headers.get("if-none-match", ""))
     if isinstance(answer, Response):  # a refusal (time limit, busy, over budget): shown in the page, the query kept
         words = bytes(answer.body).decode("utf-8", "replace")
-        page = await run_in_threadpool(render, request, "sparql.html", status=answer.status_code, query=text,
-                                       queries=service.queries, result=None, error=words)
+        page = await run_in_threadpool(sparql_page, service, request, status=answer.status_code, query=text,
+                                       result=None, error=words)
         for name in ("retry-after",):
             if name in answer.headers:
                 page.headers[name] = answer.headers[name]
@@ -162,13 +162,17 @@ async def sparql_response(service: Service, request: Request, text: str | None, 
     return await run_in_threadpool(answer_page, service, request, text, answer)
 
 
+def sparql_page(service: Service, request: Request, status: int = 200, **values: Any) -> Response:
+    """The SPARQL page: the editor with its settings, the named queries, and what `values` add."""
+    return render(request, "sparql.html", status=status, queries=service.queries, editor=editor_settings(service), **values)
+
+
 def answer_page(service: Service, request: Request, text: str, answer: Answer) -> Response:
     """An answer as the SPARQL page shows it to a browser: a table, or the error, or the raw text."""
     body = answer.content()
     table = results_table(body, answer.media_type) if answer.status == 200 else None
     error = None if answer.status == 200 else body.decode("utf-8", "replace")
-    return render(request, "sparql.html", status=answer.status, query=text, queries=service.queries,
-                result=table, error=error, truncated=answer.truncated,
+    return sparql_page(service, request, status=answer.status, query=text, result=table, error=error, truncated=answer.truncated,
                 raw=body.decode("utf-8", "replace") if answer.status == 200 and table is None else None)
 
 
