@@ -18,7 +18,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import BASE, serving
-from tests.support.browser import chromium
+from tests.support.browser import chromium, resize
 
 # (name, path, the element that shows the page did its job)
 PAGES = [
@@ -67,13 +67,13 @@ def test_every_page_does_its_job_and_fits_the_window(reader, window, name, path,
     assert window_width == width  # a phone's width is the phone's, not the 500 px a headless window keeps at least
     loaded = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
     assert all(url.startswith(reader.url) or url.startswith("data:") for url in loaded), loaded  # nothing leaves the machine
-    browser.set_window_size(width, max(900, min(1800, browser.execute_script("return document.body.scrollHeight"))))
+    resize(browser, width, max(900, min(1800, browser.execute_script("return document.body.scrollHeight"))))
     shot = tmp_path / f"{name}-{label}.png"
     assert browser.save_screenshot(str(shot)) and shot.stat().st_size > 5_000
     if keep := os.environ.get("COOPGRAPH_SCREENSHOTS"):
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, Path(keep) / shot.name)
-    browser.set_window_size(width, 900)
+    resize(browser, width, 900)
 
 
 def test_on_a_phone_a_results_table_reads_as_cards(reader, window):

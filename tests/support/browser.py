@@ -25,7 +25,14 @@ def chromium(profile: Path, width: int = 1300, height: int = 1700, *flags: str) 
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_page_load_timeout(60)
-    if width < 500:  # headless Chromium keeps a window at least 500 px wide: a phone's width is emulated
+    resize(driver, width, height)
+    return driver
+
+
+def resize(driver: webdriver.Chrome, width: int, height: int) -> None:
+    """The window's size; a phone's is emulated, since headless Chromium keeps a window at least 500 px wide."""
+    if width < 500:
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True})
-    return driver
+    else:
+        driver.set_window_size(width, height)
