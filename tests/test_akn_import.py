@@ -93,6 +93,9 @@ def test_a_resolution_made_akn_by_bluebell_goes_in_and_aligns_with_its_plain_tex
     (lambda x: x.replace(b'eId="para_4"', b'eId="para_5"', 1).replace(b"<num>4</num>", b"<num>5</num>", 1),
      "two units at para/5"),
     (lambda x: x[: x.index(b"<mainBody>") + 200], "not well-formed XML"),
+    (lambda x: x.replace(b"<mainBody>", b"<mainBody><p>Words of no paragraph.</p>", 1), "outside any unit"),
+    (lambda x: x.replace(b"<content>", b"<content><blockList eId=\"bl\"><item eId=\"i\"><p>x</p></item></blockList>", 1),
+     "<blockList> in the words of <paragraph>"),
     (lambda x: b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><p>Resolution</p></html>',
      "not an Akoma Ntoso 3.0 document"),
 ])

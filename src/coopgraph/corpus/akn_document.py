@@ -25,7 +25,7 @@ from coopgraph.corpus.records import ParsedDocument, Path_, Unit
 from coopgraph.corpus.resolution import OPENING, PLACEHOLDER
 from coopgraph.errors import CorpusError
 
-SKIPPED = {"meta", "preface", "conclusions", "formula", "num", "heading", "subheading", "intro", "content", "wrapUp",
+SKIPPED = {"meta", "preface", "conclusions", "formula", "num", "heading", "subheading", "intro", "content",
            "attachments", "coverPage"}
 FOOTNOTE = "authorialNote"
 
@@ -190,8 +190,12 @@ class AknReader:
             path = self.unit_path(child, element, parent, positions[element.segment])
             heading_node = next(iter(children(child, "heading")), None)
             heading = words_of(heading_node).strip() if heading_node is not None else Words()
-            words = blocks_words([p for part in children(child, "intro", "content") for p in children(part, "p")]
-                                 or (children(child, "p") if tag == "container" else []))
+            blocks = [block for part in children(child, "intro", "content") for block in part if isinstance(block.tag, str)]
+            for block in blocks:
+                if akn_tag(block) != "p":  # a list or a table in a unit's words: coopgraph would lose its structure
+                    raise self.fail(f"<{etree.QName(block).localname}> in the words of <{tag}>: coopgraph reads a unit's "
+                                    "words as <p>s; mark each item as a unit of its own", block)
+            words = blocks_words(blocks or (children(child, "p") if tag == "container" else []))
             unit = Unit(kind, path, (child.sourceline, last_line(child)), text=words.text, number=number_of(child),
                         heading=heading.text or None, parent=parent)
             if unit.number is None and path[-1].isdigit():  # an unnumbered unit is placed by its position
@@ -244,7 +248,11 @@ class AknReader:
         self.references = {c.get("eId"): c.get("showAs") or "" for c in document.iterfind(".//{*}TLCConcept")}
         self.defect_notes = {n.get("eId"): " ".join("".join(n.itertext()).split())
                              for n in document.iterfind("{*}meta/{*}notes/{*}note") if n.get("class") == "sourceDefect"}
-        self.document(document, (), ())
+        own = self.document(document, (), ())
+        if own.text:  # words of the text outside any unit would be lost: say where they are
+            first = next(p for body in children(document, "mainBody", "body", "mainContent") for p in children(body, "p"))
+            raise self.fail("words directly in the text's body, outside any unit: coopgraph places every word in a unit; "
+                            "mark them as a <paragraph> (or a <container> in the <preamble>)", first)
         header = [" ".join("".join(p.itertext()).split()) for part in children(document, "preface", "conclusions")
                   for p in part.iter() if akn_tag(p) == "p"]
         return self.units, " ".join(h for h in header if h)
