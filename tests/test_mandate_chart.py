@@ -43,9 +43,12 @@ def marks(svg) -> list[tuple[int, str, float, bool]]:
     """(session, kind, x, dashed) of every mark."""
     found = []
     for group in find(svg, "g", "mark"):
-        shape = group[1]
-        x = float(shape.get("cx") or 0) or float(shape.get("x") or 0) + 6 or 0
-        if shape.tag == "path":
+        shape = group[1]  # after its <title>: a circle, a square (rect) or a diamond (path)
+        if shape.tag == "circle":
+            x = float(shape.get("cx"))
+        elif shape.tag == "rect":
+            x = float(shape.get("x")) + float(shape.get("width")) / 2
+        else:
             x = float(re.match(r"M([\d.]+)", shape.get("d")).group(1))
         kind = next(c for c in group.get("class").split() if c.startswith("mark-")).removeprefix("mark-")
         found.append((int(group.get("data-session")), kind, x, shape.get("stroke-dasharray") is not None))

@@ -27,11 +27,15 @@ def schema() -> etree.XMLSchema:
     return get_schema(profile()["namespace"], strict=True)
 
 
+def safe_parser() -> etree.XMLParser:
+    """How every AKN file is read, checked or added: entities never expanded, nothing fetched."""
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+
 def read(data: bytes, where: str) -> Any:
     """The XML tree, or an AknError that names the file, line and what is wrong."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
     try:
-        return etree.fromstring(data, parser)
+        return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise AknError(f"{where}: not well-formed XML: {exc}") from None
 

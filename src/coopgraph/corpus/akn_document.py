@@ -17,6 +17,7 @@ from typing import Any
 
 from lxml import etree
 
+from coopgraph.akn.check import safe_parser
 from coopgraph.akn.naming import AknError, Element, element_named, elements, path_of, profile
 from coopgraph.corpus.clean import Line
 from coopgraph.corpus.intake import ADOPTED, Facts, read_facts
@@ -253,16 +254,13 @@ class AknReader:
             first = next(p for body in children(document, "mainBody", "body", "mainContent") for p in children(body, "p"))
             raise self.fail("words directly in the text's body, outside any unit: coopgraph places every word in a unit; "
                             "mark them as a <paragraph> (or a <container> in the <preamble>)", first)
-        header = [" ".join("".join(p.itertext()).split()) for part in children(document, "preface", "conclusions")
-                  for p in part.iter() if akn_tag(p) == "p"]
-        return self.units, " ".join(h for h in header if h)
+        return self.units, " ".join(h for h in _lines(document, "preface", "conclusions") if h)
 
 
 def read_root(data: bytes, source: str) -> Any:
-    """The XML tree; never expands entities or fetches anything."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    """The XML tree, read as every AKN file is (akn.check.safe_parser), or the line that is wrong."""
     try:
-        return etree.fromstring(data, parser)
+        return etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
         raise CorpusError(f"not well-formed XML: {exc.msg}", source, exc.lineno) from None
 
@@ -296,6 +294,12 @@ def _lines(document: Any, *parts: str) -> list[str]:
     return [" ".join("".join(p.itertext()).split()) for part in children(document, *parts) for p in part.iter() if akn_tag(p) == "p"]
 
 
+def _doc_title(document: Any) -> str | None:
+    """The title its <preface> gives in <docTitle>, its spaces as one."""
+    title = document.find("a:preface//a:docTitle", {"a": profile()["namespace"]})
+    return (" ".join("".join(title.itertext()).split()) or None) if title is not None else None
+
+
 def _session(document: Any) -> int | None:
     """The session a text belongs to, as coopgraph's export states it (<cg:session> in <proprietary>)."""
     held = document.find("a:meta/a:proprietary/{*}session", {"a": profile()["namespace"]})
@@ -321,10 +325,7 @@ def facts_of_akn(data: bytes, source: str) -> Facts:
         return facts
     facts = Facts(kind=kind["type"], shape="akn")
     shown = _value(document, "a:meta/a:identification/a:FRBRWork/a:FRBRnumber", "showAs")
-    facts.title = " ".join(_lines(document, "preface")[-1:]) or None
-    title = document.find("a:preface//a:docTitle", {"a": profile()["namespace"]})
-    if title is not None:
-        facts.title = " ".join("".join(title.itertext()).split()) or None
+    facts.title = _doc_title(document)
     if shown and "/" in shown:  # a UN-style symbol (ICC-ASP/6/21); a slug has no "/"
         facts.symbol = shown
     facts.session = _session(document)
@@ -343,8 +344,7 @@ def facts_of_akn(data: bytes, source: str) -> Facts:
         inner = next((c for c in attachment if akn_tag(c) and akn_tag(c) not in SKIPPED), None)
         annex_kind = kinds.get((akn_tag(inner), inner.get("name"))) if inner is not None else None
         if inner is not None and annex_kind is not None and annex_kind.get("type"):
-            annex_title = inner.find("a:preface//a:docTitle", {"a": profile()["namespace"]})
             facts.annexes.append({"number": number_of(attachment) or "", "type": annex_kind["type"],
-                                  "title": " ".join("".join(annex_title.itertext()).split()) if annex_title is not None else "",
+                                  "title": _doc_title(inner) or "",
                                   "session": str(_session(inner) or facts.session or "")})
     return facts

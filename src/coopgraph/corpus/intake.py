@@ -172,8 +172,8 @@ def akn_entry_for(facts: Facts, file_name: str) -> str:
     lines += [f"file = {q(file_name)}", 'shape = "akn"', f"stated_in = {q('; '.join(f'{k} {v}' for k, v in facts.stated_in.items()))}"]
     for annex in facts.annexes:
         lines += ["", "  [[document.annex]]"] + [f"  {k} = {q(annex[k])}" for k in ("number", "title", "type")]
-        if annex.get("session", str(facts.session or "")):
-            lines.append(f"  session = {annex.get('session') or facts.session}")
+        if annex.get("session"):
+            lines.append(f"  session = {annex['session']}")
     return "\n".join(lines + [""])
 
 

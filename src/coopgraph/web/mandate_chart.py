@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from coopgraph.lineage.engine import gap_sentence
+from coopgraph.lineage.timeline import PROPOSING, RENEWING
 
 LABEL_W, COLUMN_W, ROW_H, AXIS_H, MARGIN = 300, 46, 28, 34, 8
 LABEL_CHARS = 46
@@ -22,8 +23,8 @@ KINDS = {
     "due": ("diamond", "#ffffff", "#b71c1c", "due"),
     "subject": ("circle-small", "#9e9e9e", "#9e9e9e", "takes up the subject only (inferred)"),
 }
-ADOPTED = {"issued", "issued earlier", "renewed", "modified", "restated", "continued (recalled)"}
-PROPOSED = {"proposed", "proposed earlier", "proposed for renewal", "restated in a proposal", "proposed again"}
+ADOPTED = RENEWING | {"issued earlier", "continued (recalled)"}  # the timeline's words (lineage.timeline)
+PROPOSED = PROPOSING | {"proposed", "proposed earlier"}
 
 
 def kind_of(what: str) -> str:
