@@ -142,6 +142,49 @@ def test_a_client_whose_query_just_ended_never_goes_ahead_of_a_newcomer(first):
     assert asyncio.run(scenario())[0] == "new"
 
 
+@pytest.mark.parametrize("worked, first_served", [(0.001, "light"), (None, "busy")])
+def test_a_light_client_the_server_held_long_is_still_a_newcomer(worked, first_served):
+    """CI: while eight networks filled the queue, a newcomer's ASK once waited 4.3 s, a round behind
+    them. Its query took milliseconds in the worker, but the server, busy, held the worker for more
+    than `light` seconds around it, and the time held was taken for the query's weight. What the
+    worker measured decides; a query stopped before it answered (no measure) still counts as held."""
+    import asyncio
+
+    from coopgraph.sparql.fairness import FairTurns
+
+    async def scenario() -> list[str]:
+        turns: FairTurns[str] = FairTurns(per_client=1, light=0.02)
+        turns.put("w1")
+
+        async def held_long(client: str, measured: float | None) -> None:
+            worker = await turns.take_async(client, 1)
+            await asyncio.sleep(0.05)  # held longer than `light`: the query's time, or the server's delays
+            turns.done(client, measured)
+            turns.put(worker)
+
+        await held_long("light", worked)  # the worker measured `worked`
+        await held_long("busy", None)  # stopped at its time limit: no measure, the time held counts
+        served: list[str] = []
+
+        async def ask(client: str) -> None:
+            taken = await turns.take_async(client, timeout=5)
+            served.append(client)
+            turns.done(client, 0.0)
+            turns.put(taken)
+
+        held = await turns.take_async("other", 1)  # a third client holds the only worker ...
+        asking = [asyncio.ensure_future(ask("busy"))]  # ... the heavy client waits for it ...
+        await asyncio.sleep(0)
+        asking.append(asyncio.ensure_future(ask("light")))  # ... and the light client asks again
+        await asyncio.sleep(0)
+        turns.done("other", 0.0)
+        turns.put(held)
+        await asyncio.gather(*asking)
+        return served
+
+    assert asyncio.run(scenario())[0] == first_served
+
+
 def test_a_request_that_gives_up_waiting_leaves_the_worker_to_the_next():
     import asyncio
 

@@ -199,9 +199,10 @@ class FairTurns(Generic[T]):
         self._new.pop(client, None)
         self._taken.setdefault(client, []).append(time.monotonic())
 
-    def _count(self, client: str) -> None:
-        """A query of the client's ended: one that held its worker long makes it no newcomer for a
-        while (the lock is held)."""
+    def _count(self, client: str, worked: float | None) -> None:
+        """A query of the client's ended: one that kept its worker working long makes it no newcomer
+        for a while (the lock is held). `worked` is what the worker measured; without it (the query
+        was stopped, or refused before it ran), the time since the worker was handed over."""
         taken = self._taken.get(client)
         if not taken:
             return
@@ -211,7 +212,7 @@ class FairTurns(Generic[T]):
             del self._taken[client]
         while self._heavy and next(iter(self._heavy.values())) <= now:
             self._heavy.popitem(last=False)  # bounded: the clients of the last `recent` seconds only
-        if now - started > self.light:
+        if (now - started if worked is None else worked) > self.light:
             self._heavy[client] = now + self.recent
             self._heavy.move_to_end(client)
 
@@ -243,7 +244,7 @@ class FairTurns(Generic[T]):
                         if not line:
                             del self._lines[client]
                     if waiter.item is not None:
-                        self.done(client)
+                        self.done(client, 0.0)
                         self.put(waiter.item)
                     self._hand_out()
                     self._cond.notify_all()
@@ -297,11 +298,15 @@ class FairTurns(Generic[T]):
                 self._hand_out()
                 self._cond.notify_all()
 
-    def done(self, client: str) -> None:
-        """The client's query ended (its worker goes back with `put`, or is replaced)."""
+    def done(self, client: str, worked: float | None = None) -> None:
+        """The client's query ended (its worker goes back with `put`, or is replaced). `worked`: the
+        seconds the worker spent on it, as the worker measured them. The time the server held the
+        worker is no measure of a query: under load it adds the server's own delays (a light client
+        once held a worker for over half a second, was taken for an attacker, and waited a round
+        behind eight networks)."""
         with self._cond:
             self._holding[client] -= 1
-            self._count(client)
+            self._count(client, worked)
             if self._holding[client] <= 0:
                 del self._holding[client]
             if client in self._lines:  # it just had a turn: the others' lines come first

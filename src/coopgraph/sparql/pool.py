@@ -255,6 +255,7 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
     except Exception as exc:  # reported to the server, which refuses to start
         conn.send(("failed", str(exc)))
         return
+    warm_up(store, own_graphs, limits, local=not server_of(store_spec))
     settle_heap()
     baseline = resident_mb()
     conn.send(("ready", size, isolation))
@@ -299,6 +300,27 @@ def _worker(conn: Connection, store_spec: str, base: str, graph_file: str, store
         else:
             conn.send(answer.message())
         if answer.retire:
+            return
+
+
+WARM_UP_QUERIES = ("ASK { ?s ?p ?o }", 'PREFIX ex: <http://example.org/> SELECT ?s WHERE { ?s ex:p "a" } # \\u0041 LIMIT 1')
+
+
+def warm_up(store: Any, own_graphs: set[str], limits: QueryLimits, local: bool) -> None:
+    """Do, before the worker says it is ready, what its first query would do for the first time:
+    load the check's lexer (a quarter of a second of regular expressions), open the store's reader,
+    load the writers of answers. A fresh worker replaces each one stopped at its time limit, so
+    under an attack most queries meet a fresh one: a light client's ASK cost it 0.15-0.2 s, not
+    0.2 ms, and on a busy machine more than the half second that marks a client as heavy
+    (coopgraph.sparql.fairness), which then waited a round behind the attackers. A local store
+    answers the queries; a SPARQL server is not asked, only the check runs."""
+    for text in WARM_UP_QUERIES:
+        if not local:
+            check(text, own_graphs, lexical=not store.parsed_like_rdflib)
+            continue
+        try:
+            _answer(store, text, {}, Wanted(), limits, own_graphs)
+        except Exception:  # a store that cannot answer says so to the first query, in its words
             return
 
 
@@ -384,7 +406,7 @@ class QueryPool:
         # A fork server with the libraries already imported: a worker that replaces a stopped one
         # is ready in milliseconds, not the second a fresh interpreter takes.
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["coopgraph.sparql.forkserver_guard", "coopgraph.sparql.pool", "coopgraph.store", "coopgraph.store.oxigraph",
+        self.context.set_forkserver_preload(["coopgraph.sparql.forkserver_guard", "coopgraph.sparql.pool", "coopgraph.sparql.lexer", "coopgraph.store", "coopgraph.store.oxigraph",
                                              "coopgraph.store.memory", "coopgraph.store.sparql", "rdflib",
                                              "rdflib.plugins.sparql", "pyoxigraph", "oxrdflib", "httpx"])
         # Started here, on the thread that builds the app (the server's main thread): the fork server
@@ -450,11 +472,14 @@ class QueryPool:
             worker = self.turns.take(client, self.queue_wait)
         except QueueWaitExceeded as exc:
             raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
+        worked: float | None = None  # as the worker measured it; None: stopped, refused or lost
         try:
             self._admit(worker, admit)
-            return self._ask(worker, _message(text, bindings, wanted, version))
+            answer = self._ask(worker, _message(text, bindings, wanted, version))
+            worked = answer.seconds
+            return answer
         finally:
-            self.turns.done(client)
+            self.turns.done(client, worked)
 
     async def run_async(self, text: str, bindings: dict[str, Any] | None = None, wanted: Wanted | None = None,
                         client: str = "-", admit: Any = None, version: str | None = None) -> Answer:
@@ -473,12 +498,15 @@ class QueryPool:
             except QueueWaitExceeded as exc:
                 raise Busy(f"every query worker is busy ({exc}); try again shortly") from None
         assert worker is not None  # taken at once, or after the wait
+        worked: float | None = None  # as the worker measured it; None: stopped, refused or lost
         try:
             if waited:
                 self._admit(worker, admit)
-            return await self._ask_async(worker, _message(text, bindings, wanted, version))
+            answer = await self._ask_async(worker, _message(text, bindings, wanted, version))
+            worked = answer.seconds
+            return answer
         finally:
-            self.turns.done(client)
+            self.turns.done(client, worked)
 
     def _admit(self, worker: _Worker, admit: Any) -> None:
         """The client's last check once its turn has come; a refusal hands the worker back."""
