@@ -104,8 +104,12 @@ ATTACKS = [
      "bif:sys_stat, <bif:...> IRIs, on a real Virtuoso", "refused (403) before the server; the graph unchanged; no fetch "
      "(sent to Virtuoso directly, bif:http_get does call the listener)", None,
      "test_stores.py::test_virtuoso_extensions_are_refused_and_the_graph_stays"),
-    ("half-open sockets flooded from one address (cap 40)", "at most a quarter of the places per address: a client from "
-     "another address answered 30 of 30 times", "half-open sockets from one address",
+    ("half-open sockets flooded from one address (cap 40)", "at most a quarter of the places per network: a client from "
+     "another network answered 30 of 30 times", "half-open sockets from one address",
+     "test_security.py::test_one_address_flooding_half_open_sockets_leaves_room_for_others"),
+    ("half-open sockets flooded from five addresses of one /24 (cap 40; with a quarter per address, four took every "
+     "place)", "the network holds a quarter of the places, as one client: another network answered 30 of 30 times",
+     "half-open sockets from five addresses of one network",
      "test_security.py::test_one_address_flooding_half_open_sockets_leaves_room_for_others"),
     ("a 24 MB answer (10,000 rows of long values), and larger ones", "cut at about 16 MB with a note, read row by row",
      "answers past the byte limit", "test_security.py::test_an_answer_is_cut_at_its_byte_limit"),
@@ -132,6 +136,13 @@ ATTACKS = [
      "worker for half a second, joins at the head of the round, newcomers in the order they came",
      "a new address while eight fill the queue",
      "test_security.py::test_a_new_address_is_answered_while_eight_addresses_fill_the_queue"),
+    ("the same, where the newcomer's ASK meets a worker just started in place of one stopped at its limit (once "
+     "4.3 s: the fresh worker's first query imported the check's lexer and opened the store, 0.15-0.2 s, and on a "
+     "busy machine past half a second, so the newcomer counted as heavy)", "a worker loads and opens all that before "
+     "it says it is ready: its first query imports no module and opens no store (0.6 ms in the worker, not "
+     "130-220 ms); a client's weight is what the worker measured, not how long the server held the worker", None,
+     "test_query_pool.py::test_a_fresh_workers_first_query_loads_nothing, "
+     "test_fairness.py::test_a_light_client_the_server_held_long_is_still_a_newcomer"),
     ("attackers whose queries have just ended asking again at once, before their workers are back",
      "not newcomers: a newcomer that came before or after them has the next worker", None,
      "test_fairness.py::test_a_client_whose_query_just_ended_never_goes_ahead_of_a_newcomer"),

@@ -76,3 +76,35 @@ def test_a_documents_tree_holds_every_statement_of_its_parts(http):
     para = next(p for p in tree["hasPart"] if p["@id"] == "doc/ICC-ASP/14/Res.3/para/27")
     assert "Bureau" in str(para["cg:text"]) and para["@type"]
     assert "eli:is_part_of" not in para, "the parent's hasPart says it; the child need not repeat it"
+
+
+def test_an_iris_jsonld_is_the_same_bytes_in_every_server_process(built_dir):
+    """rdflib writes a set's values (a node's types, the objects of one property) in the order of
+    its hashed sets, which changes with each process: an IRI's JSON-LD, and so its ETag, changed at
+    each restart, and a CONSTRUCT's JSON-LD answer with it. Two servers, with different hash seeds,
+    now give the same bytes and the same ETag."""
+    from tests.conftest import RunningServer
+
+    construct = ("PREFIX eli: <http://data.europa.eu/eli/ontology#> CONSTRUCT { ?d a ?t ; eli:has_part ?p } "
+                 "WHERE { ?d a ?t . ?p eli:is_part_of ?d } LIMIT 200")
+    bodies = []
+    for seed in ("1", "2"):
+        server = RunningServer(built_dir, env={"PYTHONHASHSEED": seed})
+        try:
+            with httpx.Client(base_url=server.url, timeout=60, headers={"Accept": "application/ld+json"}) as http:
+                got = []
+                for path in ("/doc/ICC-ASP/14/Res.3", "/doc/ICC-ASP/14/Res.3/para/27", "/doc/ICC-ASP/6/Res.2"):
+                    answer = http.get(path)
+                    assert answer.status_code == 200, path
+                    got.append((path, answer.content, answer.headers.get("etag")))
+                answer = http.get("/sparql", params={"query": construct})
+                assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/ld+json")
+                got.append(("construct", answer.content, None))
+                bodies.append(got)
+        finally:
+            server.stop()
+    first, second = bodies
+    for (path, body, etag), (_, other, other_etag) in zip(first, second):
+        assert body == other, f"{path}: the JSON-LD differs between two server processes"
+        assert etag == other_etag, path
+    assert any(b'"@type": [' in body for _, body, _ in first), "no set of types: the test would prove nothing"

@@ -27,6 +27,29 @@ def context(base: str) -> dict[str, Any]:
     return {"@context": ctx}
 
 
+def in_one_order(value: Any, ordered: bool = False) -> Any:
+    """JSON-LD with every set's values, and every node's keys, in one order. rdflib writes them in
+    the order of its hashed sets, which changes with each process: one IRI's JSON-LD had another
+    body, and so another ETag, after each restart. A set is sorted by its values' JSON (an @list
+    keeps its order, which is its meaning); keys are sorted, so @id and @type come first."""
+    if isinstance(value, list):
+        items = [in_one_order(item) for item in value]
+        return items if ordered else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    if isinstance(value, dict):
+        return {key: in_one_order(value[key], ordered=key == "@list") for key in sorted(value)}
+    return value
+
+
+def compact_jsonld(graph: Graph, ctx: dict[str, Any]) -> Any:
+    """A graph as compact JSON-LD with this @context (rdflib's compaction), in one order."""
+    return in_one_order(json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True)))
+
+
+def jsonld_bytes(graph: Graph, ctx: dict[str, Any]) -> bytes:
+    """`compact_jsonld` as the bytes of an answer."""
+    return json.dumps(compact_jsonld(graph, ctx), indent=2, ensure_ascii=False).encode("utf-8")
+
+
 def to_ntriples(graph: Graph) -> bytes:
     lines = graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
     return ("\n".join(sorted(line for line in lines if line.strip())) + "\n").encode("utf-8")

@@ -175,10 +175,10 @@ def _answer(store: Any, text: str, bindings: dict[str, Any], wanted: Wanted, lim
         out = bind_prefixes(rows.graph)
         fmt = GRAPH_TYPES[media]
         if fmt == "json-ld":  # compact, with the prefixes inline: nothing to fetch
-            from coopgraph.graph.serialize import context
+            from coopgraph.graph.serialize import context, jsonld_bytes
 
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
-            return Answer(200, out.serialize(format=fmt, context=ctx, auto_compact=True, encoding="utf-8"), media, note)
+            return Answer(200, jsonld_bytes(out, ctx), media, note)
         if fmt == "xml":
             require_xml_chars(str(term) for triple in out for term in triple)
         if fmt == "nquads":
@@ -212,7 +212,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
         if fmt not in native.NATIVE_GRAPH_FORMATS:  # JSON-LD
             from rdflib import Graph
 
-            from coopgraph.graph.serialize import context
+            from coopgraph.graph.serialize import context, jsonld_bytes
             from coopgraph.store.oxigraph import _rdflib
             from coopgraph.terms import bind_prefixes
 
@@ -220,7 +220,7 @@ def _answer_natively(store: Any, checked: CheckedQuery, bindings: dict[str, Any]
             for triple in triples:
                 graph.add((_rdflib(triple.subject), _rdflib(triple.predicate), _rdflib(triple.object)))
             ctx = context(sorted(own_graphs)[0].removesuffix("graph/corpus"))["@context"]
-            return Answer(200, graph.serialize(format="json-ld", context=ctx, auto_compact=True, encoding="utf-8"), media, note)
+            return Answer(200, jsonld_bytes(graph, ctx), media, note)
         return Answer(200, native.graph_bytes(triples, fmt, {name: str(iri) for name, iri in PREFIXES.items()}), media, note)
     fmt = RESULT_TYPES[media]
     if fmt == "json":

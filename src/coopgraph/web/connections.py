@@ -4,8 +4,10 @@ uvicorn closes idle keep-alive connections but waits forever for a request that 
 its headers; enough such connections use up the file descriptors, and then nobody is answered.
 Here a connection must complete each request's headers within `header_timeout` seconds of
 opening (or of its previous answer), and one that arrives when `max_connections` are open is
-closed at once, as is one from an address that holds a quarter of them already (at least 4): one
-client's flood of half-open sockets cannot take every place. Proxy headers are believed only from
+closed at once, as is one from a network that holds a quarter of them already (at least 4): one
+client's flood of half-open sockets cannot take every place. A network is what the query turns
+count as one client (`client_group`: an IPv4 /24, an IPv6 /64), since one party easily holds many
+addresses of one; four addresses of a /24 took every place when each address had its quarter. Proxy headers are believed only from
 the proxies the operator lists.
 """
 
@@ -17,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from coopgraph.sparql.fairness import client_group
+
 if TYPE_CHECKING:
     from coopgraph.web.settings import ServeSettings
 
@@ -24,11 +28,11 @@ LIMITS = {"header_timeout": 10.0, "max_connections": 512, "response_timeout": 40
 # Past its query's time limit, an answer has this long to reach its reader: a reader that takes no
 # more (a slow or stalled client holding a large answer in the server) is cut off.
 SENDING_SECONDS = 30.0
-OPEN_BY_ADDRESS: dict[str, int] = {}  # connections open per peer address, in this server process
+OPEN_BY_NETWORK: dict[str, int] = {}  # connections open per peer network, in this server process
 
 
-def per_address_cap() -> int:
-    """How many connections one address may hold: a quarter of all, at least 4."""
+def per_network_cap() -> int:
+    """How many connections one network may hold: a quarter of all, at least 4."""
     return max(4, int(LIMITS["max_connections"]) // 4)
 
 
@@ -55,14 +59,14 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         peer = transport.get_extra_info("peername")
-        self._address: str | None = str(peer[0]) if peer else "?"
+        self._network: str | None = client_group(str(peer[0])) if peer else "?"
         if (len(self.connections) >= LIMITS["max_connections"]
-                or OPEN_BY_ADDRESS.get(self._address, 0) >= per_address_cap()):
+                or OPEN_BY_NETWORK.get(self._network, 0) >= per_network_cap()):
             self.transport = transport
-            self._address = None  # not counted
+            self._network = None  # not counted
             transport.abort()  # no answer: answering would cost the descriptor time we lack
             return
-        OPEN_BY_ADDRESS[self._address] = OPEN_BY_ADDRESS.get(self._address, 0) + 1
+        OPEN_BY_NETWORK[self._network] = OPEN_BY_NETWORK.get(self._network, 0) + 1
         super().connection_made(transport)
         self._arm_header_timer()
 
@@ -101,14 +105,14 @@ class GuardedProtocol(HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
-        address = getattr(self, "_address", None)
-        if address is not None:
-            self._address = None
-            left = OPEN_BY_ADDRESS.get(address, 1) - 1
+        network = getattr(self, "_network", None)
+        if network is not None:
+            self._network = None
+            left = OPEN_BY_NETWORK.get(network, 1) - 1
             if left > 0:
-                OPEN_BY_ADDRESS[address] = left
+                OPEN_BY_NETWORK[network] = left
             else:
-                OPEN_BY_ADDRESS.pop(address, None)
+                OPEN_BY_NETWORK.pop(network, None)
         if self.flow is None:  # refused at connection_made: nothing else was set up
             self.connections.discard(self)
             return

@@ -3,14 +3,13 @@ tree, and the dataset's VoID and SPARQL service descriptions."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import XSD
 
 from coopgraph.graph.iris import Iris, described_with_unit
-from coopgraph.graph.serialize import context
+from coopgraph.graph.serialize import compact_jsonld, context
 from coopgraph.terms import CG, DCTERMS, ELI, PREFIXES, RDF, RDFS, bind_prefixes
 
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -97,7 +96,7 @@ def rdf_bytes(graph: Graph, fmt: str) -> bytes:
 def _compact(graph: Graph, base: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """rdflib's compaction with the published context: the nodes, and the context it used."""
     ctx = context(base)["@context"]
-    data = json.loads(graph.serialize(format="json-ld", context=ctx, auto_compact=True))
+    data = compact_jsonld(graph, ctx)
     nodes = data.get("@graph", [data] if "@id" in data else [])
     for node in nodes:
         node.pop("@context", None)

@@ -15,7 +15,7 @@ from coopgraph.errors import (
 STATUS: dict[type[BaseException], int] = {
     QuerySyntaxError: 400,  # the query cannot be read
     QueryForbidden: 403,  # the query asks for what this endpoint does not do
-    ParameterError: 422,  # a named query's parameter is not what its header declares
+    ParameterError: 400,  # a parameter names nothing, or is not of the kind declared: the message names the closest
     ReferenceNotFound: 404,
     CoopgraphError: 400,  # any other error of the user's input
 }

@@ -54,8 +54,8 @@ class ServeSettings:
     workers: int = setting(1, what="server processes sharing the port, all reading the one store", low=1)
     client_budget: float = setting(30.0, shown="30 s", what="seconds of query time each client (its network) may use per "
                                    "minute; past it, 429 with `Retry-After`; 0: off", low=0)
-    max_connections: int = setting(512, what="open connections at once, a quarter of them per address; more are closed "
-                                   "on arrival", low=1)
+    max_connections: int = setting(512, what="open connections at once, a quarter of them per network (a /24, a /64); "
+                                   "more are closed on arrival", low=1)
     header_timeout: float = setting(10.0, shown="10 s", what="seconds a connection has to send a request's headers", low=0.1)
     forwarded_allow_ips: str = setting("", shown="none", what="reverse proxies whose `X-Forwarded-For` names the client "
                                        "(comma-separated)")

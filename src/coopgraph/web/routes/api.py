@@ -15,6 +15,7 @@ from fastapi.responses import (
 from markupsafe import Markup
 
 from coopgraph.errors import QueryError
+from coopgraph.graph.serialize import jsonld_bytes
 from coopgraph.lineage import render as lineage_render
 from coopgraph.lineage.engine import EDGE_TYPES
 from coopgraph.lineage.mandates import clause_chains, clause_chains_json
@@ -104,7 +105,7 @@ def validate_route(service: ServiceDep, request: Request, format: Annotated[str,
             service.report = validate_graph(service.graph, load_shapes(service.settings.project.shapes_dir, service.base))
         report = service.report
     if format == "jsonld" or "application/ld+json" in request.headers.get("accept", ""):
-        body = report.graph.serialize(format="json-ld", context={"sh": "http://www.w3.org/ns/shacl#"}, auto_compact=True)
+        body = jsonld_bytes(report.graph, {"sh": "http://www.w3.org/ns/shacl#"})
         return Response(body, media_type="application/ld+json")
     return Response(to_json(report), media_type="application/json")
 

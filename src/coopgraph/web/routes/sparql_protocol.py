@@ -311,7 +311,7 @@ def parameter_choices(service: Service, named: Any) -> dict[str, list[tuple[str,
 
 
 def query_form(service: Service, request: Request, named: Any, values: dict[str, str], error: str | None) -> Response:
-    return render(request, "query.html", status=422 if error else 200, named=named, values=values, error=error,
+    return render(request, "query.html", status=400 if error else 200, named=named, values=values, error=error,
                 choices=parameter_choices(service, named), result=None, page=0, pages=0, total=0)
 
 
