@@ -753,10 +753,10 @@ def test_nesting_hidden_behind_less_than_is_counted(guarded, built_dir):
     record("nesting hidden behind '<'", {"levels": 50_000})
 
 
-@pytest.mark.parametrize("flood, flooders", [
+@pytest.mark.parametrize("flooding_from, flooders", [
     ("one address", ["127.0.0.2"]),
     ("five addresses of one network", ["127.0.0.2", "127.0.0.3", "127.0.0.4", "127.0.0.5", "127.0.0.6"])])
-def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded, flood, flooders):
+def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded, flooding_from, flooders):
     """530 half-open sockets from one address left another client 8 of 180 answers: the cap was
     global. Now one network holds at most a quarter of the places (10 of 40 here); a client from
     another network is answered every time while the flood goes on. (With a quarter per address,
@@ -804,7 +804,7 @@ def test_one_address_flooding_half_open_sockets_leaves_room_for_others(guarded, 
     assert len(opened) > 50, "the flood opened too few sockets to prove anything"
     assert answered == 30, f"{answered} of 30 answered during the flood"
     assert max(waits) < 2.0, waits
-    record(f"half-open sockets from {flood}",
+    record(f"half-open sockets from {flooding_from}",
            {"flood sockets": len(opened), "other client answered": f"{answered}/30",
             "other client max_ms": round(max(waits) * 1000, 1)})
 
