@@ -28,15 +28,15 @@ def context(base: str) -> dict[str, Any]:
 
 
 def in_one_order(value: Any, ordered: bool = False) -> Any:
-    """JSON-LD with every set's values, and every node's keys, in one order. rdflib writes them in
-    the order of its hashed sets, which changes with each process: one IRI's JSON-LD had another
-    body, and so another ETag, after each restart. A set is sorted by its values' JSON (an @list
-    keeps its order, which is its meaning); keys are sorted, so @id and @type come first."""
+    """JSON-LD with every set's values in one order. rdflib sorts a node's keys, but writes a set's
+    values (a node's types, the objects of one property) in the order of its hashed sets, which
+    changes with each process: one IRI's JSON-LD had another body, and so another ETag, after each
+    restart. A set is sorted by its values' JSON; an @list keeps its order, which is its meaning."""
     if isinstance(value, list):
         items = [in_one_order(item) for item in value]
         return items if ordered else sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
     if isinstance(value, dict):
-        return {key: in_one_order(value[key], ordered=key == "@list") for key in sorted(value)}
+        return {key: in_one_order(item, ordered=key == "@list") for key, item in value.items()}
     return value
 
 
@@ -46,8 +46,8 @@ def compact_jsonld(graph: Graph, ctx: dict[str, Any]) -> Any:
 
 
 def jsonld_bytes(graph: Graph, ctx: dict[str, Any]) -> bytes:
-    """`compact_jsonld` as the bytes of an answer."""
-    return json.dumps(compact_jsonld(graph, ctx), indent=2, ensure_ascii=False).encode("utf-8")
+    """`compact_jsonld` as the bytes of an answer, written as rdflib writes JSON-LD."""
+    return json.dumps(compact_jsonld(graph, ctx), indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def to_ntriples(graph: Graph) -> bytes:

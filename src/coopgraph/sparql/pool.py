@@ -319,7 +319,7 @@ def warm_up(store: Any, own_graphs: set[str], limits: QueryLimits, local: bool) 
             check(text, own_graphs, lexical=not store.parsed_like_rdflib)
             continue
         try:
-            _answer(store, text, {}, Wanted(), limits, own_graphs)
+            _answer(store, text, {}, Wanted(), limits, own_graphs)  # the check, the store and the writers
         except Exception:  # a store that cannot answer says so to the first query, in its words
             return
 

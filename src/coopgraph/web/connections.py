@@ -7,8 +7,8 @@ opening (or of its previous answer), and one that arrives when `max_connections`
 closed at once, as is one from a network that holds a quarter of them already (at least 4): one
 client's flood of half-open sockets cannot take every place. A network is what the query turns
 count as one client (`client_group`: an IPv4 /24, an IPv6 /64), since one party easily holds many
-addresses of one; four addresses of a /24 took every place when each address had its quarter. Proxy headers are believed only from
-the proxies the operator lists.
+addresses of one: four addresses of a /24 took every place when each address had its quarter.
+Proxy headers are believed only from the proxies the operator lists.
 """
 
 from __future__ import annotations
